@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+
+namespace ErasWeb.Classification;
+
+/// <summary>Average pool -> linear (one row per era) -> softmax, over the backbone's feature map.</summary>
+public sealed class EraHead
+{
+    readonly float[] weights; // classes x features, row-major
+    readonly float[] bias;
+
+    public EraHead(HeadFile file, string version)
+    {
+        if (file.Format != HeadFile.CurrentFormat)
+            throw new InvalidDataException($"Unknown head format '{file.Format}'; expected '{HeadFile.CurrentFormat}'.");
+        if (file.Labels.Count == 0 || file.Weights.Length != file.Labels.Count || file.Bias.Length != file.Labels.Count)
+            throw new InvalidDataException("The head's labels, weight rows and biases do not match in number.");
+        FeatureCount = file.Weights[0].Length;
+        if (file.Weights.Any(row => row.Length != FeatureCount))
+            throw new InvalidDataException("The head's weight rows differ in length.");
+        File = file;
+        Version = version;
+        weights = file.Weights.SelectMany(row => row).ToArray();
+        bias = file.Bias.ToArray();
+    }
+
+    public HeadFile File { get; }
+    /// <summary>The first 12 hex digits of the head file's sha256: changes whenever the head does.</summary>
+    public string Version { get; }
+    public IReadOnlyList<string> Labels => File.Labels;
+    public int FeatureCount { get; }
+
+    public static EraHead Load(string path)
+    {
+        var bytes = System.IO.File.ReadAllBytes(path);
+        try { return new EraHead(HeadFile.Read(bytes), Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"The era head file '{path}' is not valid: {e.Message}", e);
+        }
+    }
+
+    public ReadOnlySpan<float> ClassWeights(int classIndex) => weights.AsSpan(classIndex * FeatureCount, FeatureCount);
+
+    public static float[] Pool(ReadOnlySpan<float> featureMap, int channels)
+    {
+        int plane = featureMap.Length / channels;
+        var pooled = new float[channels];
+        for (int k = 0; k < channels; k++)
+        {
+            float sum = 0;
+            foreach (var v in featureMap.Slice(k * plane, plane)) sum += v;
+            pooled[k] = sum / plane;
+        }
+        return pooled;
+    }
+
+    public float[] Logits(ReadOnlySpan<float> pooled)
+    {
+        var logits = new float[Labels.Count];
+        for (int c = 0; c < logits.Length; c++)
+            logits[c] = bias[c] + System.Numerics.Tensors.TensorPrimitives.Dot(ClassWeights(c), pooled);
+        return logits;
+    }
+
+    public static float[] Softmax(ReadOnlySpan<float> logits)
+    {
+        var result = new float[logits.Length];
+        float max = System.Numerics.Tensors.TensorPrimitives.Max(logits);
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++) sum += result[i] = MathF.Exp(logits[i] - max);
+        for (int i = 0; i < logits.Length; i++) result[i] = (float)(result[i] / sum);
+        return result;
+    }
+}

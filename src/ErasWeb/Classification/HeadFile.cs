@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ErasWeb.Classification;
+
+/// <summary>The committed era head: labels, weights over the pooled backbone features, and how it was made.</summary>
+public sealed record HeadFile(
+    string Format,
+    IReadOnlyList<string> Labels,
+    string Backbone,
+    string BackboneSha256,
+    string Features,
+    float[][] Weights,
+    float[] Bias,
+    HeadProvenance? Provenance)
+{
+    public const string CurrentFormat = "erasweb-linear-head/1";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new CompactFloatArrayConverter() },
+    };
+
+    public static HeadFile Read(byte[] json) =>
+        JsonSerializer.Deserialize<HeadFile>(json, Json) ?? throw new InvalidDataException("The head file is empty.");
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+}
+
+public sealed record HeadProvenance(
+    string TrainedAt,
+    string Command,
+    string Source,
+    TrainingSettings Settings,
+    IReadOnlyList<TrainingPhoto> Photos,
+    EvaluationReport? CrossValidation);
+
+public sealed record TrainingSettings(IReadOnlyList<string> Kinds, string ClassWeights, double L2, int Seed, int Iterations);
+
+public sealed record TrainingPhoto(string File, string Sha256, string Class, string Kind, string Group);
+
+public sealed record EvaluationReport(
+    string Method,
+    int Samples,
+    double Accuracy,
+    double MacroF1,
+    IReadOnlyDictionary<string, ClassScores> PerClass,
+    int[][] Confusion);
+
+public sealed record ClassScores(double Precision, double Recall, double F1, int Support);
+
+/// <summary>Writes a float array on one line, so a head file reads as one weight row per line.</summary>
+sealed class CompactFloatArrayConverter : JsonConverter<float[]>
+{
+    public override float[]? Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("Expected an array of numbers.");
+        var values = new List<float>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) values.Add(reader.GetSingle());
+        return values.ToArray();
+    }
+
+    public override void Write(Utf8JsonWriter writer, float[] value, JsonSerializerOptions options) =>
+        writer.WriteRawValue("[" + string.Join(",", value.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]");
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using ErasWeb.Configuration;
+
+namespace ErasWeb.Classification;
+
+/// <summary>Holds the process's one classifier once it is loaded; until then the app serves but is not ready.</summary>
+public sealed class ModelHost : IDisposable
+{
+    volatile EraClassifier? classifier;
+
+    public EraClassifier? Classifier => classifier;
+    public bool IsReady => classifier is not null;
+
+    public void Publish(EraClassifier loaded) => classifier = loaded;
+
+    public void Dispose() => classifier?.Dispose();
+}
+
+public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(host.IsReady
+            ? HealthCheckResult.Healthy($"Model {host.Classifier!.ModelVersion} loaded.")
+            : HealthCheckResult.Unhealthy("The model is still loading."));
+}
+
+/// <summary>
+/// Loads the model after the server has started listening, so liveness answers at once and
+/// readiness turns true when predictions can be served. A model that cannot be had stops the app
+/// with a message that says what to fix.
+/// </summary>
+public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var o = options.Value;
+            var spec = BackboneSpec.MobileNetV2Int8;
+            var head = EraHead.Load(o.HeadPath);
+            if (head.FeatureCount != spec.FeatureChannels)
+                throw new InvalidDataException($"The era head expects {head.FeatureCount} features but {spec.Name} gives {spec.FeatureChannels}.");
+            var prepared = await new BackboneProvisioner(spec, o.BackboneSource, o.DataDirFullPath, logger).PrepareAsync(ct);
+            var classifier = new EraClassifier(new Backbone(prepared, spec, o.InferenceThreads), head, spec);
+            Warm(classifier);
+            host.Publish(classifier);
+            logger.LogInformation("Model {Version} ready in {Elapsed} ms", classifier.ModelVersion, started.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            logger.LogCritical("The model could not be loaded, so ErasWeb is stopping: {Reason}", e.Message);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>The first run allocates ONNX Runtime's buffers; do it before the first user waits for it.</summary>
+    static void Warm(EraClassifier classifier)
+    {
+        using var blank = new SkiaSharp.SKBitmap(ModelInput.Size, ModelInput.Size);
+        classifier.Classify(blank);
+    }
+}

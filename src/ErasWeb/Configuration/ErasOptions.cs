@@ -1,0 +1,91 @@
+using ErasWeb.Classification;
+using System.ComponentModel.DataAnnotations;
+
+namespace ErasWeb.Configuration;
+
+/// <summary>
+/// Everything an operator can set. Bound from the "Eras" section of appsettings; the documented
+/// environment variables (ERAS_BACKBONE_SOURCE, ERAS_DATA_DIR, ...) take precedence.
+/// </summary>
+public sealed class ErasOptions
+{
+    public const string Section = "Eras";
+
+    /// <summary>A directory holding the pinned backbone file, or an http(s) URL to download it from.</summary>
+    public string BackboneSource { get; set; } = BackboneSpec.MobileNetV2Int8.DownloadUrl;
+
+    /// <summary>Where the SQLite database and the prepared model live; relative paths are taken from the working directory.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>The era head file; by default the one shipped beside the app.</summary>
+    public string HeadPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "era-head.json");
+
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>Images whose header declares more pixels than this are refused before decoding.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>Threads ONNX Runtime uses inside one inference; requests already run in parallel.</summary>
+    [Range(1, 64)]
+    public int InferenceThreads { get; set; } = 1;
+
+    public string DataDirFullPath => Path.GetFullPath(DataDir);
+
+    public static readonly (string Variable, string Property)[] EnvironmentVariables =
+    [
+        ("ERAS_BACKBONE_SOURCE", nameof(BackboneSource)),
+        ("ERAS_DATA_DIR", nameof(DataDir)),
+        ("ERAS_HEAD_PATH", nameof(HeadPath)),
+        ("ERAS_MAX_UPLOAD_BYTES", nameof(MaxUploadBytes)),
+        ("ERAS_MAX_IMAGE_PIXELS", nameof(MaxImagePixels)),
+        ("ERAS_INFERENCE_THREADS", nameof(InferenceThreads)),
+    ];
+
+    /// <summary>The options as the command-line tools see them: appsettings.json beside the app, then the environment.</summary>
+    public static ErasOptions FromEnvironment()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        AddEnvironmentVariables(configuration);
+        var options = new ErasOptions();
+        configuration.Build().GetSection(Section).Bind(options);
+        return options;
+    }
+
+    /// <summary>Maps the short environment variable names onto the "Eras" section, above appsettings.</summary>
+    public static void AddEnvironmentVariables(IConfigurationBuilder configuration)
+    {
+        var values = new Dictionary<string, string?>();
+        foreach (var (variable, property) in EnvironmentVariables)
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+                values[$"{Section}:{property}"] = value;
+        configuration.AddInMemoryCollection(values);
+    }
+}
+
+/// <summary>Checks what data annotations cannot: that paths and URLs point at something usable.</summary>
+public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ErasOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ErasOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.BackboneSource))
+            errors.Add("ERAS_BACKBONE_SOURCE is empty: set it to a directory holding mobilenetv2-12-int8.onnx or to a URL of that file.");
+        else if (!BackboneSpec.IsUrl(o.BackboneSource) && !Directory.Exists(o.BackboneSource) && !File.Exists(o.BackboneSource))
+            errors.Add($"ERAS_BACKBONE_SOURCE '{o.BackboneSource}' (resolved to '{Path.GetFullPath(o.BackboneSource)}') is neither an existing directory or file nor an http(s) URL.");
+        if (string.IsNullOrWhiteSpace(o.DataDir))
+            errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");
+        else
+        {
+            try { Directory.CreateDirectory(o.DataDirFullPath); }
+            catch (Exception e) { errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' cannot be created: {e.Message}"); }
+        }
+        if (!File.Exists(o.HeadPath))
+            errors.Add($"The era head file '{Path.GetFullPath(o.HeadPath)}' does not exist: set ERAS_HEAD_PATH to a head file made by the train command.");
+        return errors.Count == 0
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);
+    }
+}

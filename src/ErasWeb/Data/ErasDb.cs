@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace ErasWeb.Data;
+
+public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options)
+{
+    public DbSet<Prediction> Predictions => Set<Prediction>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        var prediction = model.Entity<Prediction>();
+        prediction.Property(p => p.Probabilities).HasConversion(
+            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+            v => JsonSerializer.Deserialize<Dictionary<string, float>>(v, (JsonSerializerOptions?)null) ?? new(),
+            new ValueComparer<Dictionary<string, float>>(
+                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
+                v => new Dictionary<string, float>(v)));
+        // The same bytes under the same model are one prediction.
+        prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique();
+        prediction.HasIndex(p => new { p.PredictedClass, p.Id });
+    }
+
+    public static string ConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "eras.db")}";
+}
+
+/// <summary>Lets the EF Core tools build the context without starting the app.</summary>
+public sealed class DesignTimeErasDbFactory : IDesignTimeDbContextFactory<ErasDb>
+{
+    public ErasDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<ErasDb>().UseSqlite(ErasDb.ConnectionString(Path.GetTempPath())).Options);
+}

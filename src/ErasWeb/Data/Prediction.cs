@@ -1,0 +1,28 @@
+namespace ErasWeb.Data;
+
+public static class PredictionKind
+{
+    public const string Image = "image";
+}
+
+/// <summary>One stored prediction with the pictures shown for it. Lists project away the BLOB columns.</summary>
+public sealed class Prediction
+{
+    public long Id { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public required string Kind { get; set; }
+    /// <summary>Sanitised; shown to people, never used as a path.</summary>
+    public required string FileName { get; set; }
+    public required string ContentSha256 { get; set; }
+    public long SizeBytes { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public required string Format { get; set; }
+    public required string PredictedClass { get; set; }
+    public float Confidence { get; set; }
+    public required Dictionary<string, float> Probabilities { get; set; }
+    public required string ModelVersion { get; set; }
+    public required byte[] DisplayImage { get; set; }
+    public required byte[] Thumbnail { get; set; }
+    public required byte[] GradCamImage { get; set; }
+}

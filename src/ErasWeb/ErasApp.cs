@@ -1,0 +1,78 @@
+using System.Text.Json;
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using ErasWeb.Predictions;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb;
+
+/// <summary>The composition root of the web app: configuration, services, endpoints and pages.</summary>
+public static class ErasApp
+{
+    public const string DefaultUrl = "http://localhost:8501";
+
+    /// <param name="configure">Lets tests and the benchmark add configuration before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        ErasOptions.AddEnvironmentVariables(builder.Configuration);
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(DefaultUrl); // the prototype's port, unless ASPNETCORE_URLS or --urls says otherwise
+
+        builder.Services.AddErasServices(builder.Configuration);
+        var app = builder.Build();
+        app.UseErasPipeline();
+        return app;
+    }
+
+    static void AddErasServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ErasOptions>().Bind(configuration.GetSection(ErasOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ErasOptions>, ErasOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddDbContext<ErasDb>((sp, db) =>
+            db.UseSqlite(ErasDb.ConnectionString(sp.GetRequiredService<IOptions<ErasOptions>>().Value.DataDirFullPath)));
+
+        services.AddSingleton<ModelHost>();
+        services.AddHostedService<ModelLoader>();
+        services.AddScoped<ImagePredictionService>();
+
+        services.AddHealthChecks()
+            .AddCheck<ModelReadyCheck>("model", tags: ["ready"])
+            .AddDbContextCheck<ErasDb>("database", tags: ["ready"]);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        });
+        services.AddOpenApi();
+        services.AddRazorPages();
+    }
+
+    static void UseErasPipeline(this WebApplication app)
+    {
+        app.Services.MigrateDatabase();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPredictionApi();
+        app.MapModelApi();
+        app.MapRazorPages();
+    }
+}

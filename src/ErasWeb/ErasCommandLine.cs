@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace ErasWeb;
+
+/// <summary>The executable's verbs: no verb (or "serve") runs the web app; the others are tools.</summary>
+public static class ErasCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("ErasWeb: tells which era of the Eras Tour a concert photo shows, and why.");
+        var serve = new Command("serve", "Run the web app and API (the default).");
+        // Unknown arguments go to ASP.NET Core (--urls, --environment, ...).
+        root.TreatUnmatchedTokensAsErrors = false;
+        serve.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct));
+        serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct));
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(Training.TrainCommand.Create());
+        return root;
+    }
+
+    static async Task<int> ServeAsync(string[] args, CancellationToken ct)
+    {
+        try
+        {
+            await using var app = ErasApp.Build(args);
+            await app.RunAsync(ct);
+            return Environment.ExitCode;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("ErasWeb cannot start; fix its configuration:" + string.Join(Environment.NewLine + "  - ", ["", .. e.Failures]));
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using ErasWeb.Classification;
+using ErasWeb.Media;
+using SkiaSharp;
+
+namespace ErasWeb.Predictions;
+
+/// <summary>Everything the CPU does for one photo: the prediction and the three pictures stored with it.</summary>
+public sealed record AnalyzedImage(EraPrediction Prediction, int Width, int Height, SniffResult Sniff, byte[] Display, byte[] Thumbnail, byte[] GradCam);
+
+public static class ImagePipeline
+{
+    public const int ThumbnailLongSide = 256;
+
+    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, EraClassifier classifier, long maxPixels)
+    {
+        using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels);
+        var prediction = classifier.Classify(decoded.Upright);
+        var display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
+        var thumbnail = ImageEncoder.FitWithin(display, ThumbnailLongSide);
+        try
+        {
+            float scale = (float)display.Width / decoded.Upright.Width;
+            var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
+            using var overlay = GradCamOverlay.Render(display, prediction.GradCam, prediction.MapSize, crop);
+            return new AnalyzedImage(prediction, decoded.Width, decoded.Height, sniff,
+                ImageEncoder.Jpeg(display), ImageEncoder.Jpeg(thumbnail, 80), ImageEncoder.Jpeg(overlay));
+        }
+        finally
+        {
+            if (thumbnail != display) thumbnail.Dispose();
+            if (display != decoded.Upright) display.Dispose();
+        }
+    }
+
+    /// <summary>Refuses, with a reason a person can act on, anything that is not an image we decode.</summary>
+    public static SniffResult SniffImage(byte[] bytes)
+    {
+        if (bytes.Length == 0) throw MediaRejectedException.Empty();
+        var sniff = FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength)));
+        if (sniff.IsImage) return sniff;
+        const string accepted = "Upload a photo as JPEG, PNG, WebP, GIF or BMP.";
+        throw MediaRejectedException.Unsupported(sniff.Format switch
+        {
+            MediaFormat.Heif => "HEIC/HEIF photos are not supported. Export the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) and upload that.",
+            MediaFormat.Svg => $"SVG drawings are not supported. {accepted}",
+            MediaFormat.Text => $"The file is text, not an image, whatever its name says. {accepted}",
+            _ when sniff.IsVideo => $"The file is a {sniff.Name} video; this endpoint classifies photos. {accepted}",
+            MediaFormat.Unknown => $"The file is not in an image format ErasWeb reads. {accepted}",
+            _ => $"{sniff.Name} images are not supported. {accepted}",
+        });
+    }
+}

@@ -1,0 +1,64 @@
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using ErasWeb.Media;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Predictions;
+
+public sealed class ModelNotReadyException() : Exception("The model is still loading; try again in a few seconds.");
+
+/// <summary>The image use case: sniff, reuse a stored answer for the same bytes, else analyse and store.</summary>
+public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock)
+{
+    public async Task<PredictionSummary> PredictAsync(Upload upload, CancellationToken ct)
+    {
+        var sniff = ImagePipeline.SniffImage(upload.Bytes);
+        var classifier = models.Classifier ?? throw new ModelNotReadyException();
+        var sha = BackboneProvisioner.Sha256Hex(upload.Bytes);
+        if (await FindAsync(sha, classifier.ModelVersion, ct) is { } existing) return existing;
+
+        var analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, options.Value.MaxImagePixels);
+        var row = new Prediction
+        {
+            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+            Kind = PredictionKind.Image,
+            FileName = upload.FileName,
+            ContentSha256 = sha,
+            SizeBytes = upload.Bytes.Length,
+            Width = analyzed.Width,
+            Height = analyzed.Height,
+            Format = analyzed.Sniff.Name,
+            PredictedClass = analyzed.Prediction.Era,
+            Confidence = analyzed.Prediction.Confidence,
+            Probabilities = new(analyzed.Prediction.ByEra()),
+            ModelVersion = classifier.ModelVersion,
+            DisplayImage = analyzed.Display,
+            Thumbnail = analyzed.Thumbnail,
+            GradCamImage = analyzed.GradCam,
+        };
+        db.Predictions.Add(row);
+        try
+        {
+            // Not cancelled with the request: the work is done, and a half-stored row never exists either way.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // The same bytes were stored by a concurrent request a moment ago.
+            db.ChangeTracker.Clear();
+            var stored = await FindAsync(sha, classifier.ModelVersion, ct);
+            if (stored is null) throw;
+            return stored;
+        }
+        return PredictionSummary.Of(row);
+    }
+
+    Task<PredictionSummary?> FindAsync(string sha, string modelVersion, CancellationToken ct) =>
+        db.Predictions.AsNoTracking()
+            .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion)
+            .Select(PredictionSummary.FromEntity)
+            .FirstOrDefaultAsync(ct);
+}

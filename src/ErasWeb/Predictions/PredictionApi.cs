@@ -1,0 +1,94 @@
+using ErasWeb.Data;
+using ErasWeb.Media;
+using ErasWeb.Configuration;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Predictions;
+
+public static class PredictionApi
+{
+    public const int DefaultPageSize = 24, MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ping", () => TypedResults.Json("Hello World"))
+            .WithName("Ping").WithSummary("Answers \"Hello World\", as the first version of the API did.").WithTags("Compatibility");
+
+        app.MapPost("/predict", Predict)
+            .WithName("Predict").WithSummary("Classifies an uploaded photo (multipart field 'file') into an era, with a Grad-CAM heatmap.")
+            .WithTags("Predictions")
+            .Accepts<IFormFile>("multipart/form-data")
+            .DisableAntiforgery(); // an API for scripts and apps, which carry no antiforgery token
+
+        var predictions = app.MapGroup("/api/predictions").WithTags("Predictions");
+        predictions.MapGet("/", List).WithName("ListPredictions").WithSummary("Past predictions, newest first, optionally of one era.");
+        predictions.MapGet("/{id:long}", Get).WithName("GetPrediction").WithSummary("One prediction.");
+        predictions.MapGet("/{id:long}/image", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.DisplayImage), http, ct))
+            .WithName("GetPredictionImage").WithSummary("The stored display copy (JPEG, long side at most 1024 px).");
+        predictions.MapGet("/{id:long}/thumbnail", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Thumbnail), http, ct))
+            .WithName("GetPredictionThumbnail").WithSummary("The stored thumbnail (JPEG, long side at most 256 px).");
+        predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.GradCamImage), http, ct))
+            .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).");
+        return app;
+    }
+
+    static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> Predict(
+        HttpRequest request, ImagePredictionService service, IOptions<ErasOptions> options, CancellationToken ct)
+    {
+        try
+        {
+            var upload = await UploadReader.ReadAsync(request, options.Value.MaxUploadBytes, ct);
+            var prediction = await service.PredictAsync(upload, ct);
+            return TypedResults.Ok(prediction.ToResponse());
+        }
+        catch (MediaRejectedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.Title);
+        }
+        catch (ModelNotReadyException e)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading");
+        }
+    }
+
+    static async Task<Results<Ok<PredictionPage>, ProblemHttpResult>> List(
+        ErasDb db, CancellationToken ct, string? era = null, long? before = null, int limit = DefaultPageSize)
+    {
+        if (limit is < 1 or > MaxPageSize)
+            return TypedResults.Problem($"limit must be between 1 and {MaxPageSize}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size");
+        var query = db.Predictions.AsNoTracking();
+        if (!string.IsNullOrEmpty(era)) query = query.Where(p => p.PredictedClass == era);
+        if (before is long cursor) query = query.Where(p => p.Id < cursor);
+        // Keyset paging on the id: each page costs the same however deep it is.
+        var rows = await query.OrderByDescending(p => p.Id).Take(limit + 1).Select(PredictionSummary.FromEntity).ToListAsync(ct);
+        var items = rows.Take(limit).Select(r => r.ToResponse()).ToList();
+        long? next = rows.Count > limit ? items[^1].PredictionId : null;
+        string? nextUrl = next is null ? null
+            : $"/api/predictions?limit={limit}&before={next}" + (string.IsNullOrEmpty(era) ? "" : $"&era={Uri.EscapeDataString(era)}");
+        return TypedResults.Ok(new PredictionPage(items, next, nextUrl));
+    }
+
+    static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> Get(long id, ErasDb db, CancellationToken ct)
+    {
+        var row = await db.Predictions.AsNoTracking().Where(p => p.Id == id).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
+        return row is null ? NotFound(id) : TypedResults.Ok(row.ToResponse());
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Picture(long id, IQueryable<byte[]> picture, HttpContext http, CancellationToken ct)
+    {
+        var bytes = await picture.FirstOrDefaultAsync(ct);
+        if (bytes is null) return NotFound(id);
+        // A prediction's pictures never change once stored.
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return TypedResults.File(bytes, ImageEncoder.JpegContentType);
+    }
+
+    static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"No prediction has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

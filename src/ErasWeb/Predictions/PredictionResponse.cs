@@ -1,0 +1,50 @@
+using ErasWeb.Data;
+
+namespace ErasWeb.Predictions;
+
+/// <summary>What the API says about a prediction. The first two fields are the prototype's contract.</summary>
+public sealed record PredictionResponse(
+    string PredictedClass,
+    float Confidence,
+    IReadOnlyDictionary<string, float> Probabilities,
+    long PredictionId,
+    string Kind,
+    DateTime CreatedAt,
+    string FileName,
+    string ContentSha256,
+    long SizeBytes,
+    int Width,
+    int Height,
+    string Format,
+    string ModelVersion,
+    string ImageUrl,
+    string ThumbnailUrl,
+    string GradcamUrl);
+
+/// <summary>A prediction without its pictures: what lists and lookups read from the database.</summary>
+public sealed record PredictionSummary(
+    long Id, DateTime CreatedAtUtc, string Kind, string FileName, string ContentSha256, long SizeBytes,
+    int Width, int Height, string Format, string PredictedClass, float Confidence,
+    Dictionary<string, float> Probabilities, string ModelVersion)
+{
+    public static readonly System.Linq.Expressions.Expression<Func<Prediction, PredictionSummary>> FromEntity = p =>
+        new PredictionSummary(p.Id, p.CreatedAtUtc, p.Kind, p.FileName, p.ContentSha256, p.SizeBytes,
+            p.Width, p.Height, p.Format, p.PredictedClass, p.Confidence, p.Probabilities, p.ModelVersion);
+
+    public static readonly Func<Prediction, PredictionSummary> Of = FromEntity.Compile();
+
+    public PredictionResponse ToResponse() => new(
+        PredictedClass, Confidence, Probabilities, Id, Kind, DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
+        FileName, ContentSha256, SizeBytes, Width, Height, Format, ModelVersion,
+        ImageUrl: PredictionUrls.Image(Id), ThumbnailUrl: PredictionUrls.Thumbnail(Id), GradcamUrl: PredictionUrls.GradCam(Id));
+}
+
+public static class PredictionUrls
+{
+    public static string Details(long id) => $"/api/predictions/{id}";
+    public static string Image(long id) => $"/api/predictions/{id}/image";
+    public static string Thumbnail(long id) => $"/api/predictions/{id}/thumbnail";
+    public static string GradCam(long id) => $"/api/predictions/{id}/gradcam";
+}
+
+public sealed record PredictionPage(IReadOnlyList<PredictionResponse> Items, long? NextBefore, string? Next);

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+
+namespace ErasWeb.Training;
+
+/// <summary>erasweb train SOURCE: fits the era head from labelled photos and writes it with its provenance.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "A MANIFEST.tsv (file, class, kind, group columns) or a folder of class sub-folders." };
+        var output = new Option<string>("--out") { Description = "Where to write the head file.", DefaultValueFactory = _ => "models/era-head.json" };
+        var kinds = new Option<string[]>("--kinds") { Description = "Which kinds of photo to train on (manifest 'kind' column); all by default.", AllowMultipleArgumentsPerToken = true };
+        var classWeights = new Option<string>("--class-weights") { Description = "inverse-frequency (default) or none.", DefaultValueFactory = _ => "inverse-frequency" };
+        classWeights.AcceptOnlyFromAmong("inverse-frequency", "none");
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 1e-3 };
+        var iterations = new Option<int>("--iterations") { Description = "Gradient steps of the optimiser.", DefaultValueFactory = _ => 1500 };
+        var cv = new Option<int>("--cv") { Description = "Folds of grouped cross-validation to score the recipe (0: skip).", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the fold assignment.", DefaultValueFactory = _ => 42 };
+
+        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, iterations, cv, seed };
+        command.SetAction(async (result, ct) =>
+        {
+            var settings = new TrainingSettings(result.GetValue(kinds) ?? [], result.GetValue(classWeights)!, result.GetValue(l2), result.GetValue(seed), result.GetValue(iterations));
+            var args = string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "train").Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+            return await RunAsync(result.GetValue(source)!, result.GetValue(output)!, settings, result.GetValue(cv), $"erasweb {args}", ct);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, CancellationToken ct)
+    {
+        try { return await TrainAsync(source, output, settings, cvFolds, command, ct); }
+        catch (Exception e) when (e is BackboneUnavailableException or FileNotFoundException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    static async Task<int> TrainAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, CancellationToken ct)
+    {
+        var options = ErasOptions.FromEnvironment();
+        var spec = BackboneSpec.MobileNetV2Int8;
+        var photos = LabelledPhotos.Load(source).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
+        if (photos.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"No photos found in '{source}'{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
+            return 1;
+        }
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, logger).PrepareAsync(ct);
+        using var backbone = new Backbone(prepared, spec, Environment.ProcessorCount);
+
+        var features = new FeatureExtractor(backbone, spec, options.MaxImagePixels).Extract(photos.Select(p => p.Path).ToList(),
+            done => Console.Error.Write($"\rExtracting features: {done}/{photos.Count}"),
+            (file, why) => Console.Error.WriteLine($"\nSkipping {file}: {why}"));
+        Console.Error.WriteLine();
+        var examples = photos.Zip(features).Where(p => p.Second is not null)
+            .Select(p => new TrainingExample(p.First, LabelledPhotos.Sha256(p.First.Path), p.Second!)).ToList();
+
+        Console.Error.WriteLine($"Training on {examples.Count} photos ({string.Join(", ", examples.GroupBy(e => e.Photo.Class).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"))})");
+        var fullSource = Path.GetFullPath(source);
+        var sourceName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(fullSource)) ?? "", Path.GetFileName(fullSource));
+        var head = HeadTrainer.Train(examples, settings, cvFolds, command, sourceName, spec);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await File.WriteAllBytesAsync(output, head.ToJson(), ct);
+
+        if (head.Provenance?.CrossValidation is { } report) Console.WriteLine(Report.Format(report));
+        Console.WriteLine($"Wrote {output}");
+        return 0;
+    }
+}
+
+public static class Report
+{
+    public static string Format(EvaluationReport report)
+    {
+        var lines = new List<string>
+        {
+            $"{report.Method}: {report.Samples} photos, accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000}",
+            $"{"class",-12} {"precision",9} {"recall",7} {"F1",6} {"support",8}",
+        };
+        lines.AddRange(report.PerClass.Select(p => $"{p.Key,-12} {p.Value.Precision,9:0.000} {p.Value.Recall,7:0.000} {p.Value.F1,6:0.000} {p.Value.Support,8}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,102 @@
+using ErasWeb.Classification;
+using ErasWeb.Media;
+using ErasWeb.Predictions;
+using ErasWeb.Tests.Support;
+using SkiaSharp;
+
+namespace ErasWeb.Tests.Classification;
+
+public class GradCamTests
+{
+    [Fact]
+    public void Map_equals_GradCam_from_a_brute_force_finite_difference_gradient_on_a_real_photo()
+    {
+        var classifier = TestData.Classifier.Value;
+        var head = classifier.Head;
+        using var photo = Images.Load(TestData.Photo("Midnights/etl-31.jpeg"));
+        var featureMap = classifier.Run([photo]).FeatureMap(0).ToArray();
+        var prediction = classifier.Classify(photo);
+        int c = prediction.PredictedIndex;
+
+        // d logit_c / d A[k,i,j] by central differences through the head's own forward pass, in double.
+        const int channels = 1280, plane = 49;
+        double Logit(double[] a)
+        {
+            var weights = head.ClassWeights(c);
+            double z = 0;
+            for (int k = 0; k < channels; k++)
+            {
+                double sum = 0;
+                for (int p = 0; p < plane; p++) sum += a[k * plane + p];
+                z += weights[k] * (sum / plane);
+            }
+            return z;
+        }
+        var a = featureMap.Select(v => (double)v).ToArray();
+        var alpha = new double[channels]; // Grad-CAM channel weights: the spatial mean of the gradient
+        const double h = 1e-2;
+        for (int k = 0; k < channels; k++)
+            for (int p = 0; p < plane; p++)
+            {
+                int index = k * plane + p;
+                double saved = a[index];
+                a[index] = saved + h; double up = Logit(a);
+                a[index] = saved - h; double down = Logit(a);
+                a[index] = saved;
+                alpha[k] += (up - down) / (2 * h) / plane;
+            }
+        var expected = new float[plane];
+        for (int p = 0; p < plane; p++)
+        {
+            double sum = 0;
+            for (int k = 0; k < channels; k++) sum += alpha[k] * a[k * plane + p];
+            expected[p] = (float)Math.Max(0, sum);
+        }
+        GradCam.Normalize(expected);
+
+        Assert.Equal(expected, prediction.GradCam, new FloatTolerance(1e-3f));
+        Assert.Equal(1f, prediction.GradCam.Max(), 5);
+        Assert.Equal(0f, prediction.GradCam.Min(), 5);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0, 0, 128)]
+    [InlineData(0.5, 128, 255, 128)]
+    [InlineData(1.0, 128, 0, 0)]
+    public void Jet_runs_from_dark_blue_through_green_to_dark_red(double value, int r, int g, int b) =>
+        Assert.Equal(((byte)r, (byte)g, (byte)b), GradCamOverlay.JetColor(value));
+
+    [Fact]
+    public void Overlay_is_jet_over_the_crop_the_model_saw_and_dims_the_rest()
+    {
+        using var photo = new SKBitmap(new SKImageInfo(300, 200, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        photo.Erase(new SKColor(128, 128, 128));
+        var map = new float[49];
+        map[24] = 1; // hot centre, cold elsewhere
+        var crop = ModelInput.CenterCrop(300, 200);
+        using var overlay = GradCamOverlay.Render(photo, map, 7, crop);
+
+        var centre = overlay.GetPixel(150, 100);
+        Assert.True(centre.Red > 128 && centre.Blue < 100, $"the hot centre is red over grey, not {centre}");
+        var cornerOfCrop = overlay.GetPixel((int)crop.Left + 1, (int)crop.Top + 1);
+        Assert.True(cornerOfCrop.Blue > cornerOfCrop.Red, "cold areas are blue");
+        var outside = overlay.GetPixel(5, 100);
+        Assert.True(outside.Red < 128 && outside.Red == outside.Blue, "outside the crop the photo is dimmed, not coloured");
+    }
+
+    [Theory]
+    [InlineData("Acoustic/sis-blue-hi.jpg", 810)] // 540x810: smaller than the display limit, kept whole
+    [InlineData("Red/etl-17.jpeg", 950)]         // 1900x1267: decoded at 4/8, the smallest scale near 1024
+    public void Pipeline_stores_three_pictures_of_the_right_sizes(string file, int displayLongSide)
+    {
+        var bytes = File.ReadAllBytes(TestData.Photo(file));
+        var analyzed = ImagePipeline.Analyze(bytes, ImagePipeline.SniffImage(bytes), TestData.Classifier.Value, long.MaxValue);
+        using var display = SKBitmap.Decode(analyzed.Display);
+        using var thumbnail = SKBitmap.Decode(analyzed.Thumbnail);
+        using var gradCam = SKBitmap.Decode(analyzed.GradCam);
+        Assert.Equal(displayLongSide, Math.Max(display.Width, display.Height));
+        Assert.Equal(256, Math.Max(thumbnail.Width, thumbnail.Height));
+        Assert.Equal((display.Width, display.Height), (gradCam.Width, gradCam.Height));
+        Assert.Equal((double)analyzed.Width / analyzed.Height, (double)display.Width / display.Height, 2);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ErasWeb.Tests.Support;
+
+namespace ErasWeb.Tests.Predictions;
+
+public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    static readonly string[] Eras = ["1989", "Acoustic", "Fearless", "Folkmore", "Lover", "Midnights", "Red", "Reputation", "Speak Now", "TTPD"];
+
+    [Fact]
+    public async Task Ping_answers_the_json_string_Hello_World()
+    {
+        var response = await app.Client.GetAsync("/ping");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("\"Hello World\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Acoustic/sis-pink-hi.jpg", "Acoustic")]
+    [InlineData("Midnights/etl-36.jpeg", "Midnights")]
+    [InlineData("Lover/etl-6.webp", "Lover")]
+    public async Task A_concert_photo_gets_its_era_with_all_probabilities_and_stored_pictures(string file, string era)
+    {
+        var json = await app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo(file)), Path.GetFileName(file));
+
+        Assert.Equal(era, json.GetProperty("predicted_class").GetString());
+        var probabilities = json.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetSingle());
+        Assert.Equal(Eras, probabilities.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1.0, probabilities.Values.Sum(), 3);
+        Assert.Equal(probabilities[era], json.GetProperty("confidence").GetSingle());
+        Assert.Equal(probabilities.Values.Max(), probabilities[era]);
+        Assert.StartsWith("mobilenetv2-12-int8@cc028fe6+head@", json.GetProperty("model_version").GetString());
+
+        foreach (var (field, maxSide) in new[] { ("image_url", 1024), ("gradcam_url", 1024), ("thumbnail_url", 256) })
+        {
+            var picture = await app.Client.GetAsync(json.GetProperty(field).GetString());
+            Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+            Assert.Equal("image/jpeg", picture.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("immutable", picture.Headers.CacheControl?.ToString());
+            using var bitmap = SkiaSharp.SKBitmap.Decode(await picture.Content.ReadAsByteArrayAsync());
+            Assert.True(Math.Max(bitmap.Width, bitmap.Height) <= maxSide);
+        }
+
+        var stored = await app.Client.GetFromJsonAsync<JsonElement>($"/api/predictions/{json.GetProperty("prediction_id").GetInt64()}");
+        Assert.Equal(era, stored.GetProperty("predicted_class").GetString());
+        Assert.Equal(Path.GetFileName(file), stored.GetProperty("file_name").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_bytes_again_return_the_stored_prediction()
+    {
+        var bytes = File.ReadAllBytes(TestData.Photo("Red/etl-20.webp"));
+        var first = await app.UploadJsonAsync<JsonElement>(bytes, "first.webp");
+        int rows = await app.CountPredictionsAsync();
+        var second = await app.UploadJsonAsync<JsonElement>(bytes, "second.webp");
+        Assert.Equal(first.GetProperty("prediction_id").GetInt64(), second.GetProperty("prediction_id").GetInt64());
+        Assert.Equal(rows, await app.CountPredictionsAsync());
+    }
+
+    [Fact]
+    public async Task History_lists_newest_first_filters_by_era_and_pages_with_a_cursor()
+    {
+        var ids = new List<long>();
+        foreach (var file in new[] { "Speak Now/etl-13.jpeg", "Speak Now/etl-15.jpeg", "Folkmore/etl-11.jpeg" })
+            ids.Add((await app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo(file)), Path.GetFileName(file))).GetProperty("prediction_id").GetInt64());
+
+        var all = await app.Client.GetFromJsonAsync<JsonElement>("/api/predictions?limit=100");
+        var listed = all.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("prediction_id").GetInt64()).ToList();
+        Assert.Equal(listed.OrderDescending(), listed);
+        Assert.Subset(listed.ToHashSet(), ids.ToHashSet());
+
+        var speakNow = await app.Client.GetFromJsonAsync<JsonElement>("/api/predictions?era=Speak%20Now&limit=1");
+        var page1 = speakNow.GetProperty("items").EnumerateArray().ToList();
+        Assert.Single(page1);
+        Assert.Equal("Speak Now", page1[0].GetProperty("predicted_class").GetString());
+        var next = speakNow.GetProperty("next").GetString();
+        Assert.NotNull(next);
+        var page2 = (await app.Client.GetFromJsonAsync<JsonElement>(next)).GetProperty("items").EnumerateArray().ToList();
+        Assert.All(page2, i => Assert.Equal("Speak Now", i.GetProperty("predicted_class").GetString()));
+        Assert.True(page2[0].GetProperty("prediction_id").GetInt64() < page1[0].GetProperty("prediction_id").GetInt64());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/api/predictions/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/api/predictions/999999/gradcam")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Client.GetAsync("/api/predictions?limit=0")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Model_endpoint_describes_labels_backbone_head_and_scores()
+    {
+        var model = await app.Client.GetFromJsonAsync<JsonElement>("/api/model");
+        Assert.Equal(Eras, model.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f", model.GetProperty("backbone_sha256").GetString());
+        Assert.Equal(12, model.GetProperty("head_version").GetString()!.Length);
+        Assert.InRange(model.GetProperty("cross_validation").GetProperty("macro_f1").GetDouble(), 0.01, 1);
+        Assert.Equal(19, model.GetProperty("training_support").GetProperty("Acoustic").GetInt32());
+    }
+
+    [Fact]
+    public async Task Health_liveness_readiness_and_the_OpenAPI_document_answer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/health/ready")).StatusCode);
+        var openApi = await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        foreach (var path in new[] { "/ping", "/predict", "/api/predictions", "/api/predictions/{id}", "/api/predictions/{id}/gradcam", "/api/model" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
+    }
+}

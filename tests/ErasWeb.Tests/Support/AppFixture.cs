@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using ErasWeb.Data;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+
+namespace ErasWeb.Tests.Support;
+
+/// <summary>The real app on Kestrel at a free loopback port, with its own data directory and SQLite file.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    WebApplication? app;
+    public string DataDir { get; } = TestData.NewTempDir("app");
+    public HttpClient Client { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>A smaller upload limit than the default, so the over-limit case needs little memory.</summary>
+    public const long MaxUploadBytes = 3 * 1024 * 1024;
+
+    public async Task InitializeAsync()
+    {
+        app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Eras:BackboneSource"] = TestData.BackboneSource,
+            ["Eras:DataDir"] = DataDir,
+            ["Eras:HeadPath"] = TestData.CommittedHead,
+            ["Eras:MaxUploadBytes"] = MaxUploadBytes.ToString(),
+        }));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        await WaitUntilReadyAsync();
+    }
+
+    async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await Client.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The app did not become ready within 60 s.");
+    }
+
+    public async Task<int> CountPredictionsAsync()
+    {
+        using var scope = app!.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<ErasDb>().Predictions.CountAsync();
+    }
+
+    public async Task<HttpResponseMessage> UploadAsync(byte[] bytes, string fileName, string contentType = "image/jpeg")
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", fileName);
+        return await Client.PostAsync("/predict", form);
+    }
+
+    public async Task<T> UploadJsonAsync<T>(byte[] bytes, string fileName)
+    {
+        var response = await UploadAsync(bytes, fileName);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,47 @@
+using ErasWeb.Classification;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ErasWeb.Tests.Support;
+
+/// <summary>
+/// Where the shared data lives: ERAS_BACKBONE_SOURCE and ERAS_PHOTOS_DIR if set, else the
+/// ../shared folder beside the repository.
+/// </summary>
+public static class TestData
+{
+    static readonly string RepoRoot = FindRepoRoot();
+
+    public static string BackboneSource =>
+        Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { Length: > 0 } s ? Path.GetFullPath(s, RepoRoot) : Path.Combine(RepoRoot, "..", "shared", "models");
+
+    public static string PhotosDir =>
+        Environment.GetEnvironmentVariable("ERAS_PHOTOS_DIR") is { Length: > 0 } s ? Path.GetFullPath(s, RepoRoot) : Path.Combine(RepoRoot, "..", "shared", "eras-photos");
+
+    public static string SanityDir => Path.Combine(Directory.Exists(BackboneSource) ? BackboneSource : Path.Combine(RepoRoot, "..", "shared", "models"), "sanity");
+
+    public static string CommittedHead => Path.Combine(RepoRoot, "models", "era-head.json");
+
+    public static string Photo(string relative) => Path.Combine(PhotosDir, relative);
+
+    /// <summary>A prepared model shared by the tests of one process; preparing it again is cheap but pointless.</summary>
+    public static readonly Lazy<string> PreparedModel = new(() =>
+        new BackboneProvisioner(BackboneSpec.MobileNetV2Int8, BackboneSource, NewTempDir("model"), NullLogger.Instance)
+            .PrepareAsync(CancellationToken.None).GetAwaiter().GetResult());
+
+    public static readonly Lazy<EraClassifier> Classifier = new(() =>
+        new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2), EraHead.Load(CommittedHead), BackboneSpec.MobileNetV2Int8));
+
+    public static string NewTempDir(string purpose)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "erasweb-tests", $"{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ErasWeb.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Cannot find the repository root (ErasWeb.sln) above " + AppContext.BaseDirectory);
+    }
+}
