@@ -24,14 +24,14 @@ public static class TrainCommand
         {
             var settings = new TrainingSettings(result.GetValue(kinds) ?? [], result.GetValue(classWeights)!, result.GetValue(l2), result.GetValue(seed), result.GetValue(iterations));
             var args = string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "train").Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
-            return await RunAsync(result.GetValue(source)!, result.GetValue(output)!, settings, result.GetValue(cv), $"erasweb {args}", ct);
+            return await RunAsync(result.GetValue(source)!, result.GetValue(output)!, settings, result.GetValue(cv), $"erasweb {args}", ErasOptions.FromEnvironment(), ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, CancellationToken ct)
+    public static async Task<int> RunAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
     {
-        try { return await TrainAsync(source, output, settings, cvFolds, command, ct); }
+        try { return await TrainAsync(source, output, settings, cvFolds, command, options, ct); }
         catch (Exception e) when (e is BackboneUnavailableException or FileNotFoundException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync(e.Message);
@@ -39,9 +39,8 @@ public static class TrainCommand
         }
     }
 
-    static async Task<int> TrainAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, CancellationToken ct)
+    static async Task<int> TrainAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
     {
-        var options = ErasOptions.FromEnvironment();
         var spec = BackboneSpec.MobileNetV2Int8;
         var photos = LabelledPhotos.Load(source).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
         if (photos.Count == 0)

@@ -1,0 +1,22 @@
+# Build: docker build -t erasweb .
+# Run:   docker run -p 8501:8501 -v erasweb-data:/data erasweb
+# The pinned backbone is downloaded on first start and cached in /data; without network, mount a
+# directory holding mobilenetv2-12-int8.onnx and point ERAS_BACKBONE_SOURCE at it.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props ErasWeb.sln ./
+COPY src/ErasWeb/ErasWeb.csproj src/ErasWeb/
+RUN dotnet restore src/ErasWeb/ErasWeb.csproj
+COPY src/ src/
+COPY wwwroot/ wwwroot/
+COPY models/ models/
+RUN dotnet publish src/ErasWeb/ErasWeb.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+ENV ASPNETCORE_URLS=http://+:8501 \
+    ERAS_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8501
+ENTRYPOINT ["dotnet", "ErasWeb.dll"]

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using ErasWeb.Classification;
+using ErasWeb.Data;
+using ErasWeb.Media;
+using ErasWeb.Predictions;
+using ErasWeb.Training;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SkiaSharp;
+
+namespace ErasWeb.Bench;
+
+/// <summary>Times the image pipeline stage by stage in-process, then end to end over HTTP, and writes a Markdown report.</summary>
+public sealed class Benchmark(string photosDir, string backboneSource, StringBuilder md)
+{
+    const int Repeats = 30;
+    long unique;
+
+    public async Task RunAsync()
+    {
+        var shared = LabelledPhotos.Load(photosDir).Select(p => (Name: p.RelativePath, Bytes: File.ReadAllBytes(p.Path))).ToList();
+        var twelveMp = MakeBaselineJpeg(shared.First(p => p.Name == "Lover/etl-3.jpeg").Bytes, 4000, 3000);
+        var fullHd = shared.Where(p => p.Name.Contains("/etl-")).Take(8).Select(p => MakeBaselineJpeg(p.Bytes, 1920, 1080)).ToList();
+
+        md.AppendLine("# Benchmarks").AppendLine();
+        md.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/ErasWeb.Bench` on {Machine()}.");
+        md.AppendLine("Latencies in milliseconds. Every figure below comes from that run; targets are from the issues.").AppendLine();
+
+        await using var host = await StartAppAsync();
+        var classifier = host.Services.GetRequiredService<ModelHost>().Classifier!;
+
+        md.AppendLine("## In-process pipeline, per stage (p50 / p95 ms)").AppendLine();
+        md.AppendLine("| input | n | decode | preprocess | inference | Grad-CAM | encode | store | total |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        Stages("12 MP baseline JPEG (4000x3000)", Enumerable.Repeat(twelveMp, Repeats).ToList(), classifier, host.Services);
+        Stages("1920x1080 baseline JPEGs", Enumerable.Range(0, Repeats).Select(i => fullHd[i % fullHd.Count]).ToList(), classifier, host.Services);
+        Stages($"shared photos ({shared.Count}, as they are)", shared.Select(p => p.Bytes).ToList(), classifier, host.Services);
+        md.AppendLine().AppendLine("decode: SKCodec at the reduced scale, with EXIF orientation; preprocess: crop, resize to 224, normalise; " +
+            "Grad-CAM: the map and the blended overlay; encode: display copy, thumbnail and overlay as JPEG; store: one SQLite row with its BLOBs.").AppendLine();
+
+        var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        md.AppendLine("## HTTP `POST /predict`, end to end").AppendLine();
+        md.AppendLine("| input | concurrency | requests | p50 | p95 | images/s |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        var http12 = await HttpAsync(client, "12 MP baseline JPEG", 1, Enumerable.Repeat(twelveMp, Repeats).ToList());
+        await HttpAsync(client, "12 MP baseline JPEG", 8, Enumerable.Repeat(twelveMp, Repeats * 2).ToList());
+        await HttpAsync(client, "1920x1080 baseline JPEGs", 1, Enumerable.Range(0, Repeats * 2).Select(i => fullHd[i % fullHd.Count]).ToList());
+        var hd8 = await HttpAsync(client, "1920x1080 baseline JPEGs", 8, Enumerable.Range(0, 240).Select(i => fullHd[i % fullHd.Count]).ToList());
+        await HttpAsync(client, "shared photos", 1, shared.Select(p => p.Bytes).ToList(), unique: false);
+        md.AppendLine().AppendLine("Each repeated upload carries a few unique bytes after the JPEG's end marker, so none is answered from the stored-prediction shortcut; " +
+            "the shared photos are sent once each.").AppendLine();
+
+        var inProcess12 = Stats.Of(Enumerable.Range(0, Repeats).Select(_ => Stats.Time(() => Pipeline(twelveMp, classifier, host.Services))).ToList());
+        md.AppendLine("## Targets").AppendLine();
+        md.AppendLine("| target | measured | verdict |");
+        md.AppendLine("|---|---|---|");
+        Target("12 MP baseline JPEG through `POST /predict`: p50 <= 60 ms", $"{http12.P50:0.0} ms", http12.P50 <= 60);
+        Target("1920x1080 at concurrency 8: >= 40 images/s", $"{hd8.Throughput:0.0} images/s", hd8.Throughput >= 40);
+        double ratio = http12.P50 / inProcess12.P50;
+        Target("HTTP p50 <= 1.3x in-process pipeline p50 (12 MP file)", $"{http12.P50:0.0} / {inProcess12.P50:0.0} ms = {ratio:0.00}x", ratio <= 1.3);
+        var startup = await StartUpToReadyAsync();
+        Target("start-up to ready with the prepared model cached: < 3 s", $"{startup:0} ms (process start to /health/ready = 200)", startup < 3000);
+        Target("one InferenceSession for the process, reused", "one `Backbone` singleton in `ModelHost`", true);
+        md.AppendLine();
+    }
+
+    void Stages(string name, IReadOnlyList<byte[]> inputs, EraClassifier classifier, IServiceProvider services)
+    {
+        Pipeline(inputs[0], classifier, services); // warm-up
+        var times = new Dictionary<string, List<double>>();
+        void Add(string stage, double ms) => (times.TryGetValue(stage, out var l) ? l : times[stage] = []).Add(ms);
+        foreach (var bytes in inputs)
+        {
+            var total = Stopwatch.StartNew();
+            var sniff = ImagePipeline.SniffImage(bytes);
+            DecodedImage decoded = null!;
+            Add("decode", Stats.Time(() => decoded = ImageDecoder.Decode(bytes, sniff, long.MaxValue)));
+            using var _ = decoded;
+            var input = new float[ModelInput.Length];
+            Add("preprocess", Stats.Time(() => ModelInput.Write(decoded.Upright, input)));
+            BackboneOutput output = null!;
+            Add("inference", Stats.Time(() => output = classifier.Backbone.Run(input, 1)));
+            var head = classifier.Head;
+            var display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
+            SKBitmap overlay = null!;
+            Add("gradcam", Stats.Time(() =>
+            {
+                var probabilities = EraHead.Softmax(head.Logits(EraHead.Pool(output.FeatureMap(0), output.ChannelCount)));
+                int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
+                var map = GradCam.Compute(output.FeatureMap(0), head.ClassWeights(best), output.MapSize);
+                overlay = GradCamOverlay.Render(display, map, output.MapSize, ModelInput.CenterCrop(display.Width, display.Height));
+            }));
+            byte[] a = [], b = [], c = [];
+            Add("encode", Stats.Time(() =>
+            {
+                a = ImageEncoder.Jpeg(display);
+                using var thumb = ImageEncoder.FitWithin(display, ImagePipeline.ThumbnailLongSide);
+                b = ImageEncoder.Jpeg(thumb, 80);
+                c = ImageEncoder.Jpeg(overlay);
+            }));
+            overlay.Dispose();
+            if (display != decoded.Upright) display.Dispose();
+            Add("store", Stats.Time(() => Store(services, a, b, c)));
+            Add("total", total.Elapsed.TotalMilliseconds);
+        }
+        string Cell(string stage) { var st = Stats.Of(times[stage]); return $"{st.P50:0.0} / {st.P95:0.0}"; }
+        md.AppendLine($"| {name} | {inputs.Count} | {Cell("decode")} | {Cell("preprocess")} | {Cell("inference")} | {Cell("gradcam")} | {Cell("encode")} | {Cell("store")} | {Cell("total")} |");
+    }
+
+    void Store(IServiceProvider services, byte[] display, byte[] thumbnail, byte[] gradCam)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        db.Predictions.Add(new Prediction
+        {
+            CreatedAtUtc = DateTime.UtcNow, Kind = PredictionKind.Image, FileName = "bench.jpg",
+            ContentSha256 = Guid.NewGuid().ToString("N"), SizeBytes = 1, Width = 1, Height = 1, Format = "JPEG",
+            PredictedClass = "Lover", Confidence = 1, Probabilities = new() { ["Lover"] = 1 }, ModelVersion = "bench",
+            DisplayImage = display, Thumbnail = thumbnail, GradCamImage = gradCam,
+        });
+        db.SaveChanges();
+    }
+
+    /// <summary>The whole use case in-process, as the endpoint runs it minus HTTP.</summary>
+    void Pipeline(byte[] bytes, EraClassifier classifier, IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ImagePredictionService>()
+            .PredictAsync(new Upload(Unique(bytes), "bench.jpg"), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    async Task<(double P50, double Throughput)> HttpAsync(HttpClient client, string name, int concurrency, IReadOnlyList<byte[]> inputs, bool unique = true)
+    {
+        await PostAsync(client, Unique(inputs[0])); // warm-up
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        int next = -1;
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < inputs.Count)
+            {
+                var body = unique ? Unique(inputs[i]) : inputs[i];
+                latencies.Add(await Stats.TimeAsync(() => PostAsync(client, body)));
+            }
+        })));
+        double throughput = inputs.Count / wall.Elapsed.TotalSeconds;
+        var stats = Stats.Of(latencies);
+        md.AppendLine($"| {name} | {concurrency} | {inputs.Count} | {stats.P50:0.0} | {stats.P95:0.0} | {throughput:0.0} |");
+        return (stats.P50, throughput);
+    }
+
+    static async Task PostAsync(HttpClient client, byte[] bytes)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "file", "bench.jpg");
+        using var response = await client.PostAsync("/predict", form);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"/predict answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Same picture, different bytes: a counter after the end of the file.</summary>
+    byte[] Unique(byte[] bytes) => [.. bytes, .. BitConverter.GetBytes(Interlocked.Increment(ref unique)), .. BitConverter.GetBytes(Environment.TickCount64)];
+
+    void Target(string target, string measured, bool met) => md.AppendLine($"| {target} | {measured} | {(met ? "met" : "**missed**")} |");
+
+    static byte[] MakeBaselineJpeg(byte[] source, int width, int height)
+    {
+        using var original = SKBitmap.Decode(source);
+        using var canvas = new SKBitmap(width, height);
+        using (var c = new SKCanvas(canvas))
+        using (var image = SKImage.FromBitmap(original))
+        {
+            // Cover: scale to fill, crop the overflow.
+            float scale = Math.Max((float)width / original.Width, (float)height / original.Height);
+            float w = original.Width * scale, h = original.Height * scale;
+            c.DrawImage(image, new SKRect((width - w) / 2, (height - h) / 2, (width + w) / 2, (height + h) / 2), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        }
+        using var data = canvas.Encode(SKEncodedImageFormat.Jpeg, 90); // Skia writes baseline JPEGs
+        return data.ToArray();
+    }
+
+    sealed class AppHost(WebApplication app, Uri baseAddress, string dataDir) : IAsyncDisposable
+    {
+        public IServiceProvider Services => app.Services;
+        public Uri BaseAddress => baseAddress;
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, true);
+        }
+    }
+
+    async Task<AppHost> StartAppAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("erasweb-bench-").FullName;
+        var app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Eras:BackboneSource"] = backboneSource,
+                ["Eras:DataDir"] = dataDir,
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        await app.StartAsync();
+        var host = new AppHost(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), dataDir);
+        while (!app.Services.GetRequiredService<ModelHost>().IsReady) await Task.Delay(20);
+        return host;
+    }
+
+    /// <summary>Starts the app as its own process twice (the first prepares the model) and times the second to readiness.</summary>
+    async Task<double> StartUpToReadyAsync()
+    {
+        var dll = typeof(ErasApp).Assembly.Location;
+        var dataDir = Directory.CreateTempSubdirectory("erasweb-startup-").FullName;
+        double elapsed = 0;
+        for (int run = 0; run < 2; run++)
+        {
+            int port = FreePort();
+            var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            info.Environment["ERAS_BACKBONE_SOURCE"] = backboneSource;
+            info.Environment["ERAS_DATA_DIR"] = dataDir;
+            var watch = Stopwatch.StartNew();
+            using var process = Process.Start(info)!;
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            while (watch.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                try { if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) break; }
+                catch (HttpRequestException) { }
+                await Task.Delay(10);
+            }
+            elapsed = watch.Elapsed.TotalMilliseconds;
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        Directory.Delete(dataDir, true);
+        return elapsed;
+    }
+
+    static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), .NET {Environment.Version}";
+    }
+}

@@ -1,0 +1,17 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ErasWeb;
+using ErasWeb.Bench;
+
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var photos = args.Length > 0 ? args[0] : "../shared/eras-photos";
+var output = args.Length > 1 ? args[1] : "BENCHMARKS.md";
+var backbone = Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { Length: > 0 } s ? s : "../shared/models";
+
+var report = new StringBuilder();
+var bench = new Benchmark(Path.GetFullPath(photos), Path.GetFullPath(backbone), report);
+await bench.RunAsync();
+await File.WriteAllTextAsync(output, report.ToString());
+Console.WriteLine($"Wrote {Path.GetFullPath(output)}");

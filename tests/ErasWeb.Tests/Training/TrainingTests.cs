@@ -1,0 +1,81 @@
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Tests.Support;
+using ErasWeb.Training;
+
+namespace ErasWeb.Tests.Training;
+
+public class TrainingTests
+{
+    [Fact]
+    public void Metrics_match_a_hand_checked_confusion_matrix()
+    {
+        // truth:     A A A B B C      predicted: A A B B C C
+        string[] labels = ["A", "B", "C", "D"];
+        var report = Metrics.Evaluate("test", labels, [0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2]);
+        Assert.Equal([[2, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 0], [0, 0, 0, 0]], report.Confusion);
+        Assert.Equal(Math.Round(4 / 6.0, 4), report.Accuracy);
+        Assert.Equal(new ClassScores(1, Math.Round(2 / 3.0, 4), 0.8, 3), report.PerClass["A"]);
+        Assert.Equal(new ClassScores(0.5, 0.5, 0.5, 2), report.PerClass["B"]);
+        Assert.Equal(new ClassScores(0.5, 1, Math.Round(2 / 3.0, 4), 1), report.PerClass["C"]);
+        // D never occurs in the truth, so it does not drag the macro average down.
+        Assert.Equal(Math.Round((0.8 + 0.5 + 2 / 3.0) / 3, 4), report.MacroF1);
+    }
+
+    [Fact]
+    public void Grouped_folds_never_put_one_outfit_on_both_sides_and_spread_each_class()
+    {
+        var photos = LabelledPhotos.Load(TestData.PhotosDir);
+        var groups = photos.Select(p => p.Group).ToList();
+        var folds = GroupedFolds.Assign(groups, photos.Select(p => p.Class).ToList(), 5, seed: 7);
+        foreach (var group in groups.Distinct())
+            Assert.Single(Enumerable.Range(0, groups.Count).Where(i => groups[i] == group).Select(i => folds[i]).Distinct());
+        // Acoustic has 12 outfits: every fold gets some.
+        Assert.Equal(5, photos.Select((p, i) => (p, i)).Where(x => x.p.Class == "Acoustic").Select(x => folds[x.i]).Distinct().Count());
+        Assert.Equal(folds, GroupedFolds.Assign(groups, photos.Select(p => p.Class).ToList(), 5, seed: 7));
+        Assert.Contains(photos, p => p.Group == "surprise-dress-cotton-candy" && p.RelativePath.EndsWith("-med.jpg"));
+    }
+
+    [Fact]
+    public void Softmax_regression_is_deterministic_and_separates_separable_data()
+    {
+        var x = new List<float[]> { new[] { 1f, 0f }, new[] { 0.9f, 0.1f }, new[] { 0f, 1f }, new[] { 0.1f, 0.8f } };
+        int[] y = [0, 0, 1, 1];
+        var weights = SoftmaxRegression.InverseFrequencyWeights(y);
+        var a = SoftmaxRegression.Fit(x, y, 2, weights, 1e-3, 500);
+        var b = SoftmaxRegression.Fit(x, y, 2, weights, 1e-3, 500);
+        Assert.Equal(a.Weights, b.Weights);
+        Assert.Equal(a.Bias, b.Bias);
+        Assert.Equal(y, x.Select(r => SoftmaxRegression.Predict(a, r)));
+    }
+
+    [Fact]
+    public void Inverse_frequency_weights_give_every_class_the_same_total()
+    {
+        var weights = SoftmaxRegression.InverseFrequencyWeights([0, 0, 0, 1]);
+        Assert.Equal(weights[0] * 3, weights[3], 10);
+        Assert.Equal(4, weights.Sum(), 10);
+    }
+
+    [Fact]
+    public async Task The_documented_train_command_reproduces_the_committed_head()
+    {
+        var committed = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead));
+        var provenance = committed.Provenance!;
+        var output = Path.Combine(TestData.NewTempDir("train"), "head.json");
+        var options = new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = TestData.NewTempDir("train-data") };
+
+        int exit = await TrainCommand.RunAsync(Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), output, provenance.Settings, 5, provenance.Command, options, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        var retrained = HeadFile.Read(File.ReadAllBytes(output));
+        Assert.Equal(committed.Labels, retrained.Labels);
+        Assert.Equal(provenance.Photos, retrained.Provenance!.Photos);
+        Assert.Equal(provenance.CrossValidation!.Confusion, retrained.Provenance.CrossValidation!.Confusion);
+        for (int c = 0; c < committed.Labels.Count; c++)
+        {
+            Assert.Equal(committed.Bias[c], retrained.Bias[c], 1e-4f);
+            Assert.Equal(committed.Weights[c], retrained.Weights[c], new Classification.FloatTolerance(1e-4f));
+        }
+    }
+}
