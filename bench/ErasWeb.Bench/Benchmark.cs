@@ -24,7 +24,8 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
     public async Task RunAsync()
     {
         var shared = LabelledPhotos.Load(photosDir).Select(p => (Name: p.RelativePath, Bytes: File.ReadAllBytes(p.Path))).ToList();
-        var twelveMp = MakeBaselineJpeg(shared.First(p => p.Name == "Lover/etl-3.jpeg").Bytes, 4000, 3000);
+        // The largest shared photo (6000x4000) brought to 4000x3000 keeps a real photo's detail, and so its file size.
+        var twelveMp = MakeBaselineJpeg(shared.First(p => p.Name == "Acoustic/etl-28.jpeg").Bytes, 4000, 3000);
         var fullHd = shared.Where(p => p.Name.Contains("/etl-")).Take(8).Select(p => MakeBaselineJpeg(p.Bytes, 1920, 1080)).ToList();
 
         md.AppendLine("# Benchmarks").AppendLine();
@@ -47,22 +48,36 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         md.AppendLine("## HTTP `POST /predict`, end to end").AppendLine();
         md.AppendLine("| input | concurrency | requests | p50 | p95 | images/s |");
         md.AppendLine("|---|---|---|---|---|---|");
+        serverTimings.Clear();
         var http12 = await HttpAsync(client, "12 MP baseline JPEG", 1, Enumerable.Repeat(twelveMp, Repeats).ToList());
+        var server12 = (Upload: Stats.Of(serverTimings.Select(t => t.Upload).ToList()), Predict: Stats.Of(serverTimings.Select(t => t.Predict).ToList()));
         await HttpAsync(client, "12 MP baseline JPEG", 8, Enumerable.Repeat(twelveMp, Repeats * 2).ToList());
         await HttpAsync(client, "1920x1080 baseline JPEGs", 1, Enumerable.Range(0, Repeats * 2).Select(i => fullHd[i % fullHd.Count]).ToList());
         var hd8 = await HttpAsync(client, "1920x1080 baseline JPEGs", 8, Enumerable.Range(0, 240).Select(i => fullHd[i % fullHd.Count]).ToList());
         await HttpAsync(client, "shared photos", 1, shared.Select(p => p.Bytes).ToList(), unique: false);
+        md.AppendLine().AppendLine($"For the 12 MP file ({twelveMp.Length / 1024} KB) at concurrency 1 the server reports (Server-Timing) p50 {server12.Upload.P50:0.0} ms receiving the upload " +
+            $"and p50 {server12.Predict.P50:0.0} ms predicting and storing; the rest of the {http12.P50:0.0} ms is the client and the connection, both on the same 2 cores.");
         md.AppendLine().AppendLine("Each repeated upload carries a few unique bytes after the JPEG's end marker, so none is answered from the stored-prediction shortcut; " +
             "the shared photos are sent once each.").AppendLine();
 
-        var inProcess12 = Stats.Of(Enumerable.Range(0, Repeats).Select(_ => Stats.Time(() => Pipeline(twelveMp, classifier, host.Services))).ToList());
+        // In-process and HTTP alternate, so drift in the machine's speed affects both alike.
+        var inProcessTimes = new List<double>();
+        var httpTimes = new List<double>();
+        for (int i = 0; i < Repeats; i++)
+        {
+            inProcessTimes.Add(Stats.Time(() => Pipeline(twelveMp, classifier, host.Services)));
+            var body = Unique(twelveMp);
+            httpTimes.Add(await Stats.TimeAsync(() => PostAsync(client, body)));
+        }
+        var inProcess12 = Stats.Of(inProcessTimes);
+        var httpInterleaved = Stats.Of(httpTimes);
         md.AppendLine("## Targets").AppendLine();
         md.AppendLine("| target | measured | verdict |");
         md.AppendLine("|---|---|---|");
         Target("12 MP baseline JPEG through `POST /predict`: p50 <= 60 ms", $"{http12.P50:0.0} ms", http12.P50 <= 60);
         Target("1920x1080 at concurrency 8: >= 40 images/s", $"{hd8.Throughput:0.0} images/s", hd8.Throughput >= 40);
-        double ratio = http12.P50 / inProcess12.P50;
-        Target("HTTP p50 <= 1.3x in-process pipeline p50 (12 MP file)", $"{http12.P50:0.0} / {inProcess12.P50:0.0} ms = {ratio:0.00}x", ratio <= 1.3);
+        double ratio = httpInterleaved.P50 / inProcess12.P50;
+        Target("HTTP p50 <= 1.3x in-process pipeline p50 (12 MP file)", $"{httpInterleaved.P50:0.0} / {inProcess12.P50:0.0} ms = {ratio:0.00}x (alternating runs)", ratio <= 1.3);
         var startup = await StartUpToReadyAsync();
         Target("start-up to ready with the prepared model cached: < 3 s", $"{startup:0} ms (process start to /health/ready = 200)", startup < 3000);
         Target("one InferenceSession for the process, reused", "one `Backbone` singleton in `ModelHost`", true);
@@ -85,6 +100,7 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
             Add("preprocess", Stats.Time(() => ModelInput.Write(decoded.Upright, input)));
             BackboneOutput output = null!;
             Add("inference", Stats.Time(() => output = classifier.Backbone.Run(input, 1)));
+            using var __ = output;
             var head = classifier.Head;
             var display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
             SKBitmap overlay = null!;
@@ -155,7 +171,9 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         return (stats.P50, throughput);
     }
 
-    static async Task PostAsync(HttpClient client, byte[] bytes)
+    readonly System.Collections.Concurrent.ConcurrentBag<(double Upload, double Predict)> serverTimings = [];
+
+    async Task PostAsync(HttpClient client, byte[] bytes)
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(bytes);
@@ -163,6 +181,12 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         form.Add(file, "file", "bench.jpg");
         using var response = await client.PostAsync("/predict", form);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"/predict answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        // "upload;dur=3.1, predict;dur=40.2"
+        if (response.Headers.TryGetValues("Server-Timing", out var values))
+        {
+            var parts = string.Join(",", values).Split(',').Select(p => double.Parse(p.Split("dur=")[1])).ToArray();
+            serverTimings.Add((parts[0], parts[1]));
+        }
     }
 
     /// <summary>Same picture, different bytes: a counter after the end of the file.</summary>

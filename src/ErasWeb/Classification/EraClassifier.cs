@@ -28,7 +28,7 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
 
     public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images)
     {
-        var output = Run(images);
+        using var output = Run(images);
         var predictions = new EraPrediction[images.Count];
         for (int i = 0; i < images.Count; i++)
         {
@@ -42,7 +42,13 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
         return predictions;
     }
 
-    public BackboneOutput Run(IReadOnlyList<SKBitmap> images) => backbone.Run(ModelInput.Batch(images), images.Count);
+    /// <summary>The backbone alone, on preprocessed images; dispose the output.</summary>
+    public BackboneOutput Run(IReadOnlyList<SKBitmap> images)
+    {
+        var input = ModelInput.RentBatch(images);
+        try { return backbone.Run(input, images.Count); }
+        finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
+    }
 
     public void Dispose() => backbone.Dispose();
 }

@@ -3,47 +3,90 @@ using SkiaSharp;
 namespace ErasWeb.Classification;
 
 /// <summary>
-/// Draws a Grad-CAM map over a photo: bilinear upsampling of the map onto the crop the model saw,
-/// the jet colormap, and a 0.4 blend. The part of the photo outside the model's crop is dimmed so
-/// nobody reads the heatmap as covering what the model never looked at.
+/// Draws a Grad-CAM map over a photo: the map bilinearly upsampled onto the crop the model saw,
+/// coloured with jet and blended at 0.4. The photo outside that crop is dimmed so nobody reads the
+/// heatmap as covering what the model never looked at. Done per pixel here: Skia's raster
+/// pipeline takes ten times longer for the same upsample and blend on this machine class.
 /// </summary>
 public static class GradCamOverlay
 {
     public const float Alpha = 0.4f;
-    static readonly SKColorFilter Jet = BuildJet();
+    const int AlphaWeight = (int)(Alpha * 256 + 0.5f); // of 256
+    const int DimWeight = 146;                         // of 256: the outside keeps 57% of its light
+    static readonly int[] JetBlend = BuildJetBlend();
 
     public static SKBitmap Render(SKBitmap photo, float[] map, int mapSize, SKRect cropInPhoto)
     {
-        var result = new SKBitmap(new SKImageInfo(photo.Width, photo.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using var canvas = new SKCanvas(result);
-        canvas.DrawBitmap(photo, 0, 0, SKSamplingOptions.Default, null);
+        if (photo.ColorType != SKColorType.Rgba8888) throw new ArgumentException("The photo must be RGBA8888.", nameof(photo));
+        int width = photo.Width, height = photo.Height;
+        var result = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var source = photo.GetPixelSpan();
+        var target = result.GetPixelSpan();
+        source.CopyTo(target);
 
-        canvas.Save();
-        canvas.ClipRect(cropInPhoto, SKClipOperation.Difference);
-        canvas.DrawColor(new SKColor(0, 0, 0, 110), SKBlendMode.SrcOver);
-        canvas.Restore();
+        int left = Math.Clamp((int)MathF.Round(cropInPhoto.Left), 0, width), right = Math.Clamp((int)MathF.Round(cropInPhoto.Right), left, width);
+        int top = Math.Clamp((int)MathF.Round(cropInPhoto.Top), 0, height), bottom = Math.Clamp((int)MathF.Round(cropInPhoto.Bottom), top, height);
 
-        using var heat = new SKBitmap(new SKImageInfo(mapSize, mapSize, SKColorType.Gray8, SKAlphaType.Opaque));
-        var pixels = heat.GetPixelSpan();
-        for (int i = 0; i < map.Length; i++) pixels[i] = (byte)Math.Clamp(MathF.Round(map[i] * 255), 0, 255);
-        heat.SetImmutable();
-
-        // Opaque first, so the colour table sees the interpolated map values themselves; then blend.
-        var area = SKRectI.Ceiling(cropInPhoto);
-        using var colored = new SKBitmap(new SKImageInfo(Math.Max(1, area.Width), Math.Max(1, area.Height), SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using (var heatCanvas = new SKCanvas(colored))
-        using (var image = SKImage.FromBitmap(heat))
-        using (var jet = new SKPaint { ColorFilter = Jet })
+        // Where each column falls on the map: the two neighbouring cells and the weight of the second.
+        var (x0, x1, fx) = Sampling(left, right, cropInPhoto.Left, cropInPhoto.Width, mapSize);
+        var rowValues = new float[mapSize];
+        for (int y = 0; y < height; y++)
         {
-            var target = new SKRect(cropInPhoto.Left - area.Left, cropInPhoto.Top - area.Top, cropInPhoto.Right - area.Left, cropInPhoto.Bottom - area.Top);
-            heatCanvas.DrawImage(image, new SKRect(0, 0, mapSize, mapSize), target, new SKSamplingOptions(SKFilterMode.Linear), jet);
+            var row = target.Slice(y * width * 4, width * 4);
+            if (y < top || y >= bottom)
+            {
+                Dim(row);
+                continue;
+            }
+            Dim(row[..(left * 4)]);
+            Dim(row[(right * 4)..]);
+
+            // Interpolate between two map rows once per pixel row, then along the row per pixel.
+            float v = Math.Clamp((y + 0.5f - cropInPhoto.Top) / cropInPhoto.Height * mapSize - 0.5f, 0, mapSize - 1);
+            int r0 = (int)v, r1 = Math.Min(r0 + 1, mapSize - 1);
+            float fy = v - r0;
+            for (int m = 0; m < mapSize; m++)
+                rowValues[m] = map[r0 * mapSize + m] * (1 - fy) + map[r1 * mapSize + m] * fy;
+
+            for (int x = left; x < right; x++)
+            {
+                int i = x - left;
+                float value = rowValues[x0[i]] + (rowValues[x1[i]] - rowValues[x0[i]]) * fx[i];
+                int jet = (int)(Math.Clamp(value, 0, 1) * 255 + 0.5f) * 3;
+                int p = x * 4;
+                row[p] = (byte)((row[p] * (256 - AlphaWeight) + JetBlend[jet]) >> 8);
+                row[p + 1] = (byte)((row[p + 1] * (256 - AlphaWeight) + JetBlend[jet + 1]) >> 8);
+                row[p + 2] = (byte)((row[p + 2] * (256 - AlphaWeight) + JetBlend[jet + 2]) >> 8);
+            }
         }
-        using var blend = new SKPaint { Color = SKColors.White.WithAlpha((byte)Math.Round(Alpha * 255)) };
-        canvas.Save();
-        canvas.ClipRect(cropInPhoto);
-        canvas.DrawBitmap(colored, area.Left, area.Top, SKSamplingOptions.Default, blend);
-        canvas.Restore();
+        result.NotifyPixelsChanged();
         return result;
+    }
+
+    static (int[] Low, int[] High, float[] Fraction) Sampling(int from, int to, float origin, float length, int mapSize)
+    {
+        int n = to - from;
+        var low = new int[n];
+        var high = new int[n];
+        var fraction = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float u = Math.Clamp((from + i + 0.5f - origin) / length * mapSize - 0.5f, 0, mapSize - 1);
+            low[i] = (int)u;
+            high[i] = Math.Min(low[i] + 1, mapSize - 1);
+            fraction[i] = u - low[i];
+        }
+        return (low, high, fraction);
+    }
+
+    static void Dim(Span<byte> pixels)
+    {
+        for (int i = 0; i < pixels.Length; i += 4)
+        {
+            pixels[i] = (byte)((pixels[i] * DimWeight) >> 8);
+            pixels[i + 1] = (byte)((pixels[i + 1] * DimWeight) >> 8);
+            pixels[i + 2] = (byte)((pixels[i + 2] * DimWeight) >> 8);
+        }
     }
 
     /// <summary>The jet colour of a value in 0..1 (the classic piecewise-linear blue-cyan-yellow-red ramp).</summary>
@@ -55,14 +98,15 @@ public static class GradCamOverlay
                 Ramp(Math.Min(4 * v + 0.5, -4 * v + 2.5)));
     }
 
-    static SKColorFilter BuildJet()
+    /// <summary>For each of 256 map levels, the jet colour already weighted by the blend.</summary>
+    static int[] BuildJetBlend()
     {
-        byte[] a = new byte[256], r = new byte[256], g = new byte[256], b = new byte[256];
+        var table = new int[256 * 3];
         for (int i = 0; i < 256; i++)
         {
-            a[i] = (byte)i;
-            (r[i], g[i], b[i]) = JetColor(i / 255.0);
+            var (r, g, b) = JetColor(i / 255.0);
+            (table[3 * i], table[3 * i + 1], table[3 * i + 2]) = (r * AlphaWeight, g * AlphaWeight, b * AlphaWeight);
         }
-        return SKColorFilter.CreateTable(a, r, g, b);
+        return table;
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using ErasWeb.Media;
 using SkiaSharp;
 
 namespace ErasWeb.Classification;
@@ -14,7 +16,6 @@ public static class ModelInput
     public const int Length = 3 * Size * Size;
     static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     static readonly float[] Std = [0.229f, 0.224f, 0.225f];
-    static readonly SKSamplingOptions Smooth = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
     /// <summary>The part of an image of this size that the model sees.</summary>
     public static SKRect CenterCrop(int width, int height)
@@ -24,28 +25,46 @@ public static class ModelInput
         return new SKRect(left, top, left + side, top + side);
     }
 
-    /// <summary>A batch of images as one NCHW tensor.</summary>
-    public static float[] Batch(IReadOnlyList<SKBitmap> images)
+    /// <summary>A batch of images as one NCHW tensor, in a pooled buffer (return it to ArrayPool&lt;float&gt;.Shared).</summary>
+    public static float[] RentBatch(IReadOnlyList<SKBitmap> images)
     {
-        var input = new float[images.Count * Length];
+        var input = ArrayPool<float>.Shared.Rent(images.Count * Length);
         for (int i = 0; i < images.Count; i++) Write(images[i], input.AsSpan(i * Length, Length));
         return input;
     }
 
+    /// <summary>
+    /// Shrinks the crop straight to 224x224 with an area-averaging (antialiased) resize, then
+    /// normalises into NCHW. A crop smaller than 224 (a photo under 256 px) is enlarged bilinearly.
+    /// </summary>
     public static void Write(SKBitmap upright, Span<float> destination)
     {
-        using var input = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using (var canvas = new SKCanvas(input))
-        using (var image = SKImage.FromBitmap(upright))
-            canvas.DrawImage(image, CenterCrop(upright.Width, upright.Height), new SKRect(0, 0, Size, Size), Smooth);
-
-        var pixels = input.GetPixelSpan();
-        const int plane = Size * Size;
-        for (int i = 0; i < plane; i++)
+        var crop = CenterCrop(upright.Width, upright.Height);
+        var rgb = ArrayPool<float>.Shared.Rent(3 * Size * Size);
+        try
         {
-            destination[i] = (pixels[4 * i] / 255f - Mean[0]) / Std[0];
-            destination[plane + i] = (pixels[4 * i + 1] / 255f - Mean[1]) / Std[1];
-            destination[2 * plane + i] = (pixels[4 * i + 2] / 255f - Mean[2]) / Std[2];
+            if (crop.Width >= Size && upright.ColorType is SKColorType.Rgba8888 or SKColorType.Bgra8888)
+                AreaResampler.Resample(upright, crop, Size, Size, rgb);
+            else
+            {
+                using var enlarged = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Opaque));
+                using (var canvas = new SKCanvas(enlarged))
+                using (var image = SKImage.FromBitmap(upright))
+                    canvas.DrawImage(image, crop, new SKRect(0, 0, Size, Size), new SKSamplingOptions(SKFilterMode.Linear));
+                AreaResampler.Resample(enlarged, new SKRect(0, 0, Size, Size), Size, Size, rgb);
+            }
+
+            const int plane = Size * Size;
+            for (int c = 0; c < 3; c++)
+            {
+                float scale = 1 / (255f * Std[c]), shift = -Mean[c] / Std[c];
+                var channel = destination.Slice(c * plane, plane);
+                for (int i = 0; i < plane; i++) channel[i] = rgb[3 * i + c] * scale + shift;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rgb);
         }
     }
 }

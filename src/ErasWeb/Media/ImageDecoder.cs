@@ -22,7 +22,8 @@ public static class ImageDecoder
     /// <summary>
     /// Decodes straight to the smallest scale the codec offers (JPEG: k/8) whose long side still
     /// reaches about the display size and whose short side covers the model's resize. A full-size
-    /// decode of a 12 MP JPEG costs ten times more and is then thrown away.
+    /// decode of a 12 MP JPEG costs ten times more and is then thrown away. SKCodec reads the
+    /// header, EXIF orientation and every format; JPEG pixels go through libjpeg-turbo when present.
     /// </summary>
     public static DecodedImage Decode(byte[] bytes, SniffResult sniff, long maxPixels)
     {
@@ -45,9 +46,12 @@ public static class ImageDecoder
         var decoded = new SKBitmap(decodeInfo);
         try
         {
-            var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
-            if (result != SKCodecResult.Success)
-                throw MediaRejectedException.Corrupt(sniff.Name, Describe(result));
+            if (!(sniff.Format == MediaFormat.Jpeg && TurboJpeg.TryDecode(bytes, decoded)))
+            {
+                var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
+                if (result != SKCodecResult.Success)
+                    throw MediaRejectedException.Corrupt(sniff.Name, Describe(result));
+            }
 
             var origin = codec.EncodedOrigin;
             bool swaps = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;

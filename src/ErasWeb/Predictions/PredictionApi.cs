@@ -42,8 +42,13 @@ public static class PredictionApi
     {
         try
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var upload = await UploadReader.ReadAsync(request, options.Value.MaxUploadBytes, ct);
+            var received = watch.Elapsed.TotalMilliseconds;
             var prediction = await service.PredictAsync(upload, ct);
+            // Lets clients see where the time of a request went (upload vs. our work).
+            request.HttpContext.Response.Headers["Server-Timing"] =
+                $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
             return TypedResults.Ok(prediction.ToResponse());
         }
         catch (MediaRejectedException e)

@@ -35,7 +35,9 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
                 }
                 if (images.Count > 0)
                 {
-                    var output = backbone.Run(ModelInput.Batch(images), images.Count);
+                    var input = ModelInput.RentBatch(images);
+                    using var output = backbone.Run(input, images.Count);
+                    System.Buffers.ArrayPool<float>.Shared.Return(input);
                     for (int j = 0; j < indices.Count; j++) features[indices[j]] = EraHead.Pool(output.FeatureMap(j), spec.FeatureChannels);
                 }
             }

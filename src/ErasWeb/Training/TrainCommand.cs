@@ -14,7 +14,7 @@ public static class TrainCommand
         var kinds = new Option<string[]>("--kinds") { Description = "Which kinds of photo to train on (manifest 'kind' column); all by default.", AllowMultipleArgumentsPerToken = true };
         var classWeights = new Option<string>("--class-weights") { Description = "inverse-frequency (default) or none.", DefaultValueFactory = _ => "inverse-frequency" };
         classWeights.AcceptOnlyFromAmong("inverse-frequency", "none");
-        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 1e-3 };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 10.0 };
         var iterations = new Option<int>("--iterations") { Description = "Gradient steps of the optimiser.", DefaultValueFactory = _ => 1500 };
         var cv = new Option<int>("--cv") { Description = "Folds of grouped cross-validation to score the recipe (0: skip).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the fold assignment.", DefaultValueFactory = _ => 42 };

@@ -14,7 +14,8 @@ public class GradCamTests
         var classifier = TestData.Classifier.Value;
         var head = classifier.Head;
         using var photo = Images.Load(TestData.Photo("Midnights/etl-31.jpeg"));
-        var featureMap = classifier.Run([photo]).FeatureMap(0).ToArray();
+        float[] featureMap;
+        using (var output = classifier.Run([photo])) featureMap = output.FeatureMap(0).ToArray();
         var prediction = classifier.Classify(photo);
         int c = prediction.PredictedIndex;
 

@@ -47,6 +47,23 @@ public class ImageDecoderTests
         Assert.Equal((1000, 750), (decoded.Upright.Width, decoded.Upright.Height));
     }
 
+    [Theory]
+    [InlineData("Red/etl-18.jpeg")]           // progressive
+    [InlineData("Acoustic/etl-28.jpeg")]      // 6000x4000 baseline
+    public void The_libjpeg_turbo_fast_path_decodes_the_same_pixels_as_SKCodec(string file)
+    {
+        Assert.True(TurboJpeg.IsAvailable, "scripts/setup.sh installs libturbojpeg0");
+        var bytes = File.ReadAllBytes(TestData.Photo(file));
+        using var codec = SKCodec.Create(TestData.Photo(file));
+        var size = codec.GetScaledDimensions(0.25f);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var viaSkia = new SKBitmap(info);
+        Assert.Equal(SKCodecResult.Success, codec.GetPixels(info, viaSkia.GetPixels()));
+        using var viaTurbo = new SKBitmap(info);
+        Assert.True(TurboJpeg.TryDecode(bytes, viaTurbo));
+        Assert.True(MeanDifference(viaSkia, viaTurbo) < 1.5);
+    }
+
     [Fact]
     public void Truncated_and_corrupt_files_are_refused_as_unreadable()
     {
