@@ -13,6 +13,8 @@ COPY models/ models/
 RUN dotnet publish src/ErasWeb/ErasWeb.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# libjpeg-turbo's TurboJPEG API: fast JPEG encoding and scaled decoding.
+RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8501 \

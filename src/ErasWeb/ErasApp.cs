@@ -40,8 +40,7 @@ public static class ErasApp
         services.AddSingleton<IValidateOptions<ErasOptions>, ErasOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddDbContext<ErasDb>((sp, db) =>
-            db.UseSqlite(ErasDb.ConnectionString(sp.GetRequiredService<IOptions<ErasOptions>>().Value.DataDirFullPath)));
+        services.AddDbContext<ErasDb>((sp, db) => ErasDb.Configure(db, sp.GetRequiredService<IOptions<ErasOptions>>().Value.DataDirFullPath));
 
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoader>();

@@ -25,6 +25,31 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     }
 
     public static string ConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "eras.db")}";
+
+    public static void Configure(DbContextOptionsBuilder options, string dataDir) =>
+        options.UseSqlite(ConnectionString(dataDir)).AddInterceptors(SynchronousNormal.Instance);
+
+    /// <summary>A commit in WAL mode then needs no fsync of its own: about 3 ms less per stored prediction.</summary>
+    sealed class SynchronousNormal : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+    {
+        public static readonly SynchronousNormal Instance = new();
+
+        public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+            Execute(connection);
+
+        public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken ct = default)
+        {
+            Execute(connection);
+            return Task.CompletedTask;
+        }
+
+        static void Execute(System.Data.Common.DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.ExecuteNonQuery();
+        }
+    }
 }
 
 /// <summary>Lets the EF Core tools build the context without starting the app.</summary>
