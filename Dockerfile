@@ -19,6 +19,8 @@ WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8501 \
     ERAS_DATA_DIR=/data
+RUN mkdir /data && chown $APP_UID /data
+USER $APP_UID
 VOLUME /data
 EXPOSE 8501
 ENTRYPOINT ["dotnet", "ErasWeb.dll"]

@@ -20,6 +20,7 @@ public static class ErasApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
+            ApplicationName = typeof(ErasApp).Assembly.GetName().Name, // pages are found in this assembly, whoever hosts it
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });

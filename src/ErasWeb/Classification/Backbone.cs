@@ -21,8 +21,12 @@ public sealed class BackboneOutput(int batchSize, int channelCount, int mapSize)
     public ReadOnlySpan<float> FeatureMap(int index) => FeatureMaps.AsSpan(index * MapLength, MapLength);
     public ReadOnlySpan<float> ImageNetLogits(int index) => Logits.AsSpan(index * ImageNetClasses, ImageNetClasses);
 
+    bool disposed;
+
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         ArrayPool<float>.Shared.Return(Logits);
         ArrayPool<float>.Shared.Return(FeatureMaps);
     }

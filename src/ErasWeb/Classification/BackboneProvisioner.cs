@@ -7,7 +7,7 @@ namespace ErasWeb.Classification;
 /// sha256 matches, and prepares once the graph that also outputs the feature map. The prepared
 /// file is named after the source checksum and the edit, so a different source rebuilds it.
 /// </summary>
-public sealed class BackboneProvisioner(BackboneSpec spec, string source, string dataDir, ILogger logger, HttpClient? http = null)
+public sealed class BackboneProvisioner(BackboneSpec spec, string source, string dataDir, ILogger logger)
 {
     const string EditVersion = "featuremap1";
 
@@ -47,7 +47,7 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
         byte[] bytes;
         try
         {
-            using var client = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             bytes = await client.GetByteArrayAsync(source, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)

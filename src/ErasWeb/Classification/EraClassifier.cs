@@ -21,7 +21,6 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
 {
     public Backbone Backbone => backbone;
     public EraHead Head => head;
-    public BackboneSpec Spec => spec;
     public string ModelVersion { get; } = $"{spec.Name}@{spec.Sha256[..8]}+head@{head.Version}";
 
     public EraPrediction Classify(SKBitmap upright) => Classify([upright])[0];

@@ -21,7 +21,7 @@ public static class GradCam
         return Normalize(map);
     }
 
-    /// <summary>Min-max scales to 0..1; a flat map (nothing pointed to the class) stays all zero.</summary>
+    /// <summary>Min-max scales the map to 0..1 in place and returns it; a flat map has nothing to show and becomes all zero.</summary>
     public static float[] Normalize(float[] map)
     {
         float min = map.Min(), max = map.Max();

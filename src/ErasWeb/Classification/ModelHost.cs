@@ -42,8 +42,8 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
             var o = options.Value;
             var spec = BackboneSpec.MobileNetV2Int8;
             var head = EraHead.Load(o.HeadPath);
-            if (head.FeatureCount != spec.FeatureChannels)
-                throw new InvalidDataException($"The era head expects {head.FeatureCount} features but {spec.Name} gives {spec.FeatureChannels}.");
+            if (head.FeatureCount != spec.FeatureChannels || head.File.BackboneSha256 != spec.Sha256)
+                throw new InvalidDataException($"The era head {o.HeadPath} was trained on another backbone ({head.File.Backbone}, sha256 {head.File.BackboneSha256}); retrain it with the train command.");
             var prepared = await new BackboneProvisioner(spec, o.BackboneSource, o.DataDirFullPath, logger).PrepareAsync(ct);
             var classifier = new EraClassifier(new Backbone(prepared, spec, o.InferenceThreads), head, spec);
             Warm(classifier);
@@ -53,7 +53,7 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception e)
         {
-            logger.LogCritical("The model could not be loaded, so ErasWeb is stopping: {Reason}", e.Message);
+            logger.LogCritical(e, "The model could not be loaded, so ErasWeb is stopping: {Reason}", e.Message);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }

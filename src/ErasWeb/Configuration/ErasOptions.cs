@@ -20,7 +20,7 @@ public sealed class ErasOptions
     /// <summary>The era head file; by default the one shipped beside the app.</summary>
     public string HeadPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "era-head.json");
 
-    [Range(1, long.MaxValue)]
+    [Range(1, 1L << 30)]
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
     /// <summary>Images whose header declares more pixels than this are refused before decoding.</summary>
@@ -79,8 +79,17 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");
         else
         {
-            try { Directory.CreateDirectory(o.DataDirFullPath); }
-            catch (Exception e) { errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' cannot be created: {e.Message}"); }
+            try
+            {
+                Directory.CreateDirectory(o.DataDirFullPath);
+                var probe = Path.Combine(o.DataDirFullPath, $".write-test-{Guid.NewGuid():N}");
+                File.WriteAllBytes(probe, []);
+                File.Delete(probe);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' is not a writable directory: {e.Message}");
+            }
         }
         if (!File.Exists(o.HeadPath))
             errors.Add($"The era head file '{Path.GetFullPath(o.HeadPath)}' does not exist: set ERAS_HEAD_PATH to a head file made by the train command.");

@@ -3,14 +3,13 @@ using SkiaSharp;
 namespace ErasWeb.Media;
 
 /// <summary>An image decoded once, upright, at a reduced scale that still serves the display copy and the model.</summary>
-public sealed class DecodedImage(SKBitmap upright, int width, int height, MediaFormat format) : IDisposable
+public sealed class DecodedImage(SKBitmap upright, int width, int height) : IDisposable
 {
     /// <summary>The decoded pixels with EXIF orientation applied.</summary>
     public SKBitmap Upright { get; } = upright;
     /// <summary>Full-resolution dimensions of the upright image.</summary>
     public int Width { get; } = width;
     public int Height { get; } = height;
-    public MediaFormat Format { get; } = format;
     public void Dispose() => Upright.Dispose();
 }
 
@@ -59,13 +58,13 @@ public static class ImageDecoder
             if (origin == SKEncodedOrigin.TopLeft && alpha == SKAlphaType.Opaque)
             {
                 decoded.SetImmutable(); // lets Skia draw from it without copying
-                return new DecodedImage(decoded, width, height, sniff.Format);
+                return new DecodedImage(decoded, width, height);
             }
 
             var upright = Upright(decoded, origin, swaps);
             upright.SetImmutable();
             decoded.Dispose();
-            return new DecodedImage(upright, width, height, sniff.Format);
+            return new DecodedImage(upright, width, height);
         }
         catch
         {
@@ -115,12 +114,22 @@ public static class ImageDecoder
     }
 
     /// <summary>
-    /// Skia pads a cut-off JPEG (notably a progressive one) with grey and reports success, so look
-    /// for the end-of-image marker after the last start-of-scan. Neither marker can occur inside
-    /// entropy-coded data, where 0xFF is always stuffed.
+    /// Skia pads a cut-off JPEG (notably a progressive one) with grey and reports success, so walk
+    /// the header segments to the first start-of-scan and look for an end-of-image marker after it.
+    /// It cannot occur inside entropy-coded data, where 0xFF is always stuffed, and whatever a phone
+    /// appends after the image (a motion photo's video) comes after it.
     /// </summary>
     static bool HasEndOfImage(ReadOnlySpan<byte> jpeg)
     {
+        int pos = 2; // after SOI
+        while (pos + 4 <= jpeg.Length && jpeg[pos] == 0xFF)
+        {
+            byte marker = jpeg[pos + 1];
+            if (marker == 0xFF) { pos++; continue; } // fill byte
+            if (marker == 0xDA) return jpeg[pos..].IndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
+            pos += 2 + (jpeg[pos + 2] << 8 | jpeg[pos + 3]);
+        }
+        // Headers we cannot walk: settle for an end marker after the last start-of-scan.
         int lastScan = jpeg.LastIndexOf([(byte)0xFF, (byte)0xDA]);
         return lastScan >= 0 && jpeg[lastScan..].IndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }

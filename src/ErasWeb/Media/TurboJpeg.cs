@@ -15,9 +15,8 @@ public static partial class TurboJpeg
 
     public static readonly bool IsAvailable = NativeLibrary.TryLoad(Library, out _);
 
-    // A TurboJPEG handle is not thread-safe, so each thread keeps its own for the life of the process.
-    [ThreadStatic] static nint compressor;
-    [ThreadStatic] static nint decompressor;
+    // A TurboJPEG handle serves one call at a time; pooled, there are never more than calls at once.
+    static readonly System.Collections.Concurrent.ConcurrentBag<nint> Compressors = [], Decompressors = [];
 
     /// <summary>
     /// Decodes into <paramref name="target"/> (RGBA, already sized to one of libjpeg's k/8 scales of
@@ -26,9 +25,16 @@ public static partial class TurboJpeg
     public static unsafe bool TryDecode(ReadOnlySpan<byte> jpeg, SKBitmap target)
     {
         if (!IsAvailable || target.ColorType != SKColorType.Rgba8888) return false;
-        if (decompressor == 0) decompressor = tjInitDecompress();
-        fixed (byte* source = jpeg)
-            return tjDecompress2(decompressor, (nint)source, (nuint)jpeg.Length, target.GetPixels(), target.Width, target.RowBytes, target.Height, PixelFormatRgba, 0) == 0;
+        var decompressor = Decompressors.TryTake(out var handle) ? handle : tjInitDecompress();
+        try
+        {
+            fixed (byte* source = jpeg)
+                return tjDecompress2(decompressor, (nint)source, (nuint)jpeg.Length, target.GetPixels(), target.Width, target.RowBytes, target.Height, PixelFormatRgba, 0) == 0;
+        }
+        finally
+        {
+            Decompressors.Add(decompressor);
+        }
     }
 
     public static byte[] Encode(SKBitmap bitmap, int quality)
@@ -39,20 +45,21 @@ public static partial class TurboJpeg
             SKColorType.Bgra8888 => PixelFormatBgra,
             _ => throw new ArgumentException($"Unsupported pixel format {bitmap.ColorType}."),
         };
-        if (compressor == 0) compressor = tjInitCompress();
+        var compressor = Compressors.TryTake(out var handle) ? handle : tjInitCompress();
         nint buffer = 0;
         nuint size = 0;
-        if (tjCompress2(compressor, bitmap.GetPixels(), bitmap.Width, bitmap.RowBytes, bitmap.Height, format, ref buffer, ref size, Subsampling420, quality, 0) != 0)
-            throw new InvalidOperationException("TurboJPEG could not encode the image: " + Marshal.PtrToStringUTF8(tjGetErrorStr2(compressor)));
         try
         {
+            if (tjCompress2(compressor, bitmap.GetPixels(), bitmap.Width, bitmap.RowBytes, bitmap.Height, format, ref buffer, ref size, Subsampling420, quality, 0) != 0)
+                throw new InvalidOperationException("TurboJPEG could not encode the image: " + Marshal.PtrToStringUTF8(tjGetErrorStr2(compressor)));
             var jpeg = new byte[(int)size];
             Marshal.Copy(buffer, jpeg, 0, jpeg.Length);
             return jpeg;
         }
         finally
         {
-            tjFree(buffer);
+            if (buffer != 0) tjFree(buffer);
+            Compressors.Add(compressor);
         }
     }
 

@@ -15,10 +15,11 @@ public static class ImagePipeline
     {
         using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels);
         var prediction = classifier.Classify(decoded.Upright);
-        var display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
-        var thumbnail = ImageEncoder.FitWithin(display, ThumbnailLongSide);
+        SKBitmap? display = null, thumbnail = null;
         try
         {
+            display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
+            thumbnail = ImageEncoder.FitWithin(display, ThumbnailLongSide);
             float scale = (float)display.Width / decoded.Upright.Width;
             var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
             using var overlay = GradCamOverlay.Render(display, prediction.GradCam, prediction.MapSize, crop);
@@ -27,8 +28,8 @@ public static class ImagePipeline
         }
         finally
         {
-            if (thumbnail != display) thumbnail.Dispose();
-            if (display != decoded.Upright) display.Dispose();
+            if (thumbnail != display) thumbnail?.Dispose();
+            if (display != decoded.Upright) display?.Dispose();
         }
     }
 

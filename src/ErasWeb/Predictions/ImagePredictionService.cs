@@ -13,6 +13,12 @@ public sealed class ModelNotReadyException() : Exception("The model is still loa
 /// <summary>The image use case: sniff, reuse a stored answer for the same bytes, else analyse and store.</summary>
 public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock)
 {
+    /// <summary>
+    /// Analyses are CPU-bound and a large PNG decodes to hundreds of megabytes, so no more run at
+    /// once than there are cores; the other requests wait their turn instead of thrashing.
+    /// </summary>
+    static readonly SemaphoreSlim Analyses = new(Environment.ProcessorCount);
+
     public async Task<PredictionSummary> PredictAsync(Upload upload, CancellationToken ct)
     {
         var sniff = ImagePipeline.SniffImage(upload.Bytes);
@@ -20,7 +26,10 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         var sha = BackboneProvisioner.Sha256Hex(upload.Bytes);
         if (await FindAsync(sha, classifier.ModelVersion, ct) is { } existing) return existing;
 
-        var analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, options.Value.MaxImagePixels);
+        AnalyzedImage analyzed;
+        await Analyses.WaitAsync(ct);
+        try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, options.Value.MaxImagePixels); }
+        finally { Analyses.Release(); }
         var row = new Prediction
         {
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,

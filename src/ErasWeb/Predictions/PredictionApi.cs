@@ -55,6 +55,11 @@ public static class PredictionApi
         {
             return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.Title);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away mid-upload; nobody is left to answer.
+            return TypedResults.Problem("The request was cancelled.", statusCode: 499, title: "Client closed request");
+        }
         catch (ModelNotReadyException e)
         {
             request.HttpContext.Response.Headers.RetryAfter = "5";

@@ -41,7 +41,6 @@ public sealed record PredictionSummary(
 
 public static class PredictionUrls
 {
-    public static string Details(long id) => $"/api/predictions/{id}";
     public static string Image(long id) => $"/api/predictions/{id}/image";
     public static string Thumbnail(long id) => $"/api/predictions/{id}/thumbnail";
     public static string GradCam(long id) => $"/api/predictions/{id}/gradcam";

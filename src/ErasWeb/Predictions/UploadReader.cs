@@ -16,6 +16,7 @@ public static class UploadReader
     public const string FieldName = "file";
     const long MultipartOverhead = 64 * 1024;
     const int BufferSize = 64 * 1024;
+    const long InitialCapacityLimit = 4 * 1024 * 1024;
 
     public static async Task<Upload> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
@@ -44,7 +45,8 @@ public static class UploadReader
                     continue;
                 }
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                long expected = Math.Min(request.ContentLength ?? 0, maxBytes);
+                // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
+                long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
                 return new Upload(await ReadLimitedAsync(section.Body, maxBytes, expected, ct), FileNames.Sanitize(name));
             }
         }
@@ -76,10 +78,13 @@ public static class UploadReader
 
 public static class FileNames
 {
-    /// <summary>Without control characters, at most 200 characters; only ever displayed (escaped), never used as a path.</summary>
+    /// <summary>
+    /// Without control or invisible formatting characters (a right-to-left override could make
+    /// "gpj.exe" read as "exe.jpg"), at most 200 characters; only ever displayed (escaped), never used as a path.
+    /// </summary>
     public static string Sanitize(string? name)
     {
-        var clean = new string((name ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
+        var clean = new string((name ?? "").Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format).ToArray()).Trim();
         if (clean.Length > 200) clean = clean[..200];
         return clean.Length == 0 ? "upload" : clean;
     }

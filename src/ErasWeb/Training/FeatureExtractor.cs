@@ -36,8 +36,10 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
                 if (images.Count > 0)
                 {
                     var input = ModelInput.RentBatch(images);
-                    using var output = backbone.Run(input, images.Count);
-                    System.Buffers.ArrayPool<float>.Shared.Return(input);
+                    BackboneOutput output;
+                    try { output = backbone.Run(input, images.Count); }
+                    finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
+                    using var _ = output;
                     for (int j = 0; j < indices.Count; j++) features[indices[j]] = EraHead.Pool(output.FeatureMap(j), spec.FeatureChannels);
                 }
             }

@@ -77,6 +77,15 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void A_jpeg_with_data_after_its_end_like_a_motion_photo_is_decoded_not_called_truncated()
+    {
+        var jpeg = File.ReadAllBytes(TestData.Photo("Red/etl-18.jpeg"));
+        byte[] video = [0, 0, 0, 0x18, .. "ftypmp42"u8.ToArray(), 0xFF, 0xDA, 0x12, 0x34, .. new byte[2000]];
+        using var decoded = Decode([.. jpeg, .. video]);
+        Assert.True(decoded.Width > 0);
+    }
+
+    [Fact]
     public void A_decompression_bomb_is_refused_from_its_header_before_any_pixel_is_allocated()
     {
         var bomb = Images.PngClaiming(50_000, 50_000);

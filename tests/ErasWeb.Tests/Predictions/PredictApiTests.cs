@@ -60,6 +60,16 @@ public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Concurrent_uploads_of_the_same_new_bytes_store_one_prediction()
+    {
+        byte[] bytes = [.. File.ReadAllBytes(TestData.Photo("Folkmore/etl-12.jpeg")), .. Guid.NewGuid().ToByteArray()];
+        int rows = await app.CountPredictionsAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => app.UploadJsonAsync<JsonElement>(bytes, $"copy-{i}.jpg")));
+        Assert.Single(answers.Select(a => a.GetProperty("prediction_id").GetInt64()).Distinct());
+        Assert.Equal(rows + 1, await app.CountPredictionsAsync());
+    }
+
+    [Fact]
     public async Task History_lists_newest_first_filters_by_era_and_pages_with_a_cursor()
     {
         var ids = new List<long>();

@@ -31,9 +31,21 @@ public static class TestData
     public static readonly Lazy<EraClassifier> Classifier = new(() =>
         new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2), EraHead.Load(CommittedHead), BackboneSpec.MobileNetV2Int8));
 
+    /// <summary>One folder per test run, removed when the run ends.</summary>
+    static readonly Lazy<string> TempRoot = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "erasweb-tests", Environment.ProcessId.ToString());
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
+
     public static string NewTempDir(string purpose)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "erasweb-tests", $"{purpose}-{Guid.NewGuid():N}");
+        var dir = Path.Combine(TempRoot.Value, $"{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
     }

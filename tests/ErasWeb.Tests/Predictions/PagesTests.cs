@@ -1,0 +1,51 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ErasWeb.Tests.Support;
+
+namespace ErasWeb.Tests.Predictions;
+
+/// <summary>The upload form as a browser without JavaScript uses it: antiforgery token, cookie, plain form post.</summary>
+public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+
+    async Task<(HttpClient Browser, string Token)> OpenHomeAsync()
+    {
+        var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+        var home = await browser.GetStringAsync("/");
+        return (browser, Token().Match(home).Groups[1].Value);
+    }
+
+    static MultipartFormDataContent Form(string token, byte[] bytes, string fileName) =>
+        new() { { new StringContent(token), "__RequestVerificationToken" }, { new ByteArrayContent(bytes), "file", fileName } };
+
+    [Fact]
+    public async Task Uploading_a_photo_leads_to_its_result_page_with_era_bars_and_heatmap()
+    {
+        var (browser, token) = await OpenHomeAsync();
+        var response = await browser.PostAsync("/", Form(token, File.ReadAllBytes(TestData.Photo("Midnights/etl-39.jpeg")), "<script>alert(1)</script>.jpg"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.ToString();
+        Assert.Matches("^/predictions/[0-9]+$", location);
+
+        var page = await browser.GetStringAsync(location);
+        Assert.Contains("<span class=\"badge large\">Midnights</span>", page);
+        Assert.Contains("/gradcam\"", page);
+        Assert.Equal(10, Regex.Matches(page, "role=\"meter\"").Count);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;.jpg", page);
+        Assert.DoesNotContain("<script>alert(1)</script>", page);
+    }
+
+    [Fact]
+    public async Task A_rejected_file_shows_the_reason_on_the_page_and_a_post_without_token_is_refused()
+    {
+        var (browser, token) = await OpenHomeAsync();
+        var response = await browser.PostAsync("/", Form(token, "just text"u8.ToArray(), "photo.jpg"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("The file is text, not an image", await response.Content.ReadAsStringAsync());
+
+        var forged = await new HttpClient { BaseAddress = app.BaseAddress }.PostAsync("/", Form("", File.ReadAllBytes(TestData.Photo("Red/etl-18.jpeg")), "x.jpg"));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+}
