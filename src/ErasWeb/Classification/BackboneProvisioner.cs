@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using ErasWeb.Media;
 
 namespace ErasWeb.Classification;
 
@@ -41,7 +41,7 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
 
         // Downloads are cached in the data directory, so a restart needs no network.
         var cached = Path.Combine(ModelsDir, spec.FileName);
-        if (File.Exists(cached) && Sha256Hex(await File.ReadAllBytesAsync(cached, ct)) == spec.Sha256) return cached;
+        if (File.Exists(cached) && ContentHash.Sha256Hex(await File.ReadAllBytesAsync(cached, ct)) == spec.Sha256) return cached;
 
         logger.LogInformation("Downloading {Model} from {Url}", spec.Name, source);
         byte[] bytes;
@@ -61,12 +61,10 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
 
     void Verify(byte[] bytes, string where)
     {
-        var actual = Sha256Hex(bytes);
+        var actual = ContentHash.Sha256Hex(bytes);
         if (actual != spec.Sha256)
             throw new BackboneUnavailableException($"Refusing the backbone from '{where}': its sha256 is {actual}, but {spec.Name} is pinned to {spec.Sha256}. Use the file published by the ONNX Model Zoo.");
     }
-
-    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ public sealed record EraPrediction(
 {
     public string Era => Labels[PredictedIndex];
     public float Confidence => Probabilities[PredictedIndex];
-    public IReadOnlyDictionary<string, float> ByEra() => Labels.Zip(Probabilities).ToDictionary(p => p.First, p => p.Second);
+    public Dictionary<string, float> ByEra() => Labels.Zip(Probabilities).ToDictionary(p => p.First, p => p.Second);
 }
 
 /// <summary>The backbone and the era head together: images in, eras and Grad-CAM maps out, one backbone run per batch.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace ErasWeb.Classification;
 
 /// <summary>Average pool -> linear (one row per era) -> softmax, over the backbone's feature map.</summary>
@@ -32,7 +30,7 @@ public sealed class EraHead
     public static EraHead Load(string path)
     {
         var bytes = System.IO.File.ReadAllBytes(path);
-        try { return new EraHead(HeadFile.Read(bytes), Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]); }
+        try { return new EraHead(HeadFile.Read(bytes), Media.ContentHash.Sha256Hex(bytes)[..12]); }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
         {
             throw new InvalidDataException($"The era head file '{path}' is not valid: {e.Message}", e);

@@ -16,7 +16,7 @@ public sealed class DecodedImage(SKBitmap upright, int width, int height) : IDis
 public static class ImageDecoder
 {
     public const int DisplayLongSide = 1024;
-    public const int ModelShortSide = 256;
+    public const int ModelShortSide = Classification.ModelInput.ResizeShortSide;
 
     /// <summary>
     /// Decodes straight to the smallest scale the codec offers (JPEG: k/8) whose long side still

@@ -5,6 +5,7 @@ namespace ErasWeb.Media;
 public static class ImageEncoder
 {
     public const string JpegContentType = "image/jpeg";
+
     /// <summary>A copy no longer than <paramref name="longSide"/> on either side (the same bitmap if it already fits).</summary>
     public static SKBitmap FitWithin(SKBitmap source, int longSide)
     {

@@ -21,7 +21,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService predictions, IO
     {
         try
         {
-            if (file is null) throw new MediaRejectedException(400, "No file", "Choose a photo to upload.");
+            if (file is null) throw new MediaRejectedException(StatusCodes.Status400BadRequest, "No file", "Choose a photo to upload.");
             if (file.Length > options.Value.MaxUploadBytes) throw MediaRejectedException.TooLarge(options.Value.MaxUploadBytes);
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, ct);

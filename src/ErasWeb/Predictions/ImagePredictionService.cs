@@ -23,7 +23,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
     {
         var sniff = ImagePipeline.SniffImage(upload.Bytes);
         var classifier = models.Classifier ?? throw new ModelNotReadyException();
-        var sha = BackboneProvisioner.Sha256Hex(upload.Bytes);
+        var sha = ContentHash.Sha256Hex(upload.Bytes);
         if (await FindAsync(sha, classifier.ModelVersion, ct) is { } existing) return existing;
 
         AnalyzedImage analyzed;
@@ -42,7 +42,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             Format = analyzed.Sniff.Name,
             PredictedClass = analyzed.Prediction.Era,
             Confidence = analyzed.Prediction.Confidence,
-            Probabilities = new(analyzed.Prediction.ByEra()),
+            Probabilities = analyzed.Prediction.ByEra(),
             ModelVersion = classifier.ModelVersion,
             DisplayImage = analyzed.Display,
             Thumbnail = analyzed.Thumbnail,

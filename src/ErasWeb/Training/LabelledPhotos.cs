@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace ErasWeb.Training;
 
 /// <summary>A training photo: where it is, its era, what kind of picture it is, and the outfit group it belongs to.</summary>
@@ -54,6 +52,6 @@ public static class LabelledPhotos
     public static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return Media.ContentHash.Sha256Hex(stream);
     }
 }
