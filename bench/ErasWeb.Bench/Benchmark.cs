@@ -33,7 +33,7 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         md.AppendLine("Latencies in milliseconds. Every figure below comes from that run; targets are from the issues.").AppendLine();
 
         await using var host = await StartAppAsync();
-        var classifier = host.Services.GetRequiredService<ModelHost>().Classifier!;
+        var classifier = host.Services.GetRequiredService<ModelHost>().Model as EraClassifier ?? throw new InvalidOperationException("The benchmark measures the built-in model.");
 
         md.AppendLine("## In-process pipeline, per stage (p50 / p95 ms)").AppendLine();
         md.AppendLine("| input | n | decode | preprocess | inference | Grad-CAM | encode | store | total |");
@@ -112,7 +112,7 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
                 var probabilities = EraHead.Softmax(head.Logits(EraHead.Pool(output.FeatureMap(0), output.ChannelCount)));
                 int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
                 var map = GradCam.Compute(output.FeatureMap(0), head.ClassWeights(best), output.MapSize);
-                overlay = GradCamOverlay.Render(display, map, output.MapSize, ModelInput.CenterCrop(display.Width, display.Height));
+                overlay = GradCamOverlay.Render(display, new Heatmap(map, output.MapSize, output.MapSize, ExplanationKind.GradCam), ModelInput.CenterCrop(display.Width, display.Height));
             }));
             byte[] a = [], b = [], c = [];
             Add("encode", Stats.Time(() =>

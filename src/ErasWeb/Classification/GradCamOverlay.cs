@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace ErasWeb.Classification;
 
 /// <summary>
-/// Draws a Grad-CAM map over a photo: the map bilinearly upsampled onto the crop the model saw,
+/// Draws a heatmap (Grad-CAM or occlusion) over a photo: the map bilinearly upsampled onto the crop the model saw,
 /// coloured with jet and blended at 0.4. The photo outside that crop is dimmed so nobody reads the
 /// heatmap as covering what the model never looked at. Done per pixel here: Skia's raster
 /// pipeline takes ten times longer for the same upsample and blend on this machine class.
@@ -15,7 +15,7 @@ public static class GradCamOverlay
     const int DimWeight = 146;                         // of 256: the outside keeps 57% of its light
     static readonly int[] JetBlend = BuildJetBlend();
 
-    public static SKBitmap Render(SKBitmap photo, float[] map, int mapSize, SKRect cropInPhoto)
+    public static SKBitmap Render(SKBitmap photo, Heatmap heatmap, SKRect cropInPhoto)
     {
         if (photo.ColorType != SKColorType.Rgba8888) throw new ArgumentException("The photo must be RGBA8888.", nameof(photo));
         int width = photo.Width, height = photo.Height;
@@ -28,8 +28,9 @@ public static class GradCamOverlay
         int top = Math.Clamp((int)MathF.Round(cropInPhoto.Top), 0, height), bottom = Math.Clamp((int)MathF.Round(cropInPhoto.Bottom), top, height);
 
         // Where each column falls on the map: the two neighbouring cells and the weight of the second.
-        var (x0, x1, fx) = Sampling(left, right, cropInPhoto.Left, cropInPhoto.Width, mapSize);
-        var rowValues = new float[mapSize];
+        var (map, mapWidth, mapHeight) = (heatmap.Values, heatmap.Width, heatmap.Height);
+        var (x0, x1, fx) = Sampling(left, right, cropInPhoto.Left, cropInPhoto.Width, mapWidth);
+        var rowValues = new float[mapWidth];
         for (int y = 0; y < height; y++)
         {
             var row = target.Slice(y * width * 4, width * 4);
@@ -42,11 +43,11 @@ public static class GradCamOverlay
             Dim(row[(right * 4)..]);
 
             // Interpolate between two map rows once per pixel row, then along the row per pixel.
-            float v = Math.Clamp((y + 0.5f - cropInPhoto.Top) / cropInPhoto.Height * mapSize - 0.5f, 0, mapSize - 1);
-            int r0 = (int)v, r1 = Math.Min(r0 + 1, mapSize - 1);
+            float v = Math.Clamp((y + 0.5f - cropInPhoto.Top) / cropInPhoto.Height * mapHeight - 0.5f, 0, mapHeight - 1);
+            int r0 = (int)v, r1 = Math.Min(r0 + 1, mapHeight - 1);
             float fy = v - r0;
-            for (int m = 0; m < mapSize; m++)
-                rowValues[m] = map[r0 * mapSize + m] * (1 - fy) + map[r1 * mapSize + m] * fy;
+            for (int m = 0; m < mapWidth; m++)
+                rowValues[m] = map[r0 * mapWidth + m] * (1 - fy) + map[r1 * mapWidth + m] * fy;
 
             for (int x = left; x < right; x++)
             {

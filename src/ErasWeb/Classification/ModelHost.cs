@@ -2,23 +2,23 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ErasWeb.Classification;
 
-/// <summary>Holds the process's one classifier once it is loaded; until then the app serves but is not ready.</summary>
+/// <summary>Holds the process's one model once it is loaded; until then the app serves but is not ready.</summary>
 public sealed class ModelHost : IDisposable
 {
-    volatile EraClassifier? classifier;
+    volatile IEraModel? model;
 
-    public EraClassifier? Classifier => classifier;
-    public bool IsReady => classifier is not null;
+    public IEraModel? Model => model;
+    public bool IsReady => model is not null;
 
-    public void Publish(EraClassifier loaded) => classifier = loaded;
+    public void Publish(IEraModel loaded) => model = loaded;
 
-    public void Dispose() => classifier?.Dispose();
+    public void Dispose() => model?.Dispose();
 }
 
 public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
         Task.FromResult(host.IsReady
-            ? HealthCheckResult.Healthy($"Model {host.Classifier!.ModelVersion} loaded.")
+            ? HealthCheckResult.Healthy($"Model {host.Model!.Version} loaded.")
             : HealthCheckResult.Unhealthy("The model is still loading."));
 }

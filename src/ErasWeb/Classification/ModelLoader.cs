@@ -17,16 +17,10 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var o = options.Value;
-            var spec = BackboneSpec.MobileNetV2Int8;
-            var head = EraHead.Load(o.HeadPath);
-            if (head.FeatureCount != spec.FeatureChannels || head.File.BackboneSha256 != spec.Sha256)
-                throw new InvalidDataException($"The era head {o.HeadPath} was trained on another backbone ({head.File.Backbone}, sha256 {head.File.BackboneSha256}); retrain it with the train command.");
-            var prepared = await new BackboneProvisioner(spec, o.BackboneSource, o.DataDirFullPath, logger).PrepareAsync(ct);
-            var classifier = new EraClassifier(new Backbone(prepared, spec, o.InferenceThreads), head, spec);
+            var classifier = await ModelFactory.LoadAsync(options.Value, logger, ct);
             Warm(classifier);
             host.Publish(classifier);
-            logger.LogInformation("Model {Version} ready in {Elapsed} ms", classifier.ModelVersion, started.ElapsedMilliseconds);
+            logger.LogInformation("Model {Version} ready in {Elapsed} ms", classifier.Version, started.ElapsedMilliseconds);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception e)
@@ -38,7 +32,7 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
     }
 
     /// <summary>The first run allocates ONNX Runtime's buffers; do it before the first user waits for it.</summary>
-    static void Warm(EraClassifier classifier)
+    static void Warm(IEraModel classifier)
     {
         using var blank = new SkiaSharp.SKBitmap(ModelInput.Size, ModelInput.Size);
         classifier.Classify(blank);

@@ -20,6 +20,12 @@ public sealed class ErasOptions
     /// <summary>The era head file; by default the one shipped beside the app.</summary>
     public string HeadPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "era-head.json");
 
+    /// <summary>
+    /// A manifest describing another ONNX classifier to use instead of the built-in backbone and
+    /// era head (see README, "Bring your own model"); empty for the built-in model.
+    /// </summary>
+    public string ModelManifest { get; set; } = "";
+
     [Range(1, 1L << 30)]
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
@@ -38,6 +44,7 @@ public sealed class ErasOptions
         ("ERAS_BACKBONE_SOURCE", nameof(BackboneSource)),
         ("ERAS_DATA_DIR", nameof(DataDir)),
         ("ERAS_HEAD_PATH", nameof(HeadPath)),
+        ("ERAS_MODEL_MANIFEST", nameof(ModelManifest)),
         ("ERAS_MAX_UPLOAD_BYTES", nameof(MaxUploadBytes)),
         ("ERAS_MAX_IMAGE_PIXELS", nameof(MaxImagePixels)),
         ("ERAS_INFERENCE_THREADS", nameof(InferenceThreads)),
@@ -91,7 +98,12 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
                 errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' is not a writable directory: {e.Message}");
             }
         }
-        if (!File.Exists(o.HeadPath))
+        if (o.ModelManifest.Length > 0)
+        {
+            if (!File.Exists(o.ModelManifest))
+                errors.Add($"ERAS_MODEL_MANIFEST '{Path.GetFullPath(o.ModelManifest)}' does not exist: point it at a model manifest (JSON) or leave it empty for the built-in model.");
+        }
+        else if (!File.Exists(o.HeadPath))
             errors.Add($"The era head file '{Path.GetFullPath(o.HeadPath)}' does not exist: set ERAS_HEAD_PATH to a head file made by the train command.");
         return errors.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success

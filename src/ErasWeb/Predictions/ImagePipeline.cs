@@ -11,7 +11,7 @@ public static class ImagePipeline
 {
     public const int ThumbnailLongSide = 256;
 
-    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, EraClassifier classifier, long maxPixels)
+    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, long maxPixels)
     {
         using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels);
         var prediction = classifier.Classify(decoded.Upright);
@@ -22,7 +22,7 @@ public static class ImagePipeline
             thumbnail = ImageEncoder.FitWithin(display, ThumbnailLongSide);
             float scale = (float)display.Width / decoded.Upright.Width;
             var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
-            using var overlay = GradCamOverlay.Render(display, prediction.GradCam, prediction.MapSize, crop);
+            using var overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop);
             return new AnalyzedImage(prediction, decoded.Width, decoded.Height, sniff,
                 ImageEncoder.Jpeg(display), ImageEncoder.Jpeg(thumbnail, 80), ImageEncoder.Jpeg(overlay));
         }

@@ -22,9 +22,9 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
     public async Task<PredictionSummary> PredictAsync(Upload upload, CancellationToken ct)
     {
         var sniff = ImagePipeline.SniffImage(upload.Bytes);
-        var classifier = models.Classifier ?? throw new ModelNotReadyException();
+        var classifier = models.Model ?? throw new ModelNotReadyException();
         var sha = ContentHash.Sha256Hex(upload.Bytes);
-        if (await FindAsync(sha, classifier.ModelVersion, ct) is { } existing) return existing;
+        if (await FindAsync(sha, classifier.Version, ct) is { } existing) return existing;
 
         AnalyzedImage analyzed;
         await Analyses.WaitAsync(ct);
@@ -43,7 +43,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             PredictedClass = analyzed.Prediction.Era,
             Confidence = analyzed.Prediction.Confidence,
             Probabilities = analyzed.Prediction.ByEra(),
-            ModelVersion = classifier.ModelVersion,
+            ModelVersion = classifier.Version,
             DisplayImage = analyzed.Display,
             Thumbnail = analyzed.Thumbnail,
             GradCamImage = analyzed.GradCam,
@@ -58,7 +58,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         {
             // The same bytes were stored by a concurrent request a moment ago.
             db.ChangeTracker.Clear();
-            var stored = await FindAsync(sha, classifier.ModelVersion, ct);
+            var stored = await FindAsync(sha, classifier.Version, ct);
             if (stored is null) throw;
             return stored;
         }

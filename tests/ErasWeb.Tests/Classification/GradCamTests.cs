@@ -55,9 +55,9 @@ public class GradCamTests
         }
         GradCam.Normalize(expected);
 
-        Assert.Equal(expected, prediction.GradCam, new FloatTolerance(1e-3f));
-        Assert.Equal(1f, prediction.GradCam.Max(), 5);
-        Assert.Equal(0f, prediction.GradCam.Min(), 5);
+        Assert.Equal(expected, prediction.Heatmap.Values, new FloatTolerance(1e-3f));
+        Assert.Equal(1f, prediction.Heatmap.Values.Max(), 5);
+        Assert.Equal(0f, prediction.Heatmap.Values.Min(), 5);
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public class GradCamTests
         var map = new float[49];
         map[24] = 1; // hot centre, cold elsewhere
         var crop = ModelInput.CenterCrop(300, 200);
-        using var overlay = GradCamOverlay.Render(photo, map, 7, crop);
+        using var overlay = GradCamOverlay.Render(photo, new Heatmap(map, 7, 7, ExplanationKind.GradCam), crop);
 
         var centre = overlay.GetPixel(150, 100);
         Assert.True(centre.Red > 128 && centre.Blue < 100, $"the hot centre is red over grey, not {centre}");

@@ -1,3 +1,4 @@
+using ErasWeb.Classification;
 using ErasWeb.Media;
 using ErasWeb.Tests.Support;
 using SkiaSharp;

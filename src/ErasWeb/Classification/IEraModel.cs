@@ -1,0 +1,69 @@
+using SkiaSharp;
+
+namespace ErasWeb.Classification;
+
+/// <summary>
+/// An image classifier over the ten eras: the built-in backbone with its era head, or any ONNX
+/// classifier described by a manifest. Safe to call from many threads at once.
+/// </summary>
+public interface IEraModel : IDisposable
+{
+    /// <summary>Names the exact model (weights included); stored with every prediction it makes.</summary>
+    string Version { get; }
+    IReadOnlyList<string> Labels { get; }
+    ModelCard Card { get; }
+
+    /// <summary>Classifies upright RGBA/BGRA images, one answer per image, in the same order.</summary>
+    IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images);
+}
+
+public static class EraModelExtensions
+{
+    public static EraPrediction Classify(this IEraModel model, SKBitmap image) => model.Classify([image])[0];
+}
+
+/// <summary>How a heatmap was made: exact Grad-CAM from a feature map and linear head weights, or by occluding patches of the input.</summary>
+public enum ExplanationKind { GradCam, Occlusion }
+
+/// <summary>Values in 0..1, row-major, covering <see cref="EraPrediction.Crop"/> of the image.</summary>
+public sealed record Heatmap(float[] Values, int Width, int Height, ExplanationKind Kind);
+
+/// <summary>One image's answer: era probabilities, the heatmap of the winning era over the part of the image the model saw, and why it is uncertain if it is.</summary>
+public sealed record EraPrediction(
+    IReadOnlyList<string> Labels,
+    float[] Probabilities,
+    int PredictedIndex,
+    Heatmap Heatmap,
+    SKRect Crop,
+    string? UncertainReason = null)
+{
+    public string Era => Labels[PredictedIndex];
+    public float Confidence => Probabilities[PredictedIndex];
+    public bool Uncertain => UncertainReason is not null;
+    public Dictionary<string, float> ByEra() => Labels.Zip(Probabilities).ToDictionary(p => p.First, p => p.Second);
+}
+
+/// <summary>What <c>GET /api/model</c> tells about the model in use.</summary>
+public sealed record ModelCard(
+    string ModelVersion,
+    string Kind,
+    IReadOnlyList<string> Labels,
+    string Explanation,
+    string UncertaintyRule,
+    string? Backbone = null,
+    string? BackboneSha256 = null,
+    string? HeadVersion = null,
+    string? HeadTrainedAt = null,
+    IReadOnlyDictionary<string, int>? TrainingSupport = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? TrainingSupportByKind = null,
+    EvaluationReport? CrossValidation = null);
+
+/// <summary>The sentences a user reads when an answer is marked uncertain.</summary>
+public static class UncertainReasons
+{
+    public static string LowConfidence(float confidence, float threshold) =>
+        $"The model is only {confidence:P0} sure (it needs {threshold:P0}): no era stands out, so this may not be an Eras Tour stage photo.";
+
+    public static string Unfamiliar() =>
+        "This picture looks unlike the Eras Tour stage photos the model learned from, so its era guess is not trustworthy.";
+}
