@@ -139,7 +139,7 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         {
             CreatedAtUtc = DateTime.UtcNow, Kind = PredictionKind.Image, FileName = "bench.jpg",
             ContentSha256 = Guid.NewGuid().ToString("N"), SizeBytes = 1, Width = 1, Height = 1, Format = "JPEG",
-            PredictedClass = "Lover", Confidence = 1, Probabilities = new() { ["Lover"] = 1 }, ModelVersion = "bench",
+            PredictedClass = "Lover", Confidence = 1, Probabilities = new() { ["Lover"] = 1 }, ModelVersion = "bench", Explanation = "grad-cam",
             DisplayImage = display, Thumbnail = thumbnail, GradCamImage = gradCam,
         });
         db.SaveChanges();

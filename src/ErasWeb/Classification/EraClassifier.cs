@@ -11,6 +11,8 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
 
     public IReadOnlyList<string> Labels => head.Labels;
 
+    readonly UncertaintyCheck? uncertainty = head.File.Uncertainty is { } rule ? new UncertaintyCheck(rule) : null;
+
     public ModelCard Card { get; } = DescribeBuiltIn(head, spec);
 
     static ModelCard DescribeBuiltIn(EraHead head, BackboneSpec spec)
@@ -19,32 +21,46 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
         var support = head.Labels.ToDictionary(l => l, l => photos.Count(p => p.Class == l));
         var kinds = photos.Select(p => p.Kind).Distinct().Order(StringComparer.Ordinal).ToList();
         var byKind = head.Labels.ToDictionary(l => l, l => (IReadOnlyDictionary<string, int>)kinds.ToDictionary(k => k, k => photos.Count(p => p.Class == l && p.Kind == k)));
-        return new ModelCard($"{spec.Name}@{spec.Sha256[..8]}+head@{head.Version}", "built-in", head.Labels, "grad-cam",
-            "confidence below the head's threshold", spec.Name, spec.Sha256, head.Version, head.File.Provenance?.TrainedAt,
+        return new ModelCard($"{spec.Name}@{spec.Sha256[..8]}+head@{head.Version}", "built-in", head.Labels, ExplanationKind.GradCam.Name(),
+            head.File.Uncertainty is { } rule ? new UncertaintyCheck(rule).Describe() : "never: this head has no uncertainty rule", spec.Name, spec.Sha256, head.Version, head.File.Provenance?.TrainedAt,
             support, byKind, head.File.Provenance?.CrossValidation);
     }
+
+    /// <summary>The views whose pooled features the head averages (the head file says which).</summary>
+    public IReadOnlyList<View> Views { get; } = head.File.ViewsForPrediction;
 
     public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images)
     {
         using var output = Run(images);
         var predictions = new EraPrediction[images.Count];
+        int views = Views.Count, channels = output.ChannelCount, mapSize = output.MapSize;
+        var pooled = new float[channels];
         for (int i = 0; i < images.Count; i++)
         {
-            var map = output.FeatureMap(i);
-            var probabilities = EraHead.Softmax(head.Logits(EraHead.Pool(map, output.ChannelCount)));
+            Array.Clear(pooled);
+            for (int v = 0; v < views; v++)
+                System.Numerics.Tensors.TensorPrimitives.Add(pooled, EraHead.Pool(output.FeatureMap(i * views + v), channels), pooled);
+            System.Numerics.Tensors.TensorPrimitives.Divide(pooled, views, pooled);
+            var probabilities = EraHead.Softmax(head.Logits(pooled));
             int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
-            var cam = GradCam.Compute(map, head.ClassWeights(best), output.MapSize);
-            predictions[i] = new EraPrediction(head.Labels, probabilities, best, new Heatmap(cam, output.MapSize, output.MapSize, ExplanationKind.GradCam),
-                ModelInput.CenterCrop(images[i].Width, images[i].Height));
+
+            // The heatmap covers the first view's square; views of that same square (its mirror image) add to it.
+            var region = Views[0].Region(images[i].Width, images[i].Height);
+            var cam = new float[mapSize * mapSize];
+            for (int v = 0; v < views; v++)
+                if (Views[v].Region(images[i].Width, images[i].Height) == region)
+                    GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(best), mapSize, Views[v].Mirror, cam);
+            predictions[i] = new EraPrediction(head.Labels, probabilities, best,
+                new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam), region, uncertainty?.Reason(pooled, probabilities[best]));
         }
         return predictions;
     }
 
-    /// <summary>The backbone alone, on preprocessed images; dispose the output.</summary>
+    /// <summary>The backbone alone, on every image through every prediction view (image-major); dispose the output.</summary>
     public BackboneOutput Run(IReadOnlyList<SKBitmap> images)
     {
-        var input = ModelInput.RentBatch(images);
-        try { return backbone.Run(input, images.Count); }
+        var input = ModelInput.RentBatch(images, Views);
+        try { return backbone.Run(input, images.Count * Views.Count); }
         finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
     }
 

@@ -9,15 +9,35 @@ public static class GradCam
 {
     public static float[] Compute(ReadOnlySpan<float> featureMap, ReadOnlySpan<float> classWeights, int mapSize)
     {
+        var map = new float[mapSize * mapSize];
+        Add(featureMap, classWeights, mapSize, mirrored: false, map);
+        return Finish(map);
+    }
+
+    /// <summary>
+    /// Adds sum_k W[c,k] * A_k to <paramref name="map"/>; a map from a mirrored view is mirrored
+    /// back first. When the logit averages the pooled features of several views of the same
+    /// square, the averaged maps are that logit's exact Grad-CAM.
+    /// </summary>
+    public static void Add(ReadOnlySpan<float> featureMap, ReadOnlySpan<float> classWeights, int mapSize, bool mirrored, Span<float> map)
+    {
         int plane = mapSize * mapSize;
-        var map = new float[plane];
         for (int k = 0; k < classWeights.Length; k++)
         {
             float w = classWeights[k];
             var channel = featureMap.Slice(k * plane, plane);
-            for (int p = 0; p < plane; p++) map[p] += w * channel[p];
+            if (!mirrored)
+                for (int p = 0; p < plane; p++) map[p] += w * channel[p];
+            else
+                for (int y = 0; y < mapSize; y++)
+                    for (int x = 0; x < mapSize; x++) map[y * mapSize + x] += w * channel[y * mapSize + mapSize - 1 - x];
         }
-        for (int p = 0; p < plane; p++) map[p] = Math.Max(0, map[p]);
+    }
+
+    /// <summary>ReLU, then scaled to 0..1.</summary>
+    public static float[] Finish(float[] map)
+    {
+        for (int p = 0; p < map.Length; p++) map[p] = Math.Max(0, map[p]);
         return Normalize(map);
     }
 

@@ -12,8 +12,13 @@ public sealed record HeadFile(
     string Features,
     float[][] Weights,
     float[] Bias,
-    HeadProvenance? Provenance)
+    HeadProvenance? Provenance,
+    IReadOnlyList<View>? PredictionViews = null,
+    UncertaintyRule? Uncertainty = null)
 {
+    /// <summary>The views whose pooled features are averaged at prediction; a head without the field predicts from the centre view.</summary>
+    public IReadOnlyList<View> ViewsForPrediction => PredictionViews is { Count: > 0 } views ? views : [View.Center];
+
     public const string CurrentFormat = "erasweb-linear-head/1";
 
     public static readonly JsonSerializerOptions Json = new()
@@ -38,7 +43,20 @@ public sealed record HeadProvenance(
     IReadOnlyList<TrainingPhoto> Photos,
     EvaluationReport? CrossValidation);
 
-public sealed record TrainingSettings(IReadOnlyList<string> Kinds, string ClassWeights, double L2, int Seed, int Iterations);
+public sealed record TrainingSettings(
+    IReadOnlyList<string> Kinds, string ClassWeights, double L2, int Seed, int Iterations,
+    IReadOnlyList<View>? TrainingViews = null, IReadOnlyList<View>? PredictionViews = null)
+{
+    public IReadOnlyList<View> ViewsForTraining => TrainingViews is { Count: > 0 } views ? views : [View.Center];
+    public IReadOnlyList<View> ViewsForPrediction => PredictionViews is { Count: > 0 } views ? views : [View.Center];
+}
+
+/// <summary>
+/// When the built-in model says it is unsure: the winning era's probability is under
+/// <paramref name="MinConfidence"/>, or the photo's features are further from every training
+/// photo than <paramref name="MinSimilarity"/> (cosine similarity to the nearest prototype).
+/// </summary>
+public sealed record UncertaintyRule(float MinConfidence, float MinSimilarity, float[][] Prototypes);
 
 public sealed record TrainingPhoto(string File, string Sha256, string Class, string Kind, string Group);
 

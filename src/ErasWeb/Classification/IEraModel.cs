@@ -20,6 +20,9 @@ public interface IEraModel : IDisposable
 public static class EraModelExtensions
 {
     public static EraPrediction Classify(this IEraModel model, SKBitmap image) => model.Classify([image])[0];
+
+    /// <summary>The name the API and the database use: "grad-cam" or "occlusion".</summary>
+    public static string Name(this ExplanationKind kind) => kind == ExplanationKind.GradCam ? "grad-cam" : "occlusion";
 }
 
 /// <summary>How a heatmap was made: exact Grad-CAM from a feature map and linear head weights, or by occluding patches of the input.</summary>

@@ -18,28 +18,31 @@ public static class ModelInput
     static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
     /// <summary>The part of an image of this size that the model sees.</summary>
-    public static SKRect CenterCrop(int width, int height)
-    {
-        float side = Math.Min(width, height) * (float)Size / ResizeShortSide;
-        float left = (width - side) / 2, top = (height - side) / 2;
-        return new SKRect(left, top, left + side, top + side);
-    }
+    public static SKRect CenterCrop(int width, int height) => View.Center.Region(width, height);
 
     /// <summary>A batch of images as one NCHW tensor, in a pooled buffer (return it to ArrayPool&lt;float&gt;.Shared).</summary>
-    public static float[] RentBatch(IReadOnlyList<SKBitmap> images)
+    public static float[] RentBatch(IReadOnlyList<SKBitmap> images) => RentBatch(images, [View.Center]);
+
+    /// <summary>Every image through every view, image-major (image 0's views first), in a pooled buffer.</summary>
+    public static float[] RentBatch(IReadOnlyList<SKBitmap> images, IReadOnlyList<View> views)
     {
-        var input = ArrayPool<float>.Shared.Rent(images.Count * Length);
-        for (int i = 0; i < images.Count; i++) Write(images[i], input.AsSpan(i * Length, Length));
+        var input = ArrayPool<float>.Shared.Rent(images.Count * views.Count * Length);
+        for (int i = 0; i < images.Count; i++)
+            for (int v = 0; v < views.Count; v++)
+                Write(images[i], views[v], input.AsSpan((i * views.Count + v) * Length, Length));
         return input;
     }
 
+    public static void Write(SKBitmap upright, Span<float> destination) => Write(upright, View.Center, destination);
+
     /// <summary>
-    /// Shrinks the crop straight to 224x224 with an area-averaging (antialiased) resize, then
-    /// normalises into NCHW. A crop smaller than 224 (a photo under 256 px) is enlarged bilinearly.
+    /// Shrinks the view's square straight to 224x224 with an area-averaging (antialiased) resize,
+    /// then normalises into NCHW, mirrored if the view says so. A square smaller than 224 (a small
+    /// photo) is enlarged bilinearly.
     /// </summary>
-    public static void Write(SKBitmap upright, Span<float> destination)
+    public static void Write(SKBitmap upright, View view, Span<float> destination)
     {
-        var crop = CenterCrop(upright.Width, upright.Height);
+        var crop = view.Region(upright.Width, upright.Height);
         var rgb = ArrayPool<float>.Shared.Rent(3 * Size * Size);
         try
         {
@@ -59,7 +62,12 @@ public static class ModelInput
             {
                 float scale = 1 / (255f * Std[c]), shift = -Mean[c] / Std[c];
                 var channel = destination.Slice(c * plane, plane);
-                for (int i = 0; i < plane; i++) channel[i] = rgb[3 * i + c] * scale + shift;
+                if (!view.Mirror)
+                    for (int i = 0; i < plane; i++) channel[i] = rgb[3 * i + c] * scale + shift;
+                else
+                    for (int y = 0; y < Size; y++)
+                        for (int x = 0; x < Size; x++)
+                            channel[y * Size + x] = rgb[3 * (y * Size + Size - 1 - x) + c] * scale + shift;
             }
         }
         finally

@@ -21,6 +21,10 @@ public sealed class Prediction
     public required string PredictedClass { get; set; }
     public float Confidence { get; set; }
     public required Dictionary<string, float> Probabilities { get; set; }
+    /// <summary>Why the answer should not be trusted (not a stage photo, no era stands out); null when the model is confident.</summary>
+    public string? UncertainReason { get; set; }
+    /// <summary>How the heatmap was made: "grad-cam" or "occlusion".</summary>
+    public required string Explanation { get; set; }
     public required string ModelVersion { get; set; }
     public required byte[] DisplayImage { get; set; }
     public required byte[] Thumbnail { get; set; }

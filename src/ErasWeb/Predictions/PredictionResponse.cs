@@ -6,6 +6,8 @@ namespace ErasWeb.Predictions;
 public sealed record PredictionResponse(
     string PredictedClass,
     float Confidence,
+    bool Uncertain,
+    string? UncertainReason,
     IReadOnlyDictionary<string, float> Probabilities,
     long PredictionId,
     string Kind,
@@ -17,6 +19,7 @@ public sealed record PredictionResponse(
     int Height,
     string Format,
     string ModelVersion,
+    string Explanation,
     string ImageUrl,
     string ThumbnailUrl,
     string GradcamUrl);
@@ -24,18 +27,18 @@ public sealed record PredictionResponse(
 /// <summary>A prediction without its pictures: what lists and lookups read from the database.</summary>
 public sealed record PredictionSummary(
     long Id, DateTime CreatedAtUtc, string Kind, string FileName, string ContentSha256, long SizeBytes,
-    int Width, int Height, string Format, string PredictedClass, float Confidence,
-    Dictionary<string, float> Probabilities, string ModelVersion)
+    int Width, int Height, string Format, string PredictedClass, float Confidence, string? UncertainReason,
+    Dictionary<string, float> Probabilities, string ModelVersion, string Explanation)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Prediction, PredictionSummary>> FromEntity = p =>
         new PredictionSummary(p.Id, p.CreatedAtUtc, p.Kind, p.FileName, p.ContentSha256, p.SizeBytes,
-            p.Width, p.Height, p.Format, p.PredictedClass, p.Confidence, p.Probabilities, p.ModelVersion);
+            p.Width, p.Height, p.Format, p.PredictedClass, p.Confidence, p.UncertainReason, p.Probabilities, p.ModelVersion, p.Explanation);
 
     public static readonly Func<Prediction, PredictionSummary> Of = FromEntity.Compile();
 
     public PredictionResponse ToResponse() => new(
-        PredictedClass, Confidence, Probabilities, Id, Kind, DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
-        FileName, ContentSha256, SizeBytes, Width, Height, Format, ModelVersion,
+        PredictedClass, Confidence, UncertainReason is not null, UncertainReason, Probabilities, Id, Kind, DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
+        FileName, ContentSha256, SizeBytes, Width, Height, Format, ModelVersion, Explanation,
         ImageUrl: PredictionUrls.Image(Id), ThumbnailUrl: PredictionUrls.Thumbnail(Id), GradcamUrl: PredictionUrls.GradCam(Id));
 }
 

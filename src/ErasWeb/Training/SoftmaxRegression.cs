@@ -73,6 +73,13 @@ public static class SoftmaxRegression
         return y.Select(c => (double)y.Count / (counts.Count * counts[c])).ToArray();
     }
 
+    public static float[] Probabilities(Model model, float[] features)
+    {
+        var logits = new float[model.Bias.Length];
+        for (int c = 0; c < logits.Length; c++) logits[c] = model.Bias[c] + TensorPrimitives.Dot(model.Weights[c], features);
+        return Classification.EraHead.Softmax(logits);
+    }
+
     public static int Predict(Model model, float[] features)
     {
         int best = 0;

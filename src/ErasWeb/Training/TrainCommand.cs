@@ -41,30 +41,16 @@ public static class TrainCommand
 
     static async Task<int> TrainAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
     {
-        var spec = BackboneSpec.MobileNetV2Int8;
-        var photos = LabelledPhotos.Load(source).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
-        if (photos.Count == 0)
-        {
-            await Console.Error.WriteLineAsync($"No photos found in '{source}'{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
-            return 1;
-        }
-        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, logger).PrepareAsync(ct);
-        using var backbone = new Backbone(prepared, spec, Environment.ProcessorCount);
-
-        var features = new FeatureExtractor(backbone, spec, options.MaxImagePixels).Extract(photos.Select(p => p.Path).ToList(),
-            done => Console.Error.Write($"\rExtracting features: {done}/{photos.Count}"),
-            (file, why) => Console.Error.WriteLine($"\nSkipping {file}: {why}"));
-        Console.Error.WriteLine();
-        var examples = photos.Zip(features).Where(p => p.Second is not null)
-            .Select(p => new TrainingExample(p.First, LabelledPhotos.Sha256(p.First.Path), p.Second!)).ToList();
-
+        var examples = await TrainingSet.LoadAsync(source, settings, options, Console.Error, ct);
         Console.Error.WriteLine($"Training on {examples.Count} photos ({string.Join(", ", examples.GroupBy(e => e.Photo.Class).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"))})");
         var fullSource = Path.GetFullPath(source);
         var sourceName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(fullSource)) ?? "", Path.GetFileName(fullSource));
-        var head = HeadTrainer.Train(examples, settings, cvFolds, command, sourceName, spec);
+        var head = HeadTrainer.Train(examples, settings, cvFolds, command, sourceName, BackboneSpec.MobileNetV2Int8);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllBytesAsync(output, head.ToJson(), ct);
+        // Written aside and moved into place: a failed run never leaves a half-written head.
+        var temp = $"{output}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temp, head.ToJson(), ct);
+        File.Move(temp, output, overwrite: true);
 
         if (head.Provenance?.CrossValidation is { } report) Console.WriteLine(Report.Format(report));
         Console.WriteLine($"Wrote {output}");

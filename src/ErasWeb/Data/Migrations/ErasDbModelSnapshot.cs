@@ -37,6 +37,10 @@ namespace ErasWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -74,6 +78,9 @@ namespace ErasWeb.Data.Migrations
                     b.Property<byte[]>("Thumbnail")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("UncertainReason")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");

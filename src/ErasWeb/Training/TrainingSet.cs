@@ -1,0 +1,31 @@
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+
+namespace ErasWeb.Training;
+
+/// <summary>Labelled photos with their features through every view a recipe needs, read from the feature cache where possible.</summary>
+public static class TrainingSet
+{
+    public static async Task<IReadOnlyList<TrainingExample>> LoadAsync(string source, TrainingSettings settings, ErasOptions options, TextWriter log, CancellationToken ct)
+    {
+        var photos = LabelledPhotos.Load(source).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
+        if (photos.Count == 0)
+            throw new InvalidDataException($"No photos found in '{source}'{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
+
+        var spec = BackboneSpec.MobileNetV2Int8;
+        var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).PrepareAsync(ct);
+        using var backbone = new Backbone(prepared, spec, Environment.ProcessorCount);
+        var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();
+        var extractor = new FeatureExtractor(backbone, spec, options.MaxImagePixels, Path.Combine(options.DataDirFullPath, "features"));
+        var features = extractor.Extract(photos.Select(p => p.Path).ToList(), views, done => log.Write($"\rExtracting features: {done}/{photos.Count}"),
+            (file, why) => log.WriteLine($"skipped {file}: {why}"));
+        log.WriteLine();
+
+        return photos.Zip(features).Where(p => p.Second is not null).Select(p =>
+        {
+            float[] Of(View view) => p.Second!.Views[views.IndexOf(view)];
+            return new TrainingExample(p.First, p.Second!.Sha256,
+                settings.ViewsForTraining.Select(Of).ToArray(), settings.ViewsForPrediction.Select(Of).ToArray());
+        }).ToList();
+    }
+}
