@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages ErasWeb uses, if they are missing. Safe to run again.
 #   libturbojpeg0: fast JPEG encoding (without it the app falls back to a slower encoder)
+#   fonts-dejavu-core: text in the charts the eval command draws (without it, a plain pixel font)
 set -euo pipefail
-packages=(libturbojpeg0)
+packages=(libturbojpeg0 fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

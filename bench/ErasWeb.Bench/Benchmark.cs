@@ -41,8 +41,8 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         Stages("12 MP baseline JPEG (4000x3000)", Enumerable.Repeat(twelveMp, Repeats).ToList(), classifier, host.Services);
         Stages("1920x1080 baseline JPEGs", Enumerable.Range(0, Repeats).Select(i => fullHd[i % fullHd.Count]).ToList(), classifier, host.Services);
         Stages($"shared photos ({shared.Count}, as they are)", shared.Select(p => p.Bytes).ToList(), classifier, host.Services);
-        md.AppendLine().AppendLine("decode: at the reduced scale, with EXIF orientation (SKCodec reads the header; JPEG pixels come from libjpeg-turbo); preprocess: crop, resize to 224, normalise; " +
-            "Grad-CAM: the map and the blended overlay; encode: display copy, thumbnail and overlay as JPEG; store: one SQLite row with its BLOBs.").AppendLine();
+        md.AppendLine().AppendLine($"decode: at the reduced scale, with EXIF orientation (SKCodec reads the header; JPEG pixels come from libjpeg-turbo); preprocess: crop, resize to 224, normalise, for each of the head's {classifier.Views.Count} prediction views ({string.Join(", ", classifier.Views.Select(v => v.Name))}); " +
+            "inference: one backbone run over those views; Grad-CAM: the head, the uncertainty check, the map and the blended overlay; encode: display copy, thumbnail and overlay as JPEG; store: one SQLite row with its BLOBs.").AppendLine();
 
         var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         md.AppendLine("## HTTP `POST /predict`, end to end").AppendLine();
@@ -99,20 +99,20 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
             DecodedImage decoded = null!;
             Add("decode", Stats.Time(() => decoded = ImageDecoder.Decode(bytes, sniff, long.MaxValue)));
             using var _ = decoded;
-            var input = new float[ModelInput.Length];
-            Add("preprocess", Stats.Time(() => ModelInput.Write(decoded.Upright, input)));
+            float[] input = [];
+            Add("preprocess", Stats.Time(() => input = ModelInput.RentBatch([decoded.Upright], classifier.Views)));
             BackboneOutput output = null!;
-            Add("inference", Stats.Time(() => output = classifier.Backbone.Run(input, 1)));
+            Add("inference", Stats.Time(() => output = classifier.Backbone.Run(input, classifier.Views.Count)));
+            System.Buffers.ArrayPool<float>.Shared.Return(input);
             using var __ = output;
-            var head = classifier.Head;
             var display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
             SKBitmap overlay = null!;
             Add("gradcam", Stats.Time(() =>
             {
-                var probabilities = EraHead.Softmax(head.Logits(EraHead.Pool(output.FeatureMap(0), output.ChannelCount)));
-                int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
-                var map = GradCam.Compute(output.FeatureMap(0), head.ClassWeights(best), output.MapSize);
-                overlay = GradCamOverlay.Render(display, new Heatmap(map, output.MapSize, output.MapSize, ExplanationKind.GradCam), ModelInput.CenterCrop(display.Width, display.Height));
+                var prediction = classifier.Interpret(output, [decoded.Upright])[0];
+                float scale = (float)display.Width / decoded.Upright.Width;
+                var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
+                overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop);
             }));
             byte[] a = [], b = [], c = [];
             Add("encode", Stats.Time(() =>

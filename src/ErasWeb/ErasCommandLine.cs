@@ -16,6 +16,8 @@ public static class ErasCommandLine
         serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct));
         root.Subcommands.Add(serve);
         root.Subcommands.Add(Training.TrainCommand.Create());
+        root.Subcommands.Add(Training.EvalCommand.Create());
+        root.Subcommands.Add(Predictions.ClassifyCommand.Create());
         return root;
     }
 

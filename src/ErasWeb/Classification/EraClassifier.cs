@@ -32,6 +32,12 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
     public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images)
     {
         using var output = Run(images);
+        return Interpret(output, images);
+    }
+
+    /// <summary>Pooled features averaged over the views -> head -> probabilities, Grad-CAM and the uncertainty check.</summary>
+    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images)
+    {
         var predictions = new EraPrediction[images.Count];
         int views = Views.Count, channels = output.ChannelCount, mapSize = output.MapSize;
         var pooled = new float[channels];

@@ -65,7 +65,7 @@ public sealed record ModelCard(
 public static class UncertainReasons
 {
     public static string LowConfidence(float confidence, float threshold) =>
-        $"The model is only {confidence:P0} sure (it needs {threshold:P0}): no era stands out, so this may not be an Eras Tour stage photo.";
+        $"The model is only {confidence * 100:0}% sure (it needs {threshold * 100:0}%): no era stands out, so this may not be an Eras Tour stage photo.";
 
     public static string Unfamiliar() =>
         "This picture looks unlike the Eras Tour stage photos the model learned from, so its era guess is not trustworthy.";

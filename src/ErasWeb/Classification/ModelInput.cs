@@ -29,8 +29,24 @@ public static class ModelInput
         var input = ArrayPool<float>.Shared.Rent(images.Count * views.Count * Length);
         for (int i = 0; i < images.Count; i++)
             for (int v = 0; v < views.Count; v++)
-                Write(images[i], views[v], input.AsSpan((i * views.Count + v) * Length, Length));
+            {
+                var destination = input.AsSpan((i * views.Count + v) * Length, Length);
+                // The mirror image of the square just written needs no second resample.
+                if (v > 0 && views[v].Mirror != views[v - 1].Mirror && views[v].Region(images[i].Width, images[i].Height) == views[v - 1].Region(images[i].Width, images[i].Height))
+                    Mirror(input.AsSpan((i * views.Count + v - 1) * Length, Length), destination);
+                else
+                    Write(images[i], views[v], destination);
+            }
         return input;
+    }
+
+    static void Mirror(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        for (int row = 0; row < 3 * Size; row++)
+        {
+            source.Slice(row * Size, Size).CopyTo(destination.Slice(row * Size, Size));
+            destination.Slice(row * Size, Size).Reverse();
+        }
     }
 
     public static void Write(SKBitmap upright, Span<float> destination) => Write(upright, View.Center, destination);

@@ -39,7 +39,7 @@ public static class ImagePipeline
         if (bytes.Length == 0) throw MediaRejectedException.Empty();
         var sniff = FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength)));
         if (sniff.IsImage) return sniff;
-        const string accepted = "Upload a photo as JPEG, PNG, WebP, GIF or BMP.";
+        const string accepted = "Use a photo in JPEG, PNG, WebP, GIF or BMP format.";
         throw MediaRejectedException.Unsupported(sniff.Format switch
         {
             MediaFormat.Heif => "HEIC/HEIF photos are not supported. Export the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) and upload that.",

@@ -18,7 +18,7 @@ public sealed record TrainingExample(LabelledPhoto Photo, string Sha256, float[]
 }
 
 /// <summary>Held-out probabilities for every example, and the scores they add up to.</summary>
-public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities);
+public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, bool[] Uncertain);
 
 /// <summary>Fits the era head on pooled features, scores the same recipe by grouped cross-validation, and records how.</summary>
 public static class HeadTrainer
@@ -43,6 +43,7 @@ public static class HeadTrainer
         var labels = Labels(examples);
         var fold = GroupedFolds.Assign(examples.Select(e => e.Photo.Group).ToList(), examples.Select(e => e.Photo.Class).ToList(), folds, settings.Seed);
         var probabilities = new float[examples.Count][];
+        var uncertain = new bool[examples.Count];
         for (int f = 0; f < folds; f++)
         {
             var train = examples.Where((_, i) => fold[i] != f).ToList();
@@ -54,7 +55,7 @@ public static class HeadTrainer
         var truth = examples.Select(e => labels.IndexOf(e.Photo.Class)).ToList();
         var predicted = probabilities.Select(p => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToList();
         var report = Metrics.Evaluate($"{folds}-fold cross-validation grouped by outfit", labels, truth, predicted);
-        return new CrossValidation(report, labels, probabilities);
+        return new CrossValidation(report, labels, probabilities, uncertain);
     }
 
     /// <summary>

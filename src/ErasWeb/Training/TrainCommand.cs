@@ -57,17 +57,3 @@ public static class TrainCommand
         return 0;
     }
 }
-
-public static class Report
-{
-    public static string Format(EvaluationReport report)
-    {
-        var lines = new List<string>
-        {
-            $"{report.Method}: {report.Samples} photos, accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000}",
-            $"{"class",-12} {"precision",9} {"recall",7} {"F1",6} {"support",8}",
-        };
-        lines.AddRange(report.PerClass.Select(p => $"{p.Key,-12} {p.Value.Precision,9:0.000} {p.Value.Recall,7:0.000} {p.Value.F1,6:0.000} {p.Value.Support,8}"));
-        return string.Join(Environment.NewLine, lines);
-    }
-}

@@ -17,9 +17,10 @@ public static class TrainingSet
         using var backbone = new Backbone(prepared, spec, Environment.ProcessorCount);
         var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();
         var extractor = new FeatureExtractor(backbone, spec, options.MaxImagePixels, Path.Combine(options.DataDirFullPath, "features"));
-        var features = extractor.Extract(photos.Select(p => p.Path).ToList(), views, done => log.Write($"\rExtracting features: {done}/{photos.Count}"),
-            (file, why) => log.WriteLine($"skipped {file}: {why}"));
-        log.WriteLine();
+        var progress = new ConsoleProgress(log, "Extracting features", photos.Count);
+        var features = extractor.Extract(photos.Select(p => p.Path).ToList(), views, progress.Report,
+            (file, why) => progress.WriteLine($"skipped {file}: {why}"));
+        progress.Done();
 
         return photos.Zip(features).Where(p => p.Second is not null).Select(p =>
         {

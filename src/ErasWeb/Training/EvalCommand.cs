@@ -1,0 +1,167 @@
+using System.CommandLine;
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Media;
+
+namespace ErasWeb.Training;
+
+/// <summary>
+/// erasweb eval SOURCE: scores a model on labelled photos. Without --cv it runs the model in use
+/// (or --head) on every photo, exactly as uploads are classified; with --cv K it scores the recipe
+/// that made the head by K-fold cross-validation split by outfit group.
+/// </summary>
+public static class EvalCommand
+{
+    /// <summary>What an evaluation found: the scores and the photos it got wrong.</summary>
+    public sealed record Evaluation(EvaluationReport Report, IReadOnlyList<Mistake> Mistakes, HonestySummary Honesty);
+
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "A MANIFEST.tsv or a folder of class sub-folders." };
+        var head = new Option<string?>("--head") { Description = "The era head to evaluate; by default the model the app is configured with." };
+        var cv = new Option<int>("--cv") { Description = "Score the head's training recipe by K-fold cross-validation grouped by outfit instead (K >= 2)." };
+        var kinds = new Option<string[]>("--kinds") { Description = "Score only these kinds of photo (e.g. stage_photo); all by default.", AllowMultipleArgumentsPerToken = true };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the fold assignment; by default the head's own." };
+        var nonConcert = new Option<string?>("--non-concert") { Description = "A folder of pictures that are not Eras Tour stage photos, checked with the generated ones for false confident answers." };
+        var reportDir = new Option<string>("--report-dir") { Description = "Where to save confusion.png and report.json.", DefaultValueFactory = _ => Path.Combine("artifacts", "eval") };
+
+        var command = new Command("eval", "Evaluate the era model on labelled photos: accuracy, per-era precision/recall/F1, confusion matrix, mistakes.")
+            { source, head, cv, kinds, seed, nonConcert, reportDir };
+        command.SetAction(async (result, ct) => await RunAsync(result.GetValue(source)!, result.GetValue(head), result.GetValue(cv),
+            result.GetValue(kinds) ?? [], result.GetValue(seed), result.GetValue(nonConcert), result.GetValue(reportDir)!, ErasOptions.FromEnvironment(), Console.Out, Console.Error, ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string source, string? headPath, int cvFolds, IReadOnlyList<string> kinds, int? seed, string? nonConcert, string reportDir,
+        ErasOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        try
+        {
+            if (headPath is not null) (options.HeadPath, options.ModelManifest) = (headPath, "");
+            var evaluation = cvFolds >= 2
+                ? await CrossValidateAsync(source, cvFolds, kinds, seed, options, stderr, ct)
+                : await EvaluateModelAsync(source, kinds, nonConcert, options, stderr, ct);
+
+            stdout.WriteLine(Report.Format(evaluation.Report));
+            stdout.WriteLine();
+            stdout.WriteLine(Report.FormatConfusion(evaluation.Report));
+            stdout.WriteLine();
+            stdout.WriteLine(Report.FormatMistakes(evaluation.Mistakes));
+            stdout.WriteLine();
+            stdout.WriteLine(Report.FormatHonesty(evaluation.Honesty));
+
+            Directory.CreateDirectory(reportDir);
+            var png = Path.Combine(reportDir, "confusion.png");
+            await File.WriteAllBytesAsync(png, ConfusionMatrixChart.RenderPng(evaluation.Report, [.. evaluation.Report.PerClass.Keys]), ct);
+            var json = Path.Combine(reportDir, "report.json");
+            await File.WriteAllBytesAsync(json, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(evaluation, HeadFile.Json), ct);
+            stdout.WriteLine();
+            stdout.WriteLine($"Saved {png} and {json}");
+            return 0;
+        }
+        catch (Exception e) when (e is BackboneUnavailableException or FileNotFoundException or InvalidDataException or ArgumentException)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>Grouped K-fold scores of the recipe recorded in the head's provenance (views, kinds, regularisation).</summary>
+    static async Task<Evaluation> CrossValidateAsync(string source, int folds, IReadOnlyList<string> kinds, int? seed, ErasOptions options, TextWriter log, CancellationToken ct)
+    {
+        var head = EraHead.Load(options.HeadPath);
+        var settings = head.File.Provenance?.Settings
+            ?? throw new InvalidDataException($"The head '{options.HeadPath}' records no training recipe, so there is nothing to cross-validate.");
+        if (seed is { } s) settings = settings with { Seed = s };
+        var examples = await TrainingSet.LoadAsync(source, settings, options, log, ct);
+        var cv = HeadTrainer.CrossValidate(examples, settings, folds);
+        var scored = Enumerable.Range(0, examples.Count).Where(i => kinds.Count == 0 || kinds.Contains(examples[i].Photo.Kind)).ToList();
+        if (scored.Count == 0) throw new InvalidDataException($"None of the photos is of kinds {string.Join(", ", kinds)}.");
+        var method = cv.Report.Method + (kinds.Count > 0 ? $", scored on {string.Join(", ", kinds)}" : "");
+        return Score(method, cv.Labels, scored.Select(i => examples[i].Photo).ToList(), scored.Select(i => cv.Probabilities[i]).ToList(),
+            scored.Select(i => cv.Uncertain[i]).ToList(), []);
+    }
+
+    /// <summary>The configured model (or --head) on every photo, through the same decoder and model as uploads.</summary>
+    static async Task<Evaluation> EvaluateModelAsync(string source, IReadOnlyList<string> kinds, string? nonConcertFolder, ErasOptions options, TextWriter log, CancellationToken ct)
+    {
+        var photos = LabelledPhotos.Load(source).Where(p => kinds.Count == 0 || kinds.Contains(p.Kind)).ToList();
+        if (photos.Count == 0) throw new InvalidDataException($"No photos found in '{source}'{(kinds.Count > 0 ? $" of kinds {string.Join(", ", kinds)}" : "")}.");
+        using var model = await ModelFactory.LoadAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
+        if (photos.FirstOrDefault(p => !model.Labels.Contains(p.Class)) is { } unknown)
+            throw new InvalidDataException($"'{unknown.RelativePath}' is labelled '{unknown.Class}', which the model does not know (it knows {string.Join(", ", model.Labels)}).");
+
+        var scored = new List<LabelledPhoto>();
+        var probabilities = new List<float[]>();
+        var uncertain = new List<bool>();
+        var progress = new ConsoleProgress(log, "Classifying", photos.Count);
+        var trainedOn = (model as EraClassifier)?.Head.File.Provenance?.Photos.Select(p => p.Sha256).ToHashSet() ?? [];
+        int seenInTraining = 0;
+        for (int i = 0; i < photos.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                var bytes = await File.ReadAllBytesAsync(photos[i].Path, ct);
+                if (trainedOn.Contains(ContentHash.Sha256Hex(bytes))) seenInTraining++;
+                using var decoded = ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength))), options.MaxImagePixels);
+                var prediction = model.Classify(decoded.Upright);
+                probabilities.Add(prediction.Probabilities);
+                uncertain.Add(prediction.Uncertain);
+                scored.Add(photos[i]);
+            }
+            catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)
+            {
+                progress.WriteLine($"skipped {photos[i].RelativePath}: {e.Message}");
+            }
+            progress.Report(i + 1);
+        }
+        progress.Done();
+        if (seenInTraining > 0)
+            log.WriteLine($"Note: {seenInTraining} of these photos trained this head, so the scores below overstate how it does on new photos; --cv K scores its recipe on held-out outfits.");
+        return Score($"{model.Version} on {source}", model.Labels, scored, probabilities, uncertain, NonConcertAnswers(model, nonConcertFolder, options, log));
+    }
+
+    /// <summary>The model's answers for pictures that are not stage photos: the generated ones and any in the folder given.</summary>
+    static List<NonConcertAnswer> NonConcertAnswers(IEraModel model, string? folder, ErasOptions options, TextWriter log)
+    {
+        var answers = new List<NonConcertAnswer>();
+        void Add(string name, SkiaSharp.SKBitmap image)
+        {
+            var p = model.Classify(image);
+            answers.Add(new NonConcertAnswer(name, p.Era, p.Confidence, p.Uncertain));
+        }
+        foreach (var (name, image) in NonConcertImages.Generate())
+            using (image) Add($"generated/{name}", image);
+        if (folder is null) return answers;
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var bytes = File.ReadAllBytes(file);
+                var sniff = FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength)));
+                if (!sniff.IsImage) continue;
+                using var decoded = ImageDecoder.Decode(bytes, sniff, options.MaxImagePixels);
+                Add(Path.GetRelativePath(folder, file), decoded.Upright);
+            }
+            catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)
+            {
+                log.WriteLine($"skipped {file}: {e.Message}");
+            }
+        }
+        return answers;
+    }
+
+    static Evaluation Score(string method, IReadOnlyList<string> labels, IReadOnlyList<LabelledPhoto> photos, IReadOnlyList<float[]> probabilities,
+        IReadOnlyList<bool> uncertain, IReadOnlyList<NonConcertAnswer> nonConcert)
+    {
+        var labelList = labels.ToList();
+        var truth = photos.Select(p => labelList.IndexOf(p.Class)).ToList();
+        var predicted = probabilities.Select(p => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToList();
+        var report = Metrics.Evaluate(method, labels, truth, predicted);
+        var mistakes = Report.Mistakes(photos.Select(p => p.RelativePath).ToList(), photos.Select(p => p.Class).ToList(), probabilities, labels);
+        var wrong = Enumerable.Range(0, photos.Count).Where(i => predicted[i] != truth[i]).ToList();
+        var honesty = new HonestySummary(photos.Count, uncertain.Count(u => u), wrong.Count, wrong.Count(i => uncertain[i]), nonConcert);
+        return new Evaluation(report, mistakes, honesty);
+    }
+}

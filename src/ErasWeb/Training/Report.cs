@@ -1,0 +1,74 @@
+using ErasWeb.Classification;
+
+namespace ErasWeb.Training;
+
+/// <summary>A photo the model got wrong, with its three most likely eras.</summary>
+public sealed record Mistake(string File, string Truth, IReadOnlyList<EraScore> Top3);
+
+public sealed record EraScore(string Era, float Probability);
+
+/// <summary>A picture that is no stage photo and what the model said of it.</summary>
+public sealed record NonConcertAnswer(string Name, string Era, float Confidence, bool Uncertain);
+
+/// <summary>How often the model says "uncertain": on real photos (ideally rarely, and mostly when wrong) and on non-concert pictures (ideally always).</summary>
+public sealed record HonestySummary(int Photos, int PhotosUncertain, int Mistakes, int MistakesUncertain, IReadOnlyList<NonConcertAnswer> NonConcert)
+{
+    public int FalseConfident => NonConcert.Count(a => !a.Uncertain);
+}
+
+/// <summary>The evaluation as people read it in a terminal.</summary>
+public static class Report
+{
+    public static string Format(EvaluationReport report)
+    {
+        var lines = new List<string>
+        {
+            $"{report.Method}: {report.Samples} photos, accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000} (over the eras present)",
+            $"{"era",-12} {"precision",9} {"recall",7} {"F1",6} {"support",8}",
+        };
+        lines.AddRange(report.PerClass.Select(p => $"{p.Key,-12} {p.Value.Precision,9:0.000} {p.Value.Recall,7:0.000} {p.Value.F1,6:0.000} {p.Value.Support,8}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Rows: the true era; columns: the predicted era (abbreviated to fit a terminal).</summary>
+    public static string FormatConfusion(EvaluationReport report)
+    {
+        var labels = report.PerClass.Keys.ToList();
+        static string Short(string label) => label.Length <= 5 ? label : label[..5];
+        var lines = new List<string> { "confusion (rows: true era, columns: predicted)", $"{"",-12}" + string.Concat(labels.Select(l => $"{Short(l),6}")) };
+        for (int r = 0; r < labels.Count; r++)
+            lines.Add($"{labels[r],-12}" + string.Concat(report.Confusion[r].Select(n => $"{(n == 0 ? "." : n.ToString()),6}")));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    public static string FormatMistakes(IReadOnlyList<Mistake> mistakes)
+    {
+        if (mistakes.Count == 0) return "No mistakes.";
+        var lines = new List<string> { $"{mistakes.Count} mistakes (true era -> top 3):" };
+        lines.AddRange(mistakes.Select(m => $"  {m.File}: {m.Truth} -> {string.Join(", ", m.Top3.Select(t => $"{t.Era} {t.Probability * 100:0}%"))}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    public static string FormatHonesty(HonestySummary h)
+    {
+        var lines = new List<string>
+        {
+            $"Uncertain answers on these photos: {h.PhotosUncertain} of {h.Photos} ({Share(h.PhotosUncertain, h.Photos)}), including {h.MistakesUncertain} of the {h.Mistakes} mistakes.",
+        };
+        if (h.NonConcert.Count > 0)
+        {
+            lines.Add($"Non-concert pictures given a confident era (false confidence): {h.FalseConfident} of {h.NonConcert.Count} ({Share(h.FalseConfident, h.NonConcert.Count)}).");
+            lines.AddRange(h.NonConcert.Where(a => !a.Uncertain).Select(a => $"  {a.Name}: {a.Era} {a.Confidence * 100:0}%"));
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    static string Share(int part, int whole) => whole == 0 ? "-" : $"{100.0 * part / whole:0}%";
+
+    public static List<Mistake> Mistakes(IReadOnlyList<string> files, IReadOnlyList<string> truth, IReadOnlyList<float[]> probabilities, IReadOnlyList<string> labels) =>
+        Enumerable.Range(0, files.Count)
+            .Where(i => labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities[i])] != truth[i])
+            .Select(i => new Mistake(files[i], truth[i], probabilities[i].Select((p, c) => new EraScore(labels[c], p))
+                .OrderByDescending(s => s.Probability).Take(3).ToList()))
+            .ToList();
+}
