@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
@@ -29,25 +28,8 @@ public static class ClassifyCommand
         var csv = new Option<string?>("--csv") { Description = "Write the predictions to this CSV file (one probability column per era) instead of printing a table." };
         var command = new Command("classify", "Tell the era of each photo in files or folders.") { paths, csv };
         command.SetAction(async (result, ct) =>
-        {
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, cancel));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, cancel));
-            return await RunAsync(result.GetValue(paths) ?? [], result.GetValue(csv), ForBatches(ErasOptions.FromEnvironment()), Console.Out, Console.Error, cancel.Token);
-        });
+            await RunAsync(result.GetValue(paths) ?? [], result.GetValue(csv), ForBatches(ErasOptions.FromEnvironment()), Console.Out, Console.Error, ct));
         return command;
-    }
-
-    /// <summary>
-    /// System.CommandLine only turns Ctrl+C into cancellation when its invocation is configured to,
-    /// and Program.cs does not, so the process would die mid-batch. The first Ctrl+C stops after
-    /// the current batch; a second one, if that is too slow, ends the process as usual.
-    /// </summary>
-    static void Stop(PosixSignalContext context, CancellationTokenSource cancel)
-    {
-        if (cancel.IsCancellationRequested) return;
-        context.Cancel = true;
-        cancel.Cancel();
     }
 
     /// <summary>
