@@ -45,18 +45,26 @@ public sealed record HeadProvenance(
 
 public sealed record TrainingSettings(
     IReadOnlyList<string> Kinds, string ClassWeights, double L2, int Seed, int Iterations,
-    IReadOnlyList<View>? TrainingViews = null, IReadOnlyList<View>? PredictionViews = null)
+    IReadOnlyList<View>? TrainingViews = null, IReadOnlyList<View>? PredictionViews = null,
+    string Normalisation = TrainingSettings.Standardise, double MinConfidence = 0)
 {
+    /// <summary>Each feature scaled to zero mean and unit variance before fitting.</summary>
+    public const string Standardise = "standardise";
+    /// <summary>All features divided by one number, so the rows' mean squared norm is the feature count; nothing is centred.</summary>
+    public const string GlobalScale = "global-scale";
+
     public IReadOnlyList<View> ViewsForTraining => TrainingViews is { Count: > 0 } views ? views : [View.Center];
     public IReadOnlyList<View> ViewsForPrediction => PredictionViews is { Count: > 0 } views ? views : [View.Center];
 }
 
 /// <summary>
 /// When the built-in model says it is unsure: the winning era's probability is under
-/// <paramref name="MinConfidence"/>, or the photo's features are further from every training
-/// photo than <paramref name="MinSimilarity"/> (cosine similarity to the nearest prototype).
+/// <paramref name="MinConfidence"/>, or the photo's pooled features have a cosine similarity
+/// under <paramref name="MinSimilarity"/> to every era's prototype (the normalised mean of that
+/// era's training photos), i.e. it looks like none of them. <paramref name="Calibration"/> says
+/// how the similarity threshold was chosen.
 /// </summary>
-public sealed record UncertaintyRule(float MinConfidence, float MinSimilarity, float[][] Prototypes);
+public sealed record UncertaintyRule(float MinConfidence, float MinSimilarity, float[][] Prototypes, string Calibration);
 
 public sealed record TrainingPhoto(string File, string Sha256, string Class, string Kind, string Group);
 

@@ -17,25 +17,34 @@ public sealed record TrainingExample(LabelledPhoto Photo, string Sha256, float[]
     }
 }
 
-/// <summary>Held-out probabilities for every example, and the scores they add up to.</summary>
-public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, bool[] Uncertain);
+/// <summary>Held-out probabilities, similarities to the prototypes and uncertain flags for every example, and the scores they add up to.</summary>
+public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, float[] Similarities, bool[] Uncertain, float SimilarityThreshold);
 
 /// <summary>Fits the era head on pooled features, scores the same recipe by grouped cross-validation, and records how.</summary>
 public static class HeadTrainer
 {
+    /// <summary>Share of held-out stage photos allowed to fall under the similarity threshold.</summary>
+    public const double FlaggedStagePhotos = 0.05;
+
     public static HeadFile Train(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int cvFolds, string command, string source, BackboneSpec spec)
     {
         var labels = Labels(examples);
-        var cv = cvFolds >= 2 ? CrossValidate(examples, settings, cvFolds).Report : null;
+        var cv = cvFolds >= 2 ? CrossValidate(examples, settings, cvFolds) : null;
         var final = Fit(examples, labels, settings);
         var photos = examples.Select(e => new TrainingPhoto(e.Photo.RelativePath, e.Sha256, e.Photo.Class, e.Photo.Kind, e.Photo.Group)).ToList();
-        var provenance = new HeadProvenance(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), command, source, settings, photos, cv);
+        var provenance = new HeadProvenance(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), command, source, settings, photos, cv?.Report);
+        // Without cross-validation there is nothing to calibrate the familiarity threshold on.
+        var uncertainty = cv is null ? null : new UncertaintyRule((float)settings.MinConfidence, cv.SimilarityThreshold, Prototypes(examples, labels),
+            $"similarity threshold: the {FlaggedStagePhotos:0%} quantile of held-out {(HasStagePhotos(examples) ? "stage " : "")}photos' similarity to the prototypes of their fold's training photos " +
+            $"({cv.Uncertain.Count(u => u)} of {cv.Uncertain.Length} held-out photos uncertain)");
         return new HeadFile(HeadFile.CurrentFormat, labels, spec.Name, spec.Sha256, $"{spec.FeatureMapName} average-pooled ({spec.FeatureChannels})",
-            final.Weights, final.Bias, provenance, settings.PredictionViews);
+            final.Weights, final.Bias, provenance, settings.PredictionViews, uncertainty);
     }
 
     public static List<string> Labels(IReadOnlyList<TrainingExample> examples) =>
         examples.Select(e => e.Photo.Class).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    static bool HasStagePhotos(IReadOnlyList<TrainingExample> examples) => examples.Any(e => e.Photo.Kind == LabelledPhotos.StagePhoto);
 
     /// <summary>K folds split by outfit group: every example is scored by a head that never saw its outfit.</summary>
     public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds)
@@ -43,24 +52,45 @@ public static class HeadTrainer
         var labels = Labels(examples);
         var fold = GroupedFolds.Assign(examples.Select(e => e.Photo.Group).ToList(), examples.Select(e => e.Photo.Class).ToList(), folds, settings.Seed);
         var probabilities = new float[examples.Count][];
-        var uncertain = new bool[examples.Count];
+        var similarities = new float[examples.Count];
         for (int f = 0; f < folds; f++)
         {
             var train = examples.Where((_, i) => fold[i] != f).ToList();
             if (train.Count == 0) continue;
             var model = Fit(train, labels, settings);
+            var prototypes = Prototypes(train, labels);
             for (int i = 0; i < examples.Count; i++)
-                if (fold[i] == f) probabilities[i] = SoftmaxRegression.Probabilities(model, examples[i].PredictionFeatures);
+                if (fold[i] == f)
+                {
+                    probabilities[i] = SoftmaxRegression.Probabilities(model, examples[i].PredictionFeatures);
+                    similarities[i] = prototypes.Max(p => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(examples[i].PredictionFeatures, p));
+                }
         }
+        // Calibrated on the photos fans upload: stage photos, where there are any.
+        var reference = Enumerable.Range(0, examples.Count).Where(i => !HasStagePhotos(examples) || examples[i].Photo.Kind == LabelledPhotos.StagePhoto).Select(i => similarities[i]).Order().ToList();
+        float threshold = reference[(int)Math.Floor(FlaggedStagePhotos * (reference.Count - 1))];
+        var uncertain = Enumerable.Range(0, examples.Count).Select(i => similarities[i] < threshold || probabilities[i].Max() < settings.MinConfidence).ToArray();
         var truth = examples.Select(e => labels.IndexOf(e.Photo.Class)).ToList();
         var predicted = probabilities.Select(p => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToList();
         var report = Metrics.Evaluate($"{folds}-fold cross-validation grouped by outfit", labels, truth, predicted);
-        return new CrossValidation(report, labels, probabilities, uncertain);
+        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold);
     }
 
+    /// <summary>Per era, the normalised mean of its photos' normalised features: what "looks like this era's photos" means.</summary>
+    static float[][] Prototypes(IReadOnlyList<TrainingExample> examples, List<string> labels) =>
+        labels.Select(label => examples.Where(e => e.Photo.Class == label).Select(e => e.PredictionFeatures).ToList())
+            .Where(features => features.Count > 0)
+            .Select(features =>
+            {
+                var sum = new float[features[0].Length];
+                foreach (var f in features) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(f, 1 / System.Numerics.Tensors.TensorPrimitives.Norm(f), sum, sum);
+                System.Numerics.Tensors.TensorPrimitives.Divide(sum, System.Numerics.Tensors.TensorPrimitives.Norm(sum), sum);
+                return sum;
+            }).ToArray();
+
     /// <summary>
-    /// Fits on standardised features of every training view (which the optimiser converges on far
-    /// faster), then folds the standardisation into the weights and biases: the head stays linear
+    /// Fits on normalised features of every training view (which the optimiser converges on far
+    /// faster), then folds the normalisation into the weights and biases: the head stays linear
     /// in the raw pooled features, so Grad-CAM stays exact. Each photo weighs the same whatever its
     /// number of views.
     /// </summary>
@@ -77,15 +107,21 @@ public static class HeadTrainer
         int d = x[0].Length;
         var mean = new float[d];
         var std = new float[d];
-        for (int j = 0; j < d; j++)
+        if (settings.Normalisation == TrainingSettings.GlobalScale)
         {
-            double m = x.Average(r => r[j]);
-            double v = x.Average(r => (r[j] - m) * (r[j] - m));
-            mean[j] = (float)m;
-            std[j] = (float)Math.Max(Math.Sqrt(v), 1e-3);
+            float scale = (float)Math.Sqrt(x.Average(r => (double)System.Numerics.Tensors.TensorPrimitives.Dot(r, r)) / d);
+            Array.Fill(std, scale);
         }
-        var standardised = x.Select(r => r.Select((v, j) => (v - mean[j]) / std[j]).ToArray()).ToList();
-        var model = SoftmaxRegression.Fit(standardised, y, labels.Count, sampleWeights, settings.L2, settings.Iterations);
+        else
+            for (int j = 0; j < d; j++)
+            {
+                double m = x.Average(r => r[j]);
+                double v = x.Average(r => (r[j] - m) * (r[j] - m));
+                mean[j] = (float)m;
+                std[j] = (float)Math.Max(Math.Sqrt(v), 1e-3);
+            }
+        var normalised = x.Select(r => r.Select((v, j) => (v - mean[j]) / std[j]).ToArray()).ToList();
+        var model = SoftmaxRegression.Fit(normalised, y, labels.Count, sampleWeights, settings.L2, settings.Iterations);
 
         var weights = model.Weights.Select(row => row.Select((w, j) => w / std[j]).ToArray()).ToArray();
         var bias = model.Bias.Select((b, c) => b - System.Numerics.Tensors.TensorPrimitives.Dot(weights[c], mean)).ToArray();

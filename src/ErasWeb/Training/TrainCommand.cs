@@ -14,15 +14,22 @@ public static class TrainCommand
         var kinds = new Option<string[]>("--kinds") { Description = "Which kinds of photo to train on (manifest 'kind' column); all by default.", AllowMultipleArgumentsPerToken = true };
         var classWeights = new Option<string>("--class-weights") { Description = "inverse-frequency (default) or none.", DefaultValueFactory = _ => "inverse-frequency" };
         classWeights.AcceptOnlyFromAmong("inverse-frequency", "none");
-        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 10.0 };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 1.0 };
+        var normalisation = new Option<string>("--normalisation") { Description = "global-scale (default: one scale for all features) or standardise (per feature).", DefaultValueFactory = _ => TrainingSettings.GlobalScale };
+        normalisation.AcceptOnlyFromAmong(TrainingSettings.GlobalScale, TrainingSettings.Standardise);
+        var views = new Option<string>("--views") { Description = "center+mirror (default: each photo and its mirror image, in training and at prediction) or center.", DefaultValueFactory = _ => "center+mirror" };
+        views.AcceptOnlyFromAmong("center+mirror", "center");
+        var minConfidence = new Option<double>("--min-confidence") { Description = "Answers whose winning era is less probable than this are marked uncertain.", DefaultValueFactory = _ => 0.2 };
         var iterations = new Option<int>("--iterations") { Description = "Gradient steps of the optimiser.", DefaultValueFactory = _ => 1500 };
         var cv = new Option<int>("--cv") { Description = "Folds of grouped cross-validation to score the recipe (0: skip).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the fold assignment.", DefaultValueFactory = _ => 42 };
 
-        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, iterations, cv, seed };
+        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, normalisation, views, minConfidence, iterations, cv, seed };
         command.SetAction(async (result, ct) =>
         {
-            var settings = new TrainingSettings(result.GetValue(kinds) ?? [], result.GetValue(classWeights)!, result.GetValue(l2), result.GetValue(seed), result.GetValue(iterations));
+            IReadOnlyList<View> viewList = result.GetValue(views) == "center" ? [View.Center] : [View.Center, View.CenterMirrored];
+            var settings = new TrainingSettings(result.GetValue(kinds) ?? [], result.GetValue(classWeights)!, result.GetValue(l2), result.GetValue(seed), result.GetValue(iterations),
+                viewList, viewList, result.GetValue(normalisation)!, result.GetValue(minConfidence));
             var args = string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "train").Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
             return await RunAsync(result.GetValue(source)!, result.GetValue(output)!, settings, result.GetValue(cv), $"erasweb {args}", ErasOptions.FromEnvironment(), ct);
         });
@@ -53,6 +60,9 @@ public static class TrainCommand
         File.Move(temp, output, overwrite: true);
 
         if (head.Provenance?.CrossValidation is { } report) Console.WriteLine(Report.Format(report));
+        Console.WriteLine(head.Uncertainty is { } rule
+            ? $"Uncertain below {rule.MinConfidence:0.##} confidence or {rule.MinSimilarity:0.###} similarity; {rule.Calibration}."
+            : "No uncertainty rule: it is calibrated by cross-validation, which --cv 0 skipped.");
         Console.WriteLine($"Wrote {output}");
         return 0;
     }

@@ -17,7 +17,7 @@ public class BackboneTests
     {
         var bytes = File.ReadAllBytes(Path.Combine(TestData.SanityDir, file));
         using var image = ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes), long.MaxValue);
-        using var output = TestData.Classifier.Value.Run([image.Upright]);
+        using var output = TestData.CenterViewClassifier.Value.Run([image.Upright]);
         var logits = output.ImageNetLogits(0).ToArray();
         int top1 = Array.IndexOf(logits, logits.Max());
         Assert.Equal(expected, ImageNetLabels()[top1].Split(", ")[0]);
@@ -28,12 +28,12 @@ public class BackboneTests
     {
         using var a = Images.Load(TestData.Photo("Lover/etl-3.jpeg"));
         using var b = Images.Load(Path.Combine(TestData.SanityDir, "hot_dog.jpg"));
-        using var output = TestData.Classifier.Value.Run([a, b]);
+        using var output = TestData.CenterViewClassifier.Value.Run([a, b]);
         Assert.Equal(2, output.BatchSize);
         Assert.Equal(1000, output.ImageNetLogits(1).Length);
         Assert.Equal(1280 * 7 * 7, output.FeatureMap(1).Length);
         // A batch answers as single runs do.
-        using var single = TestData.Classifier.Value.Run([b]);
+        using var single = TestData.CenterViewClassifier.Value.Run([b]);
         Assert.Equal(single.FeatureMap(0).ToArray(), output.FeatureMap(1).ToArray(), new FloatTolerance(1e-3f));
         Assert.NotEqual(output.FeatureMap(0).ToArray(), output.FeatureMap(1).ToArray());
     }

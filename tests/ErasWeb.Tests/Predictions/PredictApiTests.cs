@@ -105,6 +105,40 @@ public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(12, model.GetProperty("head_version").GetString()!.Length);
         Assert.InRange(model.GetProperty("cross_validation").GetProperty("macro_f1").GetDouble(), 0.01, 1);
         Assert.Equal(19, model.GetProperty("training_support").GetProperty("Acoustic").GetInt32());
+        // The user can see which eras have no concert photo to learn from.
+        var byKind = model.GetProperty("training_support_by_kind");
+        foreach (var era in new[] { "Reputation", "TTPD" })
+        {
+            Assert.Equal(0, byKind.GetProperty(era).GetProperty("stage_photo").GetInt32());
+            Assert.Equal(1, byKind.GetProperty(era).GetProperty("album_cover").GetInt32());
+        }
+        Assert.Equal("grad-cam", model.GetProperty("explanation").GetString());
+        Assert.Contains("uncertain when", model.GetProperty("uncertainty_rule").GetString());
+    }
+
+    [Theory]
+    [InlineData("cat.bmp")]
+    [InlineData("hot_dog.jpg")]
+    public async Task A_photo_that_is_no_concert_photo_is_answered_as_uncertain_with_a_reason(string sanityFile)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(TestData.SanityDir, sanityFile));
+        var response = await app.UploadJsonAsync<JsonElement>(bytes, sanityFile);
+
+        Assert.True(response.GetProperty("uncertain").GetBoolean());
+        Assert.Contains("unlike the Eras Tour stage photos", response.GetProperty("uncertain_reason").GetString());
+        Assert.Contains(response.GetProperty("predicted_class").GetString(), Eras); // still there for old clients
+        var stored = await app.Client.GetFromJsonAsync<JsonElement>($"/api/predictions/{response.GetProperty("prediction_id").GetInt64()}");
+        Assert.True(stored.GetProperty("uncertain").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_stage_photo_is_answered_with_confidence()
+    {
+        var response = await app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo("Acoustic/etl-28.jpeg")), "stage.jpeg");
+
+        Assert.False(response.GetProperty("uncertain").GetBoolean());
+        Assert.True(!response.TryGetProperty("uncertain_reason", out var reason) || reason.ValueKind == JsonValueKind.Null);
+        Assert.Equal("grad-cam", response.GetProperty("explanation").GetString());
     }
 
     [Fact]

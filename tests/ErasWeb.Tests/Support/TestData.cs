@@ -31,6 +31,14 @@ public static class TestData
     public static readonly Lazy<EraClassifier> Classifier = new(() =>
         new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2), EraHead.Load(CommittedHead), BackboneSpec.MobileNetV2Int8));
 
+    /// <summary>The committed head looking only at the centre square: one backbone output per image, for tests of the backbone and of Grad-CAM itself.</summary>
+    public static readonly Lazy<EraClassifier> CenterViewClassifier = new(() =>
+    {
+        var head = HeadFile.Read(File.ReadAllBytes(CommittedHead));
+        return new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2),
+            new EraHead(head with { PredictionViews = [View.Center] }, "center-only"), BackboneSpec.MobileNetV2Int8);
+    });
+
     /// <summary>One folder per test run, removed when the run ends.</summary>
     static readonly Lazy<string> TempRoot = new(() =>
     {

@@ -77,5 +77,8 @@ public class TrainingTests
             Assert.Equal(committed.Bias[c], retrained.Bias[c], 1e-4f);
             Assert.Equal(committed.Weights[c], retrained.Weights[c], new Classification.FloatTolerance(1e-4f));
         }
+        Assert.Equal(committed.PredictionViews, retrained.PredictionViews);
+        Assert.Equal(committed.Uncertainty!.MinSimilarity, retrained.Uncertainty!.MinSimilarity, 1e-4f);
+        Assert.Equal(committed.Uncertainty.Prototypes.SelectMany(p => p), retrained.Uncertainty.Prototypes.SelectMany(p => p), new Classification.FloatTolerance(1e-4f));
     }
 }
