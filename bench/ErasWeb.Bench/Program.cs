@@ -13,5 +13,9 @@ var backbone = Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { L
 var report = new StringBuilder();
 var bench = new Benchmark(Path.GetFullPath(photos), Path.GetFullPath(backbone), report);
 await bench.RunAsync();
+// The hand-written notes at the end of the report survive a re-run.
+const string notesHeading = "## Notes";
+if (File.Exists(output) && await File.ReadAllTextAsync(output) is var previous && previous.IndexOf(notesHeading, StringComparison.Ordinal) is >= 0 and var notes)
+    report.AppendLine().Append(previous[notes..]);
 await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine($"Wrote {Path.GetFullPath(output)}");
