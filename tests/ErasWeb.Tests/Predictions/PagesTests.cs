@@ -48,4 +48,17 @@ public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
         var forged = await new HttpClient { BaseAddress = app.BaseAddress }.PostAsync("/", Form("", File.ReadAllBytes(TestData.Photo("Red/etl-18.jpeg")), "x.jpg"));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
+
+    [Fact]
+    public async Task A_picture_that_is_no_concert_photo_is_shown_as_not_sure_with_the_reason()
+    {
+        var (browser, token) = await OpenHomeAsync();
+        var response = await browser.PostAsync("/", Form(token, File.ReadAllBytes(Path.Combine(TestData.SanityDir, "hot_dog.jpg")), "lunch.jpg"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+
+        var page = await browser.GetStringAsync(response.Headers.Location!.ToString());
+        Assert.Contains("<span class=\"badge large uncertain\">Not sure</span>", page);
+        Assert.Contains("looks unlike the Eras Tour stage photos", page);
+        Assert.DoesNotContain("<span class=\"badge large\">", page);
+    }
 }
