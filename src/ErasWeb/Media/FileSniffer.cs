@@ -25,6 +25,9 @@ public static class FileSniffer
     static readonly string[] HeifBrands = ["heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1"];
     static readonly string[] QuickTimeAtoms = ["moov", "mdat", "wide", "free", "skip", "pnot"];
 
+    /// <summary>Sniffs a whole file's bytes by looking at its first <see cref="HeaderLength"/> only.</summary>
+    public static SniffResult SniffContent(ReadOnlySpan<byte> content) => Sniff(content[..Math.Min(content.Length, HeaderLength)]);
+
     public static SniffResult Sniff(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith<byte>([0xFF, 0xD8, 0xFF])) return new(MediaFormat.Jpeg);

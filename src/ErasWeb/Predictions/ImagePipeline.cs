@@ -37,7 +37,7 @@ public static class ImagePipeline
     public static SniffResult SniffImage(byte[] bytes)
     {
         if (bytes.Length == 0) throw MediaRejectedException.Empty();
-        var sniff = FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength)));
+        var sniff = FileSniffer.SniffContent(bytes);
         if (sniff.IsImage) return sniff;
         const string accepted = "Use a photo in JPEG, PNG, WebP, GIF or BMP format.";
         throw MediaRejectedException.Unsupported(sniff.Format switch

@@ -104,7 +104,7 @@ public static class EvalCommand
             {
                 var bytes = await File.ReadAllBytesAsync(photos[i].Path, ct);
                 if (trainedOn.Contains(ContentHash.Sha256Hex(bytes))) seenInTraining++;
-                using var decoded = ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength))), options.MaxImagePixels);
+                using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffContent(bytes), options.MaxImagePixels);
                 var prediction = model.Classify(decoded.Upright);
                 probabilities.Add(prediction.Probabilities);
                 uncertain.Add(prediction.Uncertain);
@@ -139,7 +139,7 @@ public static class EvalCommand
             try
             {
                 var bytes = File.ReadAllBytes(file);
-                var sniff = FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength)));
+                var sniff = FileSniffer.SniffContent(bytes);
                 if (!sniff.IsImage) continue;
                 using var decoded = ImageDecoder.Decode(bytes, sniff, options.MaxImagePixels);
                 Add(Path.GetRelativePath(folder, file), decoded.Upright);

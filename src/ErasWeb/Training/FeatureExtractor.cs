@@ -41,7 +41,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
         var missing = Enumerable.Range(0, views.Count).Where(v => features[v] is null).ToList();
         if (missing.Count > 0)
         {
-            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, FileSniffer.HeaderLength))), maxPixels);
+            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffContent(bytes), maxPixels);
             foreach (var chunk in missing.Chunk(InputsPerRun))
             {
                 var chunkViews = chunk.Select(v => views[v]).ToList();
