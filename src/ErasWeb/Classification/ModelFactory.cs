@@ -7,6 +7,7 @@ public static class ModelFactory
 {
     public static async Task<IEraModel> LoadAsync(ErasOptions options, ILogger logger, CancellationToken ct)
     {
+        if (options.ModelManifest.Length > 0) return Manifest.ManifestModel.Load(options.ModelManifest, options.InferenceThreads);
         var spec = BackboneSpec.MobileNetV2Int8;
         var head = EraHead.Load(options.HeadPath);
         if (head.FeatureCount != spec.FeatureChannels || head.File.BackboneSha256 != spec.Sha256)

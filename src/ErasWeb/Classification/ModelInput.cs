@@ -40,6 +40,24 @@ public static class ModelInput
         return input;
     }
 
+    /// <summary>
+    /// A region of the image as width x height interleaved RGB values (0..255): shrunk with an
+    /// area-averaging (antialiased) resize, or enlarged bilinearly when it is smaller than that.
+    /// </summary>
+    public static void Sample(SKBitmap upright, SKRect region, int width, int height, Span<float> rgb)
+    {
+        if (region.Width >= width && region.Height >= height && upright.ColorType is SKColorType.Rgba8888 or SKColorType.Bgra8888)
+        {
+            AreaResampler.Resample(upright, region, width, height, rgb);
+            return;
+        }
+        using var enlarged = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(enlarged))
+        using (var image = SKImage.FromBitmap(upright))
+            canvas.DrawImage(image, region, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear));
+        AreaResampler.Resample(enlarged, new SKRect(0, 0, width, height), width, height, rgb);
+    }
+
     static void Mirror(ReadOnlySpan<float> source, Span<float> destination)
     {
         for (int row = 0; row < 3 * Size; row++)
@@ -62,16 +80,7 @@ public static class ModelInput
         var rgb = ArrayPool<float>.Shared.Rent(3 * Size * Size);
         try
         {
-            if (crop.Width >= Size && upright.ColorType is SKColorType.Rgba8888 or SKColorType.Bgra8888)
-                AreaResampler.Resample(upright, crop, Size, Size, rgb);
-            else
-            {
-                using var enlarged = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Opaque));
-                using (var canvas = new SKCanvas(enlarged))
-                using (var image = SKImage.FromBitmap(upright))
-                    canvas.DrawImage(image, crop, new SKRect(0, 0, Size, Size), new SKSamplingOptions(SKFilterMode.Linear));
-                AreaResampler.Resample(enlarged, new SKRect(0, 0, Size, Size), Size, Size, rgb);
-            }
+            Sample(upright, crop, Size, Size, rgb);
 
             const int plane = Size * Size;
             for (int c = 0; c < 3; c++)

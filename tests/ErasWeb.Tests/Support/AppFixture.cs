@@ -7,8 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Tests.Support;
 
 /// <summary>The real app on Kestrel at a free loopback port, with its own data directory and SQLite file.</summary>
-public sealed class AppFixture : IAsyncLifetime
+public sealed class AppFixture(IReadOnlyDictionary<string, string?>? settings) : IAsyncLifetime
 {
+    public AppFixture() : this(null) { }
+
     WebApplication? app;
     public string DataDir { get; } = TestData.NewTempDir("app");
     public HttpClient Client { get; private set; } = null!;
@@ -19,13 +21,15 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Eras:BackboneSource"] = TestData.BackboneSource,
             ["Eras:DataDir"] = DataDir,
             ["Eras:HeadPath"] = TestData.CommittedHead,
             ["Eras:MaxUploadBytes"] = MaxUploadBytes.ToString(),
-        }));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
