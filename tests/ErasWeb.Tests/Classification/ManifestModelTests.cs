@@ -194,7 +194,7 @@ public class ManifestModelTests
     public async Task The_app_serves_a_manifest_model_and_stores_which_model_answered()
     {
         var manifest = Deploy(KerasLike(32), KerasManifest(32));
-        var app = new AppFixture(new Dictionary<string, string?> { ["Eras:ModelManifest"] = manifest });
+        var app = new AppFixture { Settings = new Dictionary<string, string?> { ["Eras:ModelManifest"] = manifest } };
         await app.InitializeAsync();
         try
         {

@@ -7,11 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Tests.Support;
 
 /// <summary>The real app on Kestrel at a free loopback port, with its own data directory and SQLite file.</summary>
-public sealed class AppFixture(IReadOnlyDictionary<string, string?>? settings) : IAsyncLifetime
+public sealed class AppFixture : IAsyncLifetime
 {
-    public AppFixture() : this(null) { }
-
     WebApplication? app;
+
+    /// <summary>Configuration on top of the test defaults (for example another model).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
     public string DataDir { get; } = TestData.NewTempDir("app");
     public HttpClient Client { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
@@ -28,7 +29,7 @@ public sealed class AppFixture(IReadOnlyDictionary<string, string?>? settings) :
             ["Eras:HeadPath"] = TestData.CommittedHead,
             ["Eras:MaxUploadBytes"] = MaxUploadBytes.ToString(),
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        foreach (var (key, value) in Settings) configuration[key] = value;
         app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
