@@ -216,4 +216,18 @@ public class ManifestModelTests
         }
         finally { await app.DisposeAsync(); }
     }
+
+    [Fact]
+    public void The_readmes_manifest_for_the_prototypes_efficientnet_describes_it()
+    {
+        var readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(TestData.CommittedHead)!, "..", "README.md"));
+        var start = readme.IndexOf("```json\n{\n  \"format\": \"erasweb-model-manifest/1\"", StringComparison.Ordinal) + "```json\n".Length;
+        var json = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var manifest = ModelManifest.Parse(System.Text.Encoding.UTF8.GetBytes(json), "README.md");
+
+        Assert.Equal(("NHWC", 384, 384, "raw", "stretch"), (manifest.Input.Layout, manifest.Input.Width, manifest.Input.Height, manifest.Input.Scaling, manifest.Input.Resize));
+        Assert.Equal(("probabilities", 10), (manifest.Output.Kind, manifest.Labels.Count));
+        Assert.Null(manifest.Explanation);
+    }
 }
