@@ -14,7 +14,7 @@ RUN dotnet publish src/ErasWeb/ErasWeb.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # libjpeg-turbo's TurboJPEG API: fast JPEG encoding and scaled decoding.
-RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 fonts-dejavu-core ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8501 \

@@ -2,8 +2,9 @@
 # Installs the system packages ErasWeb uses, if they are missing. Safe to run again.
 #   libturbojpeg0: fast JPEG encoding (without it the app falls back to a slower encoder)
 #   fonts-dejavu-core: text in the charts the eval command draws (without it, a plain pixel font)
+#   ffmpeg: reading video frames (ffprobe and ffmpeg)
 set -euo pipefail
-packages=(libturbojpeg0 fonts-dejavu-core)
+packages=(libturbojpeg0 fonts-dejavu-core ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,101 @@
+using ErasWeb.Media;
+using ErasWeb.Tests.Support;
+using SkiaSharp;
+
+namespace ErasWeb.Tests.Media;
+
+public class VideoTests
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    static SKColor At(SKBitmap image, double x, double y) => image.GetPixel((int)(x * (image.Width - 1)), (int)(y * (image.Height - 1)));
+
+    static bool IsRed(SKColor c) => c.Red > 200 && c.Green < 60 && c.Blue < 60;
+    static bool IsBlue(SKColor c) => c.Blue > 200 && c.Red < 60 && c.Green < 60;
+
+    [Fact]
+    public void A_plan_takes_a_dozen_frames_of_a_short_clip_and_one_every_interval_of_a_long_one_up_to_a_cap()
+    {
+        var interval = TimeSpan.FromSeconds(10);
+        var shortClip = FrameSampler.Plan(TimeSpan.FromSeconds(60), 12, interval, 720);
+        Assert.Equal(12, shortClip.Count);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), shortClip[0]);
+        Assert.Equal(TimeSpan.FromSeconds(57.5), shortClip[^1]);
+        Assert.Equal(720, FrameSampler.Plan(TimeSpan.FromHours(2), 12, interval, 720).Count);
+        Assert.Equal(720, FrameSampler.Plan(TimeSpan.FromHours(5), 12, interval, 720).Count);
+        Assert.Equal(30, FrameSampler.Plan(TimeSpan.FromMinutes(5), 12, interval, 720).Count);
+    }
+
+    [Fact]
+    public async Task Frames_come_from_the_times_asked_for_scaled_to_the_short_side()
+    {
+        var clip = Videos.Colours("red-then-blue.mp4", 640, 360, ("red", 2), ("blue", 2));
+        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        Assert.Equal((640, 360, 0, "h264"), (video.Width, video.Height, video.Rotation, video.Codec));
+        Assert.InRange(video.Duration.TotalSeconds, 3.9, 4.1);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], 256, Timeout, CancellationToken.None);
+        try
+        {
+            Assert.Equal(2, frames.Count);
+            Assert.Equal((455, 256), (frames[0].Image.Width, frames[0].Image.Height));
+            Assert.True(IsRed(At(frames[0].Image, 0.5, 0.5)));
+            Assert.True(IsBlue(At(frames[1].Image, 0.5, 0.5)));
+        }
+        finally { frames.ForEach(f => f.Dispose()); }
+    }
+
+    [Fact]
+    public async Task A_phone_video_stored_sideways_with_rotation_metadata_comes_out_upright()
+    {
+        // Upright it is a portrait picture, red above blue; the phone stored it turned a quarter.
+        var sideways = Videos.Make("sideways.mp4", "-f", "lavfi", "-i", "color=c=blue:s=240x320:d=1:r=10,drawbox=x=0:y=0:w=240:h=160:color=red:t=fill",
+            "-vf", "transpose=clock", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        var phone = Videos.Make("phone.mp4", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90");
+
+        var video = await VideoProbe.ProbeAsync(phone, Timeout, CancellationToken.None);
+        Assert.Equal((240, 320), (video.Width, video.Height));
+        Assert.NotEqual(0, video.Rotation);
+
+        var frames = await FrameSampler.SampleAsync(phone, video, [TimeSpan.FromSeconds(0.5)], 240, Timeout, CancellationToken.None);
+        using var frame = frames.Single();
+        Assert.Equal((240, 320), (frame.Image.Width, frame.Image.Height));
+        Assert.True(IsRed(At(frame.Image, 0.5, 0.2)));
+        Assert.True(IsBlue(At(frame.Image, 0.5, 0.8)));
+    }
+
+    [Fact]
+    public async Task A_time_past_the_end_is_left_out_instead_of_failing_the_video()
+    {
+        var clip = Videos.Colours("short.mp4", 160, 120, ("red", 1));
+        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30)], 120, Timeout, CancellationToken.None);
+
+        using var frame = Assert.Single(frames);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), frame.Time);
+    }
+
+    [Fact]
+    public async Task Files_that_are_not_readable_videos_get_reasons_a_person_understands()
+    {
+        var dir = TestData.NewTempDir("bad-video");
+        var text = Path.Combine(dir, "notes.mp4");
+        File.WriteAllText(text, "not a video at all");
+        var audio = Videos.Make("song.m4a", "-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac");
+        var whole = Videos.Colours("whole.mp4", 160, 120, ("red", 2));
+        var truncated = Path.Combine(dir, "truncated.mp4");
+        var bytes = File.ReadAllBytes(whole);
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        // A playlist must not make FFmpeg read other local files.
+        var playlist = Path.Combine(dir, "list.mp4");
+        File.WriteAllText(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n{whole}\n#EXT-X-ENDLIST\n");
+
+        async Task<string> Reason(string path) => (await Assert.ThrowsAsync<FFmpegException>(() => VideoProbe.ProbeAsync(path, Timeout, CancellationToken.None))).Message;
+
+        Assert.Contains("cannot be read as a video", await Reason(text));
+        Assert.Contains("no video stream", await Reason(audio));
+        Assert.Contains("cannot be read as a video", await Reason(truncated));
+        Assert.Contains("cannot be read as a video", await Reason(playlist));
+    }
+}

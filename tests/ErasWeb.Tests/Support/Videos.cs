@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace ErasWeb.Tests.Support;
+
+/// <summary>Videos made by the real ffmpeg for a test, in a temp folder.</summary>
+public static class Videos
+{
+    /// <summary>Runs ffmpeg with the arguments (inputs, filters, codecs) and returns the path of the output file.</summary>
+    public static string Make(string fileName, params string[] arguments)
+    {
+        var output = Path.Combine(TestData.NewTempDir("video"), fileName);
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["-v", "error", "-y", "-nostdin", .. arguments, output]) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed making {fileName}: {error}");
+        return output;
+    }
+
+    /// <summary>A clip of solid colours, each shown for the given seconds, H.264 in MP4 at 10 frames a second.</summary>
+    public static string Colours(string fileName, int width, int height, params (string Colour, double Seconds)[] parts)
+    {
+        var inputs = parts.SelectMany(p => new[] { "-f", "lavfi", "-i", $"color=c={p.Colour}:s={width}x{height}:d={p.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}:r=10" });
+        var concat = string.Concat(parts.Select((_, i) => $"[{i}:v]")) + $"concat=n={parts.Length}:v=1[v]";
+        return Make(fileName, [.. inputs, "-filter_complex", concat, "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);
+    }
+}
