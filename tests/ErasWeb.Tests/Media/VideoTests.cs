@@ -46,6 +46,23 @@ public class VideoTests
     }
 
     [Fact]
+    public async Task Where_keyframes_are_near_enough_only_keyframes_are_decoded_and_their_true_times_reported()
+    {
+        // A keyframe every second (10 frames at 10 fps).
+        var clip = Videos.Colours("keyframes.mp4", 320, 180, keyframeEvery: 10, ("red", 2), ("blue", 2));
+        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], 180, Timeout, CancellationToken.None);
+        try
+        {
+            Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], frames.Select(f => f.Time));
+            Assert.True(IsRed(At(frames[0].Image, 0.5, 0.5)));
+            Assert.True(IsBlue(At(frames[1].Image, 0.5, 0.5)));
+        }
+        finally { frames.ForEach(f => f.Dispose()); }
+    }
+
+    [Fact]
     public async Task A_phone_video_stored_sideways_with_rotation_metadata_comes_out_upright()
     {
         // Upright it is a portrait picture, red above blue; the phone stored it turned a quarter.

@@ -19,10 +19,14 @@ public static class Videos
     }
 
     /// <summary>A clip of solid colours, each shown for the given seconds, H.264 in MP4 at 10 frames a second.</summary>
-    public static string Colours(string fileName, int width, int height, params (string Colour, double Seconds)[] parts)
+    public static string Colours(string fileName, int width, int height, params (string Colour, double Seconds)[] parts) =>
+        Colours(fileName, width, height, keyframeEvery: 250, parts);
+
+    /// <summary>As above, with a keyframe every <paramref name="keyframeEvery"/> frames.</summary>
+    public static string Colours(string fileName, int width, int height, int keyframeEvery, params (string Colour, double Seconds)[] parts)
     {
         var inputs = parts.SelectMany(p => new[] { "-f", "lavfi", "-i", $"color=c={p.Colour}:s={width}x{height}:d={p.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}:r=10" });
         var concat = string.Concat(parts.Select((_, i) => $"[{i}:v]")) + $"concat=n={parts.Length}:v=1[v]";
-        return Make(fileName, [.. inputs, "-filter_complex", concat, "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);
+        return Make(fileName, [.. inputs, "-filter_complex", concat, "-map", "[v]", "-c:v", "libx264", "-g", keyframeEvery.ToString(), "-pix_fmt", "yuv420p"]);
     }
 }
