@@ -84,12 +84,7 @@ public static class FrameSampler
             "-vf", $"select='{select}',scale={width}:{height}:flags=area", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeout, ct);
         int frameBytes = width * height * 4;
         if (pixels.Length != ordered.Count * frameBytes) return null;
-        return ordered.Select((keyframe, i) =>
-        {
-            var image = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-            Marshal.Copy(pixels, i * frameBytes, image.GetPixels(), frameBytes);
-            return new SampledFrame(keyframes[keyframe], image);
-        }).ToList();
+        return ordered.Select((keyframe, i) => new SampledFrame(keyframes[keyframe], Bitmap(pixels, i * frameBytes, width, height))).ToList();
     }
 
     static async Task<List<SampledFrame>> ExactAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeoutPerFrame, CancellationToken ct)
@@ -105,9 +100,7 @@ public static class FrameSampler
                     "-ss", time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), "-i", path,
                     "-frames:v", "1", "-vf", $"scale={width}:{height}:flags=area", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeoutPerFrame, ct);
                 if (pixels.Length < width * height * 4) continue;
-                var image = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-                Marshal.Copy(pixels, 0, image.GetPixels(), width * height * 4);
-                frames.Add(new SampledFrame(time, image));
+                frames.Add(new SampledFrame(time, Bitmap(pixels, 0, width, height)));
             }
         }
         catch
@@ -117,5 +110,12 @@ public static class FrameSampler
         }
         if (frames.Count == 0) throw new FFmpegException("No frame of the video could be decoded.");
         return frames;
+    }
+
+    static SKBitmap Bitmap(byte[] rgba, int offset, int width, int height)
+    {
+        var image = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        Marshal.Copy(rgba, offset, image.GetPixels(), width * height * 4);
+        return image;
     }
 }

@@ -79,6 +79,7 @@ public sealed record ModelManifest(
         new($"The model manifest '{Path.GetFullPath(path)}' cannot be used: {why}.");
 }
 
+/// <summary>How a picture becomes the input tensor. <c>mean</c> and <c>std</c> are per colour in R, G, B order, whatever the channel order.</summary>
 public sealed record ManifestInput(
     string Name,
     string Layout,
