@@ -3,6 +3,9 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Predictions;
+using ErasWeb.Videos;
+using Hangfire;
+using Hangfire.InMemory;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -46,6 +49,7 @@ public static class ErasApp
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
+        services.AddVideoJobs();
 
         services.AddHealthChecks()
             .AddCheck<ModelReadyCheck>("model", tags: ["ready"])
@@ -57,6 +61,30 @@ public static class ErasApp
         });
         services.AddOpenApi();
         services.AddRazorPages();
+    }
+
+    /// <summary>
+    /// Hangfire runs the video jobs. Its queue is in memory (no SQLite storage for it is available);
+    /// what must survive a restart is in our database, and <see cref="VideoJobRecovery"/> queues
+    /// unfinished jobs again at start-up. Storage, activator and client are this app's own rather than
+    /// Hangfire's process-wide defaults (which <c>AddHangfire</c> would set, logging included), so two
+    /// apps in one process, as in the tests, never run each other's jobs or log through a disposed logger.
+    /// </summary>
+    static void AddVideoJobs(this IServiceCollection services)
+    {
+        services.AddScoped<VideoJobService>();
+        services.AddScoped<VideoJobRunner>();
+        services.AddSingleton<JobStorage>(new InMemoryStorage());
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
+        services.AddSingleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
+        services.AddHangfireServer((sp, o) =>
+        {
+            o.WorkerCount = sp.GetRequiredService<IOptions<ErasOptions>>().Value.VideoWorkers;
+            o.Activator = sp.GetRequiredService<JobActivator>();
+            o.ServerName = "erasweb";
+        });
+        services.AddHostedService<VideoJobRecovery>();
     }
 
     static void UseErasPipeline(this WebApplication app)
@@ -72,6 +100,7 @@ public static class ErasApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPredictionApi();
+        app.MapVideoApi();
         app.MapModelApi();
         app.MapRazorPages();
     }

@@ -29,14 +29,16 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
     /// <summary>The views whose pooled features the head averages (the head file says which).</summary>
     public IReadOnlyList<View> Views { get; } = head.File.ViewsForPrediction;
 
-    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images)
+    public int PreferredShortSide => ModelInput.ResizeShortSide;
+
+    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, int? explain = null)
     {
         using var output = Run(images);
-        return Interpret(output, images);
+        return Interpret(output, images, explain);
     }
 
     /// <summary>Pooled features averaged over the views -> head -> probabilities, Grad-CAM and the uncertainty check.</summary>
-    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images)
+    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images, int? explain = null)
     {
         var predictions = new EraPrediction[images.Count];
         int views = Views.Count, channels = output.ChannelCount, mapSize = output.MapSize;
@@ -55,7 +57,7 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
             var cam = new float[mapSize * mapSize];
             for (int v = 0; v < views; v++)
                 if (Views[v].Region(images[i].Width, images[i].Height) == region)
-                    GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(best), mapSize, Views[v].Mirror, cam);
+                    GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(explain ?? best), mapSize, Views[v].Mirror, cam);
             predictions[i] = new EraPrediction(head.Labels, probabilities, best,
                 new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam), region, uncertainty?.Reason(pooled, probabilities[best]));
         }

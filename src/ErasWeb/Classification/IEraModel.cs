@@ -13,8 +13,14 @@ public interface IEraModel : IDisposable
     IReadOnlyList<string> Labels { get; }
     ModelCard Card { get; }
 
-    /// <summary>Classifies upright RGBA/BGRA images, one answer per image, in the same order.</summary>
-    IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images);
+    /// <summary>The short side, in pixels, at which images lose nothing the model sees (video frames are scaled to it).</summary>
+    int PreferredShortSide { get; }
+
+    /// <summary>
+    /// Classifies upright RGBA/BGRA images, one answer per image, in the same order. Each heatmap
+    /// shows the era at index <paramref name="explain"/>, or by default the image's own winner.
+    /// </summary>
+    IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, int? explain = null);
 }
 
 public static class EraModelExtensions
@@ -31,7 +37,7 @@ public enum ExplanationKind { GradCam, Occlusion }
 /// <summary>Values in 0..1, row-major, covering <see cref="EraPrediction.Crop"/> of the image.</summary>
 public sealed record Heatmap(float[] Values, int Width, int Height, ExplanationKind Kind);
 
-/// <summary>One image's answer: era probabilities, the heatmap of the winning era over the part of the image the model saw, and why it is uncertain if it is.</summary>
+/// <summary>One image's answer: era probabilities, the heatmap of the winning (or the asked-for) era over the part of the image the model saw, and why it is uncertain if it is.</summary>
 public sealed record EraPrediction(
     IReadOnlyList<string> Labels,
     float[] Probabilities,

@@ -33,11 +33,44 @@ public sealed class ErasOptions
     [Range(1, long.MaxValue)]
     public long MaxImagePixels { get; set; } = 100_000_000;
 
+    /// <summary>Videos may be larger than photos; they are streamed to disk, never held in memory.</summary>
+    [Range(1, 1L << 40)]
+    public long MaxVideoUploadBytes { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>Frames sampled from a short clip.</summary>
+    [Range(1, 10_000)]
+    public int VideoFrames { get; set; } = 12;
+
+    /// <summary>A long video gets one frame every this many seconds (when that is more than <see cref="VideoFrames"/>).</summary>
+    [Range(0.1, 3600)]
+    public double VideoFrameIntervalSeconds { get; set; } = 10;
+
+    /// <summary>The most frames sampled from any video; longer ones are sampled more sparsely.</summary>
+    [Range(1, 10_000)]
+    public int VideoMaxFrames { get; set; } = 1000;
+
+    /// <summary>Videos declaring a longer duration are refused (a broken or hostile header can claim years).</summary>
+    [Range(1, 1e7)]
+    public double MaxVideoSeconds { get; set; } = 6 * 3600;
+
+    /// <summary>The longest one FFmpeg step may go without producing anything before it is killed as hung.</summary>
+    [Range(0.01, 3600)]
+    public double FFmpegTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Videos analysed at the same time; each already uses FFmpeg's threads and the model.</summary>
+    [Range(1, 64)]
+    public int VideoWorkers { get; set; } = 1;
+
     /// <summary>Threads ONNX Runtime uses inside one inference; requests already run in parallel.</summary>
     [Range(1, 64)]
     public int InferenceThreads { get; set; } = 1;
 
     public string DataDirFullPath => Path.GetFullPath(DataDir);
+
+    /// <summary>Where accepted videos wait for their job; each is deleted when its job has finished.</summary>
+    public string UploadsDir => Path.Combine(DataDirFullPath, "uploads");
+
+    public TimeSpan FFmpegTimeout => TimeSpan.FromSeconds(FFmpegTimeoutSeconds);
 
     public static readonly (string Variable, string Property)[] EnvironmentVariables =
     [
@@ -48,6 +81,13 @@ public sealed class ErasOptions
         ("ERAS_MAX_UPLOAD_BYTES", nameof(MaxUploadBytes)),
         ("ERAS_MAX_IMAGE_PIXELS", nameof(MaxImagePixels)),
         ("ERAS_INFERENCE_THREADS", nameof(InferenceThreads)),
+        ("ERAS_MAX_VIDEO_UPLOAD_BYTES", nameof(MaxVideoUploadBytes)),
+        ("ERAS_VIDEO_FRAMES", nameof(VideoFrames)),
+        ("ERAS_VIDEO_FRAME_INTERVAL_SECONDS", nameof(VideoFrameIntervalSeconds)),
+        ("ERAS_VIDEO_MAX_FRAMES", nameof(VideoMaxFrames)),
+        ("ERAS_MAX_VIDEO_SECONDS", nameof(MaxVideoSeconds)),
+        ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
+        ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
     ];
 
     /// <summary>The options as the command-line tools see them: appsettings.json beside the app, then the environment.</summary>

@@ -8,6 +8,9 @@ namespace ErasWeb.Data;
 public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options)
 {
     public DbSet<Prediction> Predictions => Set<Prediction>();
+    public DbSet<VideoJob> VideoJobs => Set<VideoJob>();
+    public DbSet<VideoFrame> VideoFrames => Set<VideoFrame>();
+    public DbSet<TimelineSegment> TimelineSegments => Set<TimelineSegment>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -22,6 +25,15 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         // The same bytes under the same model are one prediction.
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique();
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
+
+        var job = model.Entity<VideoJob>();
+        job.HasIndex(j => j.Status);
+        job.HasIndex(j => j.ContentSha256);
+        job.HasOne(j => j.Prediction).WithMany().HasForeignKey(j => j.PredictionId).OnDelete(DeleteBehavior.SetNull);
+        model.Entity<VideoFrame>().HasIndex(f => new { f.PredictionId, f.Index }).IsUnique();
+        model.Entity<VideoFrame>().HasOne<Prediction>().WithMany().HasForeignKey(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
+        model.Entity<TimelineSegment>().HasIndex(s => new { s.PredictionId, s.Index }).IsUnique();
+        model.Entity<TimelineSegment>().HasOne<Prediction>().WithMany().HasForeignKey(s => s.PredictionId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public static string ConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "eras.db")}";

@@ -3,6 +3,7 @@ namespace ErasWeb.Data;
 public static class PredictionKind
 {
     public const string Image = "image";
+    public const string Video = "video";
 }
 
 /// <summary>One stored prediction with the pictures shown for it. Lists project away the BLOB columns.</summary>
@@ -15,6 +16,11 @@ public sealed class Prediction
     public required string FileName { get; set; }
     public required string ContentSha256 { get; set; }
     public long SizeBytes { get; set; }
+    /// <summary>For a video; null for a photo.</summary>
+    public double? DurationSeconds { get; set; }
+    /// <summary>For a video: when the key frame (the poster, with the Grad-CAM overlay) was taken.</summary>
+    public double? KeyFrameSeconds { get; set; }
+    /// <summary>As displayed (a phone video's rotation applied).</summary>
     public int Width { get; set; }
     public int Height { get; set; }
     public required string Format { get; set; }
@@ -26,6 +32,7 @@ public sealed class Prediction
     /// <summary>How the heatmap was made: "grad-cam" or "occlusion".</summary>
     public required string Explanation { get; set; }
     public required string ModelVersion { get; set; }
+    /// <summary>The photo, or a video's key frame (its poster): the frame that shows the winning era most clearly.</summary>
     public required byte[] DisplayImage { get; set; }
     public required byte[] Thumbnail { get; set; }
     public required byte[] GradCamImage { get; set; }

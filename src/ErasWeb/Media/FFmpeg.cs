@@ -1,9 +1,14 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace ErasWeb.Media;
 
 /// <summary>FFmpeg or ffprobe failed, hung or could not be started; the message says why in words a person understands.</summary>
-public sealed class FFmpegException(string message) : Exception(message);
+public sealed class FFmpegException(string message, bool timedOut = false) : Exception(message)
+{
+    /// <summary>It was stopped for taking too long (a hang), rather than failing on the input.</summary>
+    public bool TimedOut { get; } = timedOut;
+}
 
 /// <summary>
 /// Runs ffmpeg and ffprobe as child processes: arguments passed as a list (never through a
@@ -18,29 +23,14 @@ public static class FFmpeg
     /// </summary>
     public static readonly string[] SafeInput = ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"];
 
+    /// <summary>Runs the tool to the end and returns all it wrote to stdout; killed after <paramref name="timeout"/>.</summary>
     public static async Task<byte[]> RunAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = new Process { StartInfo = start };
-        try { process.Start(); }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new FFmpegException($"{tool} could not be started ({e.Message}); install FFmpeg (scripts/setup.sh does).");
-        }
-        try { process.PriorityClass = ProcessPriorityClass.BelowNormal; } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
-        process.StandardInput.Close();
-
+        using var process = Start(tool, arguments);
+        var error = ReadErrorAsync(process, _ => { });
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         var output = new MemoryStream();
-        var error = process.StandardError.ReadToEndAsync(deadline.Token);
         try
         {
             await process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
@@ -50,13 +40,91 @@ public static class FFmpeg
         {
             process.Kill(entireProcessTree: true);
             ct.ThrowIfCancellationRequested();
-            throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0} s and was stopped.");
+            throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
         }
-        if (process.ExitCode != 0)
-        {
-            var message = (await error).Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "no message";
-            throw new FFmpegException($"{tool} failed ({message}).");
-        }
+        ThrowIfFailed(tool, process, await error);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Runs the tool and yields its stdout in records of exactly <paramref name="recordBytes"/>
+    /// (a trailing partial record is dropped). The process is killed when it writes nothing for
+    /// <paramref name="idleTimeout"/> (a hang), and when the caller stops reading.
+    /// Lines FFmpeg logs to stderr go to <paramref name="onLogLine"/> as they arrive.
+    /// </summary>
+    public static async IAsyncEnumerable<byte[]> StreamAsync(string tool, IReadOnlyList<string> arguments, int recordBytes, TimeSpan idleTimeout,
+        Action<string> onLogLine, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var process = Start(tool, arguments);
+        var error = ReadErrorAsync(process, onLogLine);
+        var stdout = process.StandardOutput.BaseStream;
+        try
+        {
+            while (true)
+            {
+                var record = new byte[recordBytes];
+                int read;
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    idle.CancelAfter(idleTimeout);
+                    try { read = await stdout.ReadAtLeastAsync(record, recordBytes, throwOnEndOfStream: false, idle.Token); }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        throw new FFmpegException($"{tool} produced nothing for {idleTimeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
+                    }
+                }
+                if (read < recordBytes) break;
+                yield return record;
+            }
+            using (var exit = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                exit.CancelAfter(idleTimeout);
+                await process.WaitForExitAsync(exit.Token);
+            }
+            ThrowIfFailed(tool, process, await error);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    static Process Start(string tool, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(tool)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        var process = new Process { StartInfo = start };
+        try { process.Start(); }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new FFmpegException($"{tool} could not be started ({e.Message}); install FFmpeg (scripts/setup.sh does).");
+        }
+        try { process.PriorityClass = ProcessPriorityClass.BelowNormal; } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>Drains stderr (a full pipe would stall the tool), passing each line on; returns the last line worth showing a person.</summary>
+    static async Task<string?> ReadErrorAsync(Process process, Action<string> onLine)
+    {
+        string? last = null;
+        while (await process.StandardError.ReadLineAsync() is { } line)
+        {
+            onLine(line);
+            if (line.Trim().Length > 0 && !line.Contains("Parsed_showinfo", StringComparison.Ordinal)) last = line.Trim();
+        }
+        return last;
+    }
+
+    static void ThrowIfFailed(string tool, Process process, string? lastErrorLine)
+    {
+        if (process.ExitCode != 0) throw new FFmpegException($"{tool} failed ({lastErrorLine ?? "no message"}).");
     }
 }

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace ErasWeb.Media;
 
-/// <summary>A frame read from a video, upright, with the time it was taken from.</summary>
+/// <summary>A frame read from a video, upright, with the time (from the video's start) it was taken from.</summary>
 public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 {
     public void Dispose() => Image.Dispose();
@@ -13,8 +16,8 @@ public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 /// Reads frames at chosen times, turned upright from phones' rotation metadata, scaled by FFmpeg
 /// to what the model needs and written as raw RGBA to a pipe, so no image file is ever written.
 /// When every time has a keyframe within half a sampling step, one FFmpeg run decodes only those
-/// keyframes (a 60 s 1080p clip: about 0.7 s for 12 frames on 2 cores); otherwise each frame is
-/// sought and decoded exactly, one run per frame (about 0.4 s each for the same clip).
+/// keyframes; otherwise each frame is sought (fast input seeking) and decoded exactly, one run per
+/// frame. BENCHMARKS.md has the measured costs of both.
 /// </summary>
 public static class FrameSampler
 {
@@ -26,96 +29,137 @@ public static class FrameSampler
     }
 
     /// <summary>The size frames come out at: the short side <paramref name="shortSide"/> pixels (never enlarged), the aspect kept.</summary>
-    public static (int Width, int Height) OutputSize(VideoInfo video, int shortSide)
-    {
-        double scale = Math.Min(1, (double)shortSide / Math.Min(video.Width, video.Height));
-        return (Math.Max(1, (int)Math.Round(video.Width * scale)), Math.Max(1, (int)Math.Round(video.Height * scale)));
-    }
+    public static (int Width, int Height) OutputSize(VideoInfo video, int shortSide) =>
+        Scaled(video, Math.Min(1, (double)shortSide / Math.Min(video.Width, video.Height)));
+
+    static (int Width, int Height) Scaled(VideoInfo video, double scale) =>
+        (Math.Max(1, (int)Math.Round(video.Width * scale)), Math.Max(1, (int)Math.Round(video.Height * scale)));
 
     /// <summary>
-    /// About one frame per time, in time order, each with the time it really comes from; a time
-    /// past the last decodable frame (odd timestamps, variable frame rate) is left out rather than
-    /// failing the video. Dispose the frames.
+    /// About one frame per time, in time order, each with the time it really comes from, as FFmpeg
+    /// decodes them; a time past the last decodable frame (odd timestamps, variable frame rate) is
+    /// left out rather than failing the video. <paramref name="timeout"/> bounds each FFmpeg step.
+    /// Dispose the frames.
     /// </summary>
-    public static async Task<List<SampledFrame>> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeoutPerFrame, CancellationToken ct)
+    public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        var keyframes = await KeyframeTimesAsync(path, timeoutPerFrame, ct);
+        var size = OutputSize(video, shortSide);
+        var keyframes = await KeyframeTimesAsync(path, video, timeout, ct);
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
         var nearest = times.Select(t => Nearest(keyframes, t)).ToList();
-        if (nearest.All(k => k.Index >= 0 && (keyframes[k.Index] - k.Time).Duration() <= step / 2) && nearest.Select(k => k.Index).Distinct().Count() == times.Count)
+        int sampled = 0;
+        if (nearest.All(k => k >= 0) && nearest.Distinct().Count() == times.Count
+            && nearest.Zip(times).All(p => (keyframes[p.First] - p.Second).Duration() <= step / 2))
         {
-            var fromKeyframes = await KeyframesAsync(path, video, nearest.Select(k => k.Index).ToList(), keyframes, shortSide, timeoutPerFrame * Math.Max(1, times.Count / 4), ct);
-            if (fromKeyframes is not null) return fromKeyframes;
+            await foreach (var frame in KeyframesAsync(path, video, nearest, size, timeout, ct))
+            {
+                sampled++;
+                yield return frame;
+            }
         }
-        return await ExactAsync(path, video, times, shortSide, timeoutPerFrame, ct);
+        if (sampled > 0) yield break;
+
+        string? failure = null;
+        foreach (var time in times)
+        {
+            byte[]? pixels;
+            // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
+            try { pixels = await ExactAsync(path, video, time, size, timeout, ct); }
+            catch (FFmpegException e) when (!e.TimedOut) { failure = e.Message; continue; }
+            if (pixels is null) continue;
+            sampled++;
+            yield return new SampledFrame(time, Bitmap(pixels, size.Width, size.Height));
+        }
+        if (sampled == 0)
+            throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
     }
 
-    /// <summary>Presentation times of the video's keyframes, read from packet flags (nothing is decoded).</summary>
-    static async Task<List<TimeSpan>> KeyframeTimesAsync(string path, TimeSpan timeout, CancellationToken ct)
+    /// <summary>The frame at <paramref name="time"/>, exactly, its long side at most <paramref name="longSide"/> (never enlarged).</summary>
+    public static async Task<SKBitmap> FrameAtAsync(string path, VideoInfo video, TimeSpan time, int longSide, TimeSpan timeout, CancellationToken ct)
+    {
+        var size = Scaled(video, Math.Min(1, (double)longSide / Math.Max(video.Width, video.Height)));
+        var pixels = await ExactAsync(path, video, time, size, timeout, ct)
+            ?? throw new FFmpegException($"The frame at {time.TotalSeconds:0.##} s could not be decoded.");
+        return Bitmap(pixels, size.Width, size.Height);
+    }
+
+    /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded).</summary>
+    static async Task<List<TimeSpan>> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
     {
         var csv = System.Text.Encoding.ASCII.GetString(await FFmpeg.RunAsync("ffprobe",
             ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", path], timeout, ct));
-        return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(','))
-            .Where(f => f.Length >= 2 && f[1].Contains('K') && double.TryParse(f[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .Select(f => TimeSpan.FromSeconds(double.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture)))
-            .Order().ToList();
+        var times = new List<TimeSpan>();
+        foreach (var line in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(',');
+            if (fields.Length >= 2 && fields[1].Contains('K') && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+                times.Add(TimeSpan.FromSeconds(seconds) - video.StartTime);
+        }
+        times.Sort();
+        return times;
     }
 
-    static (int Index, TimeSpan Time) Nearest(List<TimeSpan> keyframes, TimeSpan time)
+    static int Nearest(List<TimeSpan> keyframes, TimeSpan time)
     {
-        if (keyframes.Count == 0) return (-1, time);
+        if (keyframes.Count == 0) return -1;
         int index = keyframes.BinarySearch(time);
-        if (index >= 0) return (index, time);
+        if (index >= 0) return index;
         index = ~index;
-        if (index == keyframes.Count) return (index - 1, time);
+        if (index == keyframes.Count) return index - 1;
         if (index > 0 && time - keyframes[index - 1] < keyframes[index] - time) index--;
-        return (index, time);
+        return index;
     }
 
-    /// <summary>One run decoding only keyframes and keeping the chosen ones; null if FFmpeg's count of keyframes differs from the packets' (then the exact path is used).</summary>
-    static async Task<List<SampledFrame>?> KeyframesAsync(string path, VideoInfo video, List<int> chosen, List<TimeSpan> keyframes, int shortSide, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// One run decoding only keyframes and keeping the chosen ones, streamed as they are decoded.
+    /// Each frame's time comes from FFmpeg's own report of it (showinfo), so a keyframe FFmpeg
+    /// counts differently or cannot decode never shifts the times of the others.
+    /// </summary>
+    static async IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, (int Width, int Height) size, TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        var (width, height) = OutputSize(video, shortSide);
-        var ordered = chosen.Order().ToList();
-        var select = string.Join("+", ordered.Select(i => $"eq(n\\,{i})"));
+        var select = string.Join("+", chosen.Order().Select(i => $"eq(n\\,{i})"));
+        var reported = new ConcurrentQueue<TimeSpan>();
+        string[] arguments = [
+            "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", .. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path,
+            "-vf", $"select='{select}',showinfo,scale={size.Width}:{size.Height}:flags=area", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
+        await foreach (var pixels in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, timeout, line =>
+        {
+            if (ShowInfoTime(line) is { } t) reported.Enqueue(t - video.StartTime);
+        }, ct))
+        {
+            // The report goes to stderr just before the pixels go to stdout; the two pipes are read independently.
+            TimeSpan time = default;
+            for (int wait = 0; !reported.TryDequeue(out time) && wait < 100; wait++) await Task.Delay(10, ct);
+            yield return new SampledFrame(time, Bitmap(pixels, size.Width, size.Height));
+        }
+    }
+
+    static TimeSpan? ShowInfoTime(string line)
+    {
+        int at = line.IndexOf("pts_time:", StringComparison.Ordinal);
+        if (at < 0 || !line.Contains("Parsed_showinfo", StringComparison.Ordinal)) return null;
+        var value = line.AsSpan(at + "pts_time:".Length).TrimStart();
+        int end = value.IndexOf(' ');
+        return double.TryParse(end < 0 ? value : value[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    /// <summary>The first frame at or after <paramref name="time"/> as raw RGBA at <paramref name="size"/>; null when there is none.</summary>
+    static async Task<byte[]?> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    {
         var pixels = await FFmpeg.RunAsync("ffmpeg", [
-            "-v", "error", "-nostdin", .. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path,
-            "-vf", $"select='{select}',scale={width}:{height}:flags=area", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeout, ct);
-        int frameBytes = width * height * 4;
-        if (pixels.Length != ordered.Count * frameBytes) return null;
-        return ordered.Select((keyframe, i) => new SampledFrame(keyframes[keyframe], Bitmap(pixels, i * frameBytes, width, height))).ToList();
+            "-v", "error", "-nostdin", .. FFmpeg.SafeInput,
+            "-ss", time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
+            "-frames:v", "1", "-vf", $"scale={size.Width}:{size.Height}:flags=area", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeout, ct);
+        return pixels.Length < size.Width * size.Height * 4 ? null : pixels;
     }
 
-    static async Task<List<SampledFrame>> ExactAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeoutPerFrame, CancellationToken ct)
-    {
-        var (width, height) = OutputSize(video, shortSide);
-        var frames = new List<SampledFrame>(times.Count);
-        try
-        {
-            foreach (var time in times)
-            {
-                var pixels = await FFmpeg.RunAsync("ffmpeg", [
-                    "-v", "error", "-nostdin", .. FFmpeg.SafeInput,
-                    "-ss", time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), "-i", path,
-                    "-frames:v", "1", "-vf", $"scale={width}:{height}:flags=area", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeoutPerFrame, ct);
-                if (pixels.Length < width * height * 4) continue;
-                frames.Add(new SampledFrame(time, Bitmap(pixels, 0, width, height)));
-            }
-        }
-        catch
-        {
-            foreach (var frame in frames) frame.Dispose();
-            throw;
-        }
-        if (frames.Count == 0) throw new FFmpegException("No frame of the video could be decoded.");
-        return frames;
-    }
-
-    static SKBitmap Bitmap(byte[] rgba, int offset, int width, int height)
+    static SKBitmap Bitmap(byte[] rgba, int width, int height)
     {
         var image = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        Marshal.Copy(rgba, offset, image.GetPixels(), width * height * 4);
+        Marshal.Copy(rgba, 0, image.GetPixels(), width * height * 4);
         return image;
     }
 }

@@ -16,6 +16,14 @@ public static class ImageEncoder
         return AreaResampler.Resize(source, new SKRect(0, 0, source.Width, source.Height), width, height);
     }
 
+    /// <summary>A JPEG of <paramref name="source"/> fitted within <paramref name="longSide"/>.</summary>
+    public static byte[] JpegWithin(SKBitmap source, int longSide, int quality = 85)
+    {
+        var fitted = FitWithin(source, longSide);
+        try { return Jpeg(fitted, quality); }
+        finally { if (fitted != source) fitted.Dispose(); }
+    }
+
     public static byte[] Jpeg(SKBitmap bitmap, int quality = 85) =>
         TurboJpeg.IsAvailable ? TurboJpeg.Encode(bitmap, quality) : SkiaJpeg(bitmap, quality);
 

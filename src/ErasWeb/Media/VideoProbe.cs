@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace ErasWeb.Media;
 
-/// <summary>What ffprobe says about a video's first video stream. Width and height are as displayed, after rotation.</summary>
-public sealed record VideoInfo(TimeSpan Duration, int Width, int Height, int Rotation, string Codec);
+/// <summary>
+/// What ffprobe says about a video's first video stream. Width and height are as displayed, after
+/// rotation; <see cref="StartTime"/> is the timestamp of its start, which frame times are measured from.
+/// </summary>
+public sealed record VideoInfo(TimeSpan Duration, int Width, int Height, int Rotation, string Codec, TimeSpan StartTime = default);
 
 public static class VideoProbe
 {
@@ -28,7 +31,10 @@ public static class VideoProbe
         if (rotation % 180 != 0) (width, height) = (height, width);
         double seconds = Seconds(stream) ?? (root.TryGetProperty("format", out var format) ? Seconds(format) : null) ?? 0;
         if (seconds <= 0) throw new FFmpegException("The video has no duration (it is empty or its header is broken).");
-        return new VideoInfo(TimeSpan.FromSeconds(seconds), width, height, rotation, stream.TryGetProperty("codec_name", out var codec) ? codec.GetString() ?? "?" : "?");
+        double start = root.TryGetProperty("format", out var f) && f.TryGetProperty("start_time", out var st)
+            && double.TryParse(st.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s0) && double.IsFinite(s0) ? s0 : 0;
+        return new VideoInfo(TimeSpan.FromSeconds(seconds), width, height, rotation, stream.TryGetProperty("codec_name", out var codec) ? codec.GetString() ?? "?" : "?",
+            TimeSpan.FromSeconds(start));
     }
 
     static double? Seconds(JsonElement element) =>

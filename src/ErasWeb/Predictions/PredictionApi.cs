@@ -1,6 +1,7 @@
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Configuration;
+using ErasWeb.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,8 @@ namespace ErasWeb.Predictions;
 public static class PredictionApi
 {
     public const int DefaultPageSize = 24, MaxPageSize = 100;
+    /// <summary>The longest a client may ask <c>POST /predict?wait=</c> to hold the request for a video's result.</summary>
+    public const int MaxWaitSeconds = 120;
 
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
     {
@@ -17,7 +20,8 @@ public static class PredictionApi
             .WithName("Ping").WithSummary("Answers \"Hello World\", as the first version of the API did.").WithTags("Compatibility");
 
         app.MapPost("/predict", Predict)
-            .WithName("Predict").WithSummary("Classifies an uploaded photo (multipart field 'file') into an era, with a Grad-CAM heatmap.")
+            .WithName("Predict").WithSummary("Classifies an uploaded photo (multipart field 'file') into an era, with a Grad-CAM heatmap; "
+                + "a video becomes a job (202 with its status URL), or with ?wait=SECONDS (at most 120) its result when it is ready by then.")
             .WithTags("Predictions")
             .Accepts<IFormFile>("multipart/form-data")
             .DisableAntiforgery(); // an API for scripts and apps, which carry no antiforgery token
@@ -37,15 +41,19 @@ public static class PredictionApi
         return app;
     }
 
-    static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService service, IOptions<ErasOptions> options, CancellationToken ct)
+    static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
+        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct, double? wait = null)
     {
+        if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
+            return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var upload = await UploadReader.ReadAsync(request, options.Value.MaxUploadBytes, ct);
+            var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
             var received = watch.Elapsed.TotalMilliseconds;
-            var prediction = await service.PredictAsync(upload, ct);
+            if (upload is VideoUpload video)
+                return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
+            var prediction = await images.PredictAsync((Upload)upload, ct);
             // Lets clients see where the time of a request went (upload vs. our work).
             request.HttpContext.Response.Headers["Server-Timing"] =
                 $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
@@ -65,6 +73,22 @@ public static class PredictionApi
             request.HttpContext.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading");
         }
+    }
+
+    /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
+    static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
+        VideoUpload video, VideoJobService jobs, ErasDb db, TimeSpan wait, CancellationToken ct)
+    {
+        var job = await jobs.AcceptAsync(video, ct);
+        if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
+        var described = await VideoApi.DescribeAsync(job, db, ct);
+        return job.Status switch
+        {
+            VideoJobStatus.Succeeded => TypedResults.Ok(described),
+            VideoJobStatus.Failed => TypedResults.Problem(job.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The video could not be analysed",
+                extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["status_url"] = described.StatusUrl }),
+            _ => TypedResults.Accepted(described.StatusUrl, described),
+        };
     }
 
     static async Task<Results<Ok<PredictionPage>, ProblemHttpResult>> List(

@@ -17,6 +17,7 @@ public sealed record PredictionResponse(
     long SizeBytes,
     int Width,
     int Height,
+    double? DurationSeconds,
     string Format,
     string ModelVersion,
     string Explanation,
@@ -27,18 +28,18 @@ public sealed record PredictionResponse(
 /// <summary>A prediction without its pictures: what lists and lookups read from the database.</summary>
 public sealed record PredictionSummary(
     long Id, DateTime CreatedAtUtc, string Kind, string FileName, string ContentSha256, long SizeBytes,
-    int Width, int Height, string Format, string PredictedClass, float Confidence, string? UncertainReason,
+    int Width, int Height, double? DurationSeconds, double? KeyFrameSeconds, string Format, string PredictedClass, float Confidence, string? UncertainReason,
     Dictionary<string, float> Probabilities, string ModelVersion, string Explanation)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Prediction, PredictionSummary>> FromEntity = p =>
         new PredictionSummary(p.Id, p.CreatedAtUtc, p.Kind, p.FileName, p.ContentSha256, p.SizeBytes,
-            p.Width, p.Height, p.Format, p.PredictedClass, p.Confidence, p.UncertainReason, p.Probabilities, p.ModelVersion, p.Explanation);
+            p.Width, p.Height, p.DurationSeconds, p.KeyFrameSeconds, p.Format, p.PredictedClass, p.Confidence, p.UncertainReason, p.Probabilities, p.ModelVersion, p.Explanation);
 
     public static readonly Func<Prediction, PredictionSummary> Of = FromEntity.Compile();
 
     public PredictionResponse ToResponse() => new(
         PredictedClass, Confidence, UncertainReason is not null, UncertainReason, Probabilities, Id, Kind, DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
-        FileName, ContentSha256, SizeBytes, Width, Height, Format, ModelVersion, Explanation,
+        FileName, ContentSha256, SizeBytes, Width, Height, DurationSeconds, Format, ModelVersion, Explanation,
         ImageUrl: PredictionUrls.Image(Id), ThumbnailUrl: PredictionUrls.Thumbnail(Id), GradcamUrl: PredictionUrls.GradCam(Id));
 }
 

@@ -5,11 +5,26 @@ using ErasWeb.Media;
 
 namespace ErasWeb.Predictions;
 
-public sealed record Upload(byte[] Bytes, string FileName);
+/// <summary>A received file: a photo (or anything that is not a video) in memory, or a video on disk.</summary>
+public abstract record ReceivedUpload(string FileName);
+
+/// <summary>A photo, or anything that is not a video, held in memory.</summary>
+public sealed record Upload(byte[] Bytes, string FileName) : ReceivedUpload(FileName);
+
+/// <summary>A video streamed to <paramref name="Path"/>; whoever receives it deletes the file or hands it on.</summary>
+public sealed record VideoUpload(string Path, SniffResult Sniff, long SizeBytes, string ContentSha256, string FileName) : ReceivedUpload(FileName);
+
+/// <summary>The upload limits: photos are read into memory, videos streamed to the uploads folder.</summary>
+public sealed record UploadLimits(long MaxImageBytes, long MaxVideoBytes, string UploadsDir)
+{
+    public static UploadLimits From(ErasWeb.Configuration.ErasOptions o) => new(o.MaxUploadBytes, o.MaxVideoUploadBytes, o.UploadsDir);
+    public long Largest => Math.Max(MaxImageBytes, MaxVideoBytes);
+}
 
 /// <summary>
-/// Streams the multipart field "file" into memory, counting bytes as they arrive, so an oversized
-/// upload is refused without being buffered first.
+/// Streams the multipart field "file" as it arrives, counting bytes, so an oversized upload is
+/// refused without being buffered first. The first bytes decide what it is: a video goes to a
+/// file on disk (hashed on the way), anything else into memory for the photo pipeline.
 /// </summary>
 public static class UploadReader
 {
@@ -18,11 +33,11 @@ public static class UploadReader
     const int BufferSize = 64 * 1024;
     const long InitialCapacityLimit = 4 * 1024 * 1024;
 
-    public static async Task<Upload> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct)
     {
-        if (request.ContentLength > maxBytes + MultipartOverhead) throw MediaRejectedException.TooLarge(maxBytes);
+        if (request.ContentLength > limits.Largest + MultipartOverhead) throw MediaRejectedException.TooLarge(limits.Largest);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = maxBytes + MultipartOverhead;
+            limit.MaxRequestBodySize = limits.Largest + MultipartOverhead;
 
         var boundary = request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
             && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -47,32 +62,75 @@ public static class UploadReader
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
-                return new Upload(await ReadLimitedAsync(section.Body, maxBytes, expected, ct), FileNames.Sanitize(name));
+                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, ct);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw MediaRejectedException.TooLarge(maxBytes);
+            throw MediaRejectedException.TooLarge(limits.Largest);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
             throw new MediaRejectedException(StatusCodes.Status400BadRequest, "Malformed upload", $"The multipart body could not be read: {e.Message}");
         }
         throw new MediaRejectedException(StatusCodes.Status400BadRequest, "No file",
-            $"The request has no field named '{FieldName}': send the image as multipart/form-data in that field.");
+            $"The request has no field named '{FieldName}': send the photo or video as multipart/form-data in that field.");
     }
 
-    static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, long expectedBytes, CancellationToken ct)
+    /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>
+    public static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, CancellationToken ct)
     {
-        using var buffer = new MemoryStream((int)expectedBytes);
+        var head = new byte[FileSniffer.HeaderLength];
+        int headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var sniff = FileSniffer.Sniff(head.AsSpan(0, headLength));
+        if (sniff.IsVideo) return await SaveVideoAsync(content, head.AsMemory(0, headLength), sniff, fileName, limits, ct);
+
+        if (headLength > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
+        using var buffer = new MemoryStream((int)Math.Max(expectedBytes, headLength));
+        buffer.Write(head, 0, headLength);
         var chunk = new byte[BufferSize];
         int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        while ((read = await content.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > maxBytes) throw MediaRejectedException.TooLarge(maxBytes);
+            if (buffer.Length + read > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
             buffer.Write(chunk, 0, read);
         }
-        return buffer.ToArray();
+        return new Upload(buffer.ToArray(), fileName);
+    }
+
+    /// <summary>Written under a temporary name and renamed when complete, so a half-received video never looks like an accepted one.</summary>
+    static async Task<VideoUpload> SaveVideoAsync(Stream content, ReadOnlyMemory<byte> head, SniffResult sniff, string fileName, UploadLimits limits, CancellationToken ct)
+    {
+        Directory.CreateDirectory(limits.UploadsDir);
+        var id = Guid.NewGuid().ToString("N");
+        var partial = Path.Combine(limits.UploadsDir, id + ".part");
+        var final = Path.Combine(limits.UploadsDir, id + ".video");
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        long size = 0;
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            {
+                var chunk = new byte[BufferSize];
+                head.CopyTo(chunk);
+                int read = head.Length;
+                do
+                {
+                    size += read;
+                    if (size > limits.MaxVideoBytes) throw MediaRejectedException.TooLarge(limits.MaxVideoBytes);
+                    sha.AppendData(chunk, 0, read);
+                    await file.WriteAsync(chunk.AsMemory(0, read), ct);
+                }
+                while ((read = await content.ReadAsync(chunk, ct)) > 0);
+            }
+            File.Move(partial, final);
+            return new VideoUpload(final, sniff, size, Convert.ToHexStringLower(sha.GetHashAndReset()), fileName);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
     }
 }
 

@@ -29,12 +29,12 @@ public class VideoTests
     [Fact]
     public async Task Frames_come_from_the_times_asked_for_scaled_to_the_short_side()
     {
-        var clip = Videos.Colours("red-then-blue.mp4", 640, 360, ("red", 2), ("blue", 2));
+        var clip = TestVideos.Colours("red-then-blue.mp4", 640, 360, ("red", 2), ("blue", 2));
         var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
         Assert.Equal((640, 360, 0, "h264"), (video.Width, video.Height, video.Rotation, video.Codec));
         Assert.InRange(video.Duration.TotalSeconds, 3.9, 4.1);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], 256, Timeout, CancellationToken.None);
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], 256, Timeout, CancellationToken.None).ToListAsync();
         try
         {
             Assert.Equal(2, frames.Count);
@@ -49,10 +49,10 @@ public class VideoTests
     public async Task Where_keyframes_are_near_enough_only_keyframes_are_decoded_and_their_true_times_reported()
     {
         // A keyframe every second (10 frames at 10 fps).
-        var clip = Videos.Colours("keyframes.mp4", 320, 180, keyframeEvery: 10, ("red", 2), ("blue", 2));
+        var clip = TestVideos.Colours("keyframes.mp4", 320, 180, keyframeEvery: 10, ("red", 2), ("blue", 2));
         var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], 180, Timeout, CancellationToken.None);
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], 180, Timeout, CancellationToken.None).ToListAsync();
         try
         {
             Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], frames.Select(f => f.Time));
@@ -66,15 +66,15 @@ public class VideoTests
     public async Task A_phone_video_stored_sideways_with_rotation_metadata_comes_out_upright()
     {
         // Upright it is a portrait picture, red above blue; the phone stored it turned a quarter.
-        var sideways = Videos.Make("sideways.mp4", "-f", "lavfi", "-i", "color=c=blue:s=240x320:d=1:r=10,drawbox=x=0:y=0:w=240:h=160:color=red:t=fill",
+        var sideways = TestVideos.Make("sideways.mp4", "-f", "lavfi", "-i", "color=c=blue:s=240x320:d=1:r=10,drawbox=x=0:y=0:w=240:h=160:color=red:t=fill",
             "-vf", "transpose=clock", "-c:v", "libx264", "-pix_fmt", "yuv420p");
-        var phone = Videos.Make("phone.mp4", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90");
+        var phone = TestVideos.Make("phone.mp4", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90");
 
         var video = await VideoProbe.ProbeAsync(phone, Timeout, CancellationToken.None);
         Assert.Equal((240, 320), (video.Width, video.Height));
         Assert.NotEqual(0, video.Rotation);
 
-        var frames = await FrameSampler.SampleAsync(phone, video, [TimeSpan.FromSeconds(0.5)], 240, Timeout, CancellationToken.None);
+        var frames = await FrameSampler.SampleAsync(phone, video, [TimeSpan.FromSeconds(0.5)], 240, Timeout, CancellationToken.None).ToListAsync();
         using var frame = frames.Single();
         Assert.Equal((240, 320), (frame.Image.Width, frame.Image.Height));
         Assert.True(IsRed(At(frame.Image, 0.5, 0.2)));
@@ -84,10 +84,10 @@ public class VideoTests
     [Fact]
     public async Task A_time_past_the_end_is_left_out_instead_of_failing_the_video()
     {
-        var clip = Videos.Colours("short.mp4", 160, 120, ("red", 1));
+        var clip = TestVideos.Colours("short.mp4", 160, 120, ("red", 1));
         var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30)], 120, Timeout, CancellationToken.None);
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30)], 120, Timeout, CancellationToken.None).ToListAsync();
 
         using var frame = Assert.Single(frames);
         Assert.Equal(TimeSpan.FromSeconds(0.5), frame.Time);
@@ -99,8 +99,8 @@ public class VideoTests
         var dir = TestData.NewTempDir("bad-video");
         var text = Path.Combine(dir, "notes.mp4");
         File.WriteAllText(text, "not a video at all");
-        var audio = Videos.Make("song.m4a", "-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac");
-        var whole = Videos.Colours("whole.mp4", 160, 120, ("red", 2));
+        var audio = TestVideos.Make("song.m4a", "-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac");
+        var whole = TestVideos.Colours("whole.mp4", 160, 120, ("red", 2));
         var truncated = Path.Combine(dir, "truncated.mp4");
         var bytes = File.ReadAllBytes(whole);
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);

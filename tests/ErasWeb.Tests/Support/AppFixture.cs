@@ -16,6 +16,7 @@ public sealed class AppFixture : IAsyncLifetime
     public string DataDir { get; } = TestData.NewTempDir("app");
     public HttpClient Client { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => app!.Services;
 
     /// <summary>A smaller upload limit than the default, so the over-limit case needs little memory.</summary>
     public const long MaxUploadBytes = 3 * 1024 * 1024;

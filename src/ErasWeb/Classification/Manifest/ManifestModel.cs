@@ -93,7 +93,11 @@ public sealed class ManifestModel : IEraModel
         return dims[0] == 1 ? 1 : MaxBatch;
     }
 
-    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images)
+    public int PreferredShortSide => manifest.Input.Resize == "stretch"
+        ? Math.Max(manifest.Input.Width, manifest.Input.Height)
+        : (int)Math.Ceiling(Math.Max(manifest.Input.Width, manifest.Input.Height) / manifest.Input.CropFraction);
+
+    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, int? explain = null)
     {
         var predictions = new List<EraPrediction>(images.Count);
         foreach (var chunk in images.Chunk(batchLimit))
@@ -107,9 +111,10 @@ public sealed class ManifestModel : IEraModel
                 for (int i = 0; i < chunk.Length; i++)
                 {
                     int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities[i]);
+                    int shown = explain ?? best;
                     var heatmap = maps is null
-                        ? Occlusion(input.AsMemory(i * InputLength, InputLength), best, probabilities[i][best])
-                        : GradCamOf(maps[i], best);
+                        ? Occlusion(input.AsMemory(i * InputLength, InputLength), shown, probabilities[i][shown])
+                        : GradCamOf(maps[i], shown);
                     float confidence = probabilities[i][best];
                     predictions.Add(new EraPrediction(manifest.Labels, probabilities[i], best, heatmap, regions[i],
                         confidence < manifest.UncertainBelow ? UncertainReasons.LowConfidence(confidence, manifest.UncertainBelow) : null));

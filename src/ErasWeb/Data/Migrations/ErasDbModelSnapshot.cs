@@ -37,6 +37,9 @@ namespace ErasWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Explanation")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -55,6 +58,9 @@ namespace ErasWeb.Data.Migrations
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double?>("KeyFrameSeconds")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -93,6 +99,158 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("PredictedClass", "Id");
 
                     b.ToTable("Predictions");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.TimelineSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("EndSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Era")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("StartSeconds")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("TimelineSegments");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.VideoFrame", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<float>("Confidence")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Era")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Thumbnail")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<double>("TimeSeconds")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("VideoFrames");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.VideoJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentSha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadFile")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContentSha256");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("VideoJobs");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.TimelineSegment", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Prediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.VideoFrame", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Prediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.VideoJob", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Prediction", "Prediction")
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Prediction");
                 });
 #pragma warning restore 612, 618
         }

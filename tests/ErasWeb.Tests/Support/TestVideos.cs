@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ErasWeb.Tests.Support;
 
 /// <summary>Videos made by the real ffmpeg for a test, in a temp folder.</summary>
-public static class Videos
+public static class TestVideos
 {
     /// <summary>Runs ffmpeg with the arguments (inputs, filters, codecs) and returns the path of the output file.</summary>
     public static string Make(string fileName, params string[] arguments)
@@ -28,5 +28,14 @@ public static class Videos
         var inputs = parts.SelectMany(p => new[] { "-f", "lavfi", "-i", $"color=c={p.Colour}:s={width}x{height}:d={p.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}:r=10" });
         var concat = string.Concat(parts.Select((_, i) => $"[{i}:v]")) + $"concat=n={parts.Length}:v=1[v]";
         return Make(fileName, [.. inputs, "-filter_complex", concat, "-map", "[v]", "-c:v", "libx264", "-g", keyframeEvery.ToString(), "-pix_fmt", "yuv420p"]);
+    }
+
+    /// <summary>Photos shown one after another, each for the given seconds, letterboxed into width x height, H.264 in MP4 at 10 frames a second.</summary>
+    public static string Slideshow(string fileName, int width, int height, params (string Photo, double Seconds)[] parts)
+    {
+        var inputs = parts.SelectMany(p => new[] { "-loop", "1", "-t", p.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", p.Photo });
+        var fit = $"scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=10";
+        var graph = string.Concat(parts.Select((_, i) => $"[{i}:v]{fit}[p{i}];")) + string.Concat(parts.Select((_, i) => $"[p{i}]")) + $"concat=n={parts.Length}:v=1[v]";
+        return Make(fileName, [.. inputs, "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);
     }
 }

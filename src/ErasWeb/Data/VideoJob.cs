@@ -1,0 +1,58 @@
+namespace ErasWeb.Data;
+
+public static class VideoJobStatus
+{
+    public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed";
+}
+
+/// <summary>
+/// An accepted video and the state of its analysis. This row, not the job queue, is what survives
+/// a restart: unfinished jobs are picked up again at start-up.
+/// </summary>
+public sealed class VideoJob
+{
+    public long Id { get; set; }
+    public required string Status { get; set; }
+    /// <summary>0-100.</summary>
+    public int Progress { get; set; }
+    /// <summary>Sanitised; shown to people, never used as a path.</summary>
+    public required string FileName { get; set; }
+    public required string ContentSha256 { get; set; }
+    public long SizeBytes { get; set; }
+    public required string Format { get; set; }
+    /// <summary>The stored upload, relative to the uploads folder; null once the job has finished and the file is deleted.</summary>
+    public string? UploadFile { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime? StartedAtUtc { get; set; }
+    public DateTime? FinishedAtUtc { get; set; }
+    /// <summary>How many times a run started: more than one means the server stopped during an earlier run.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Why the job failed, in words the uploader understands.</summary>
+    public string? Error { get; set; }
+    public long? PredictionId { get; set; }
+    public Prediction? Prediction { get; set; }
+}
+
+/// <summary>One sampled frame of a video and what the model saw in it.</summary>
+public sealed class VideoFrame
+{
+    public long Id { get; set; }
+    public long PredictionId { get; set; }
+    /// <summary>Position in time order, from 0.</summary>
+    public int Index { get; set; }
+    public double TimeSeconds { get; set; }
+    public required string Era { get; set; }
+    public float Confidence { get; set; }
+    public required byte[] Thumbnail { get; set; }
+}
+
+/// <summary>A stretch of a video showing one era.</summary>
+public sealed class TimelineSegment
+{
+    public long Id { get; set; }
+    public long PredictionId { get; set; }
+    public int Index { get; set; }
+    public required string Era { get; set; }
+    public double StartSeconds { get; set; }
+    public double EndSeconds { get; set; }
+}

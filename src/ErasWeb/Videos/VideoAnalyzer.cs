@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Media;
+using ErasWeb.Predictions;
+using SkiaSharp;
+
+namespace ErasWeb.Videos;
+
+/// <summary>What the model saw in one sampled frame.</summary>
+public sealed record FrameResult(TimeSpan Time, float[] Probabilities, int EraIndex, bool Uncertain, byte[] Thumbnail);
+
+/// <summary>Everything stored for a video: per-frame answers, the overall era, the timeline and the key frame's pictures.</summary>
+public sealed record VideoAnalysis(
+    VideoInfo Video,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<FrameResult> Frames,
+    float[] Probabilities,
+    int Winner,
+    int KeyFrame,
+    IReadOnlyList<Segment> Timeline,
+    string? UncertainReason,
+    string Explanation,
+    byte[] Poster,
+    byte[] PosterThumbnail,
+    byte[] GradCam)
+{
+    public string Era => Labels[Winner];
+    /// <summary>The winner's mean probability over the sampled frames.</summary>
+    public float Confidence => Probabilities[Winner];
+}
+
+/// <summary>
+/// The video use case's CPU work: sample frames with FFmpeg, classify them in batches as they
+/// arrive (decoding and classifying overlap), sum the probabilities into one era, build the
+/// timeline, and draw Grad-CAM over the frame that shows the winning era most clearly.
+/// </summary>
+public static class VideoAnalyzer
+{
+    const int BatchSize = 8;
+
+    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, ErasOptions options, Action<double> progress, CancellationToken ct)
+    {
+        var video = await VideoProbe.ProbeAsync(path, options.FFmpegTimeout, ct);
+        CheckDuration(video, options);
+        var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
+        progress(0.02);
+
+        var frames = new List<FrameResult>(times.Count);
+        var decoded = Channel.CreateBounded<SampledFrame>(2 * BatchSize);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var frame in FrameSampler.SampleAsync(path, video, times, model.PreferredShortSide, options.FFmpegTimeout, ct))
+                    await decoded.Writer.WriteAsync(frame, ct);
+                decoded.Writer.Complete();
+            }
+            catch (Exception e) { decoded.Writer.Complete(e); }
+        }, ct);
+        try
+        {
+            var batch = new List<SampledFrame>(BatchSize);
+            while (await decoded.Reader.WaitToReadAsync(ct))
+            {
+                while (batch.Count < BatchSize && decoded.Reader.TryRead(out var frame)) batch.Add(frame);
+                frames.AddRange(Classify(model, batch));
+                batch.ForEach(f => f.Dispose());
+                batch.Clear();
+                progress(0.02 + 0.88 * Math.Min(1, (double)frames.Count / times.Count));
+            }
+        }
+        finally
+        {
+            await producer;
+            while (decoded.Reader.TryRead(out var left)) left.Dispose();
+        }
+
+        frames.Sort((a, b) => a.Time.CompareTo(b.Time));
+        var mean = new float[model.Labels.Count];
+        foreach (var frame in frames) System.Numerics.Tensors.TensorPrimitives.Add(mean, frame.Probabilities, mean);
+        System.Numerics.Tensors.TensorPrimitives.Divide(mean, frames.Count, mean);
+        int winner = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(mean);
+        int key = Enumerable.Range(0, frames.Count).MaxBy(i => frames[i].Probabilities[winner]);
+        var timeline = Timeline.Build(frames.Select(f => (f.Time, model.Labels[f.EraIndex])).ToList(), video.Duration);
+
+        using var poster = await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
+        var explained = model.Classify([poster], explain: winner)[0];
+        using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop);
+        progress(0.95);
+
+        int uncertain = frames.Count(f => f.Uncertain);
+        string? reason = uncertain * 2 > frames.Count
+            ? $"Most sampled frames ({uncertain} of {frames.Count}) do not look like the Eras Tour stage photos the model learned from, so its era guess is not trustworthy."
+            : null;
+        return new VideoAnalysis(video, model.Labels, frames, mean, winner, key, timeline, reason, explained.Heatmap.Kind.Name(),
+            ImageEncoder.Jpeg(poster), ImageEncoder.JpegWithin(poster, ImagePipeline.ThumbnailLongSide, 80), ImageEncoder.Jpeg(overlay));
+    }
+
+    /// <summary>A header can claim any duration; past the limit the file is refused rather than sampled into nothing.</summary>
+    public static void CheckDuration(VideoInfo video, ErasOptions options)
+    {
+        if (video.Duration.TotalSeconds > options.MaxVideoSeconds)
+            throw new FFmpegException($"The video says it lasts {Describe(video.Duration)}, longer than the {Describe(TimeSpan.FromSeconds(options.MaxVideoSeconds))} ErasWeb analyses; its header may be broken.");
+    }
+
+    static string Describe(TimeSpan t) => t.TotalHours >= 1 ? $"{t.TotalHours:0.#} hours" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} minutes" : $"{t.TotalSeconds:0.#} seconds";
+
+    static IEnumerable<FrameResult> Classify(IEraModel model, List<SampledFrame> batch)
+    {
+        var predictions = model.Classify(batch.Select(f => f.Image).ToList());
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var p = predictions[i];
+            yield return new FrameResult(batch[i].Time, p.Probabilities, p.PredictedIndex, p.Uncertain,
+                ImageEncoder.JpegWithin(batch[i].Image, ImagePipeline.ThumbnailLongSide, 80));
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using ErasWeb.Media;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Videos;
+
+/// <summary>
+/// The Hangfire job that analyses one accepted video. Its state lives in the job's row, so a run
+/// that is interrupted (a restart, even a kill) is simply run again at start-up; the result is
+/// stored in one transaction, so it exists once or not at all.
+/// </summary>
+public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobRunner> logger)
+{
+    /// <summary>A video that keeps bringing the server down (runs that started but never ended) is given up on.</summary>
+    public const int MaxAttempts = 3;
+
+    // Failures are recorded on the row with their reason; Hangfire's own retries would only repeat them.
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(long jobId, CancellationToken ct)
+    {
+        var job = await db.VideoJobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
+        if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return;
+        if (job.Attempts >= MaxAttempts)
+        {
+            await FailAsync(job, $"The analysis was interrupted {job.Attempts} times (the server stopped while working on this video), so it was given up.");
+            return;
+        }
+        job.Status = VideoJobStatus.Running;
+        job.Attempts++;
+        job.StartedAtUtc = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+
+        var path = Path.Combine(options.Value.UploadsDir, job.UploadFile ?? "");
+        if (job.UploadFile is null || !File.Exists(path))
+        {
+            await FailAsync(job, "The uploaded file is missing, so the video cannot be analysed; upload it again.");
+            return;
+        }
+
+        VideoAnalysis analysis;
+        IEraModel model;
+        try
+        {
+            model = await WaitForModelAsync(ct);
+            var reporter = new ProgressReporter(db, jobId, clock);
+            analysis = await VideoAnalyzer.AnalyzeAsync(path, model, options.Value, reporter.Report, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The server is stopping: the row stays unfinished and the next start runs it again.
+            return;
+        }
+        catch (FFmpegException e)
+        {
+            await FailAsync(job, e.Message);
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Video job {JobId} failed unexpectedly", jobId);
+            await FailAsync(job, "ErasWeb could not analyse this video because of an internal error; it has been logged.");
+            return;
+        }
+        await StoreAsync(job, analysis, model.Version);
+        DeleteUpload(path);
+        logger.LogInformation("Video job {JobId}: {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, analysis.Era, analysis.Frames.Count,
+            (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
+    }
+
+    async Task<IEraModel> WaitForModelAsync(CancellationToken ct)
+    {
+        // After a restart, recovered jobs may start before the model has loaded.
+        while (models.Model is null) await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        return models.Model;
+    }
+
+    /// <summary>The video's prediction, its frames and timeline, and the job's success: one transaction.</summary>
+    async Task StoreAsync(VideoJob job, VideoAnalysis analysis, string modelVersion)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var existing = await db.Predictions.Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => (long?)p.Id).FirstOrDefaultAsync();
+        if (existing is null)
+        {
+            var prediction = new Prediction
+            {
+                CreatedAtUtc = now,
+                Kind = PredictionKind.Video,
+                FileName = job.FileName,
+                ContentSha256 = job.ContentSha256,
+                SizeBytes = job.SizeBytes,
+                DurationSeconds = analysis.Video.Duration.TotalSeconds,
+                KeyFrameSeconds = analysis.Frames[analysis.KeyFrame].Time.TotalSeconds,
+                Width = analysis.Video.Width,
+                Height = analysis.Video.Height,
+                Format = job.Format,
+                PredictedClass = analysis.Era,
+                Confidence = analysis.Confidence,
+                UncertainReason = analysis.UncertainReason,
+                Probabilities = analysis.Labels.Zip(analysis.Probabilities).ToDictionary(p => p.First, p => p.Second),
+                Explanation = analysis.Explanation,
+                ModelVersion = modelVersion,
+                DisplayImage = analysis.Poster,
+                Thumbnail = analysis.PosterThumbnail,
+                GradCamImage = analysis.GradCam,
+            };
+            db.Predictions.Add(prediction);
+            await db.SaveChangesAsync(CancellationToken.None);
+            db.VideoFrames.AddRange(analysis.Frames.Select((f, i) => new VideoFrame
+            {
+                PredictionId = prediction.Id, Index = i, TimeSeconds = f.Time.TotalSeconds, Era = analysis.Labels[f.EraIndex],
+                Confidence = f.Probabilities[f.EraIndex], Thumbnail = f.Thumbnail,
+            }));
+            db.TimelineSegments.AddRange(analysis.Timeline.Select((s, i) => new TimelineSegment
+            {
+                PredictionId = prediction.Id, Index = i, Era = s.Era, StartSeconds = s.Start.TotalSeconds, EndSeconds = s.End.TotalSeconds,
+            }));
+            existing = prediction.Id;
+        }
+        job.Status = VideoJobStatus.Succeeded;
+        job.Progress = 100;
+        job.PredictionId = existing;
+        job.FinishedAtUtc = now;
+        job.UploadFile = null;
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    async Task FailAsync(VideoJob job, string reason)
+    {
+        var path = job.UploadFile is null ? null : Path.Combine(options.Value.UploadsDir, job.UploadFile);
+        job.Status = VideoJobStatus.Failed;
+        job.Error = reason;
+        job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
+        job.UploadFile = null;
+        await db.SaveChangesAsync(CancellationToken.None);
+        if (path is not null) DeleteUpload(path);
+        logger.LogWarning("Video job {JobId} failed: {Reason}", job.Id, reason);
+    }
+
+    void DeleteUpload(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException e) { logger.LogWarning(e, "Could not delete {Path}; it is removed at the next start", path); }
+    }
+
+    /// <summary>Writes progress to the row at most twice a second: pollers see it move without a write per frame.</summary>
+    sealed class ProgressReporter(ErasDb db, long jobId, TimeProvider clock)
+    {
+        DateTimeOffset last;
+        int written;
+
+        public void Report(double fraction)
+        {
+            int percent = Math.Clamp((int)(fraction * 100), 0, 99);
+            var now = clock.GetUtcNow();
+            if (percent <= written || now - last < TimeSpan.FromMilliseconds(500)) return;
+            last = now;
+            written = percent;
+            db.VideoJobs.Where(j => j.Id == jobId).ExecuteUpdate(s => s.SetProperty(j => j.Progress, percent));
+        }
+    }
+}

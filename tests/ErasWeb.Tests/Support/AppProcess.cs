@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace ErasWeb.Tests.Support;
+
+/// <summary>The app as its own process (as a user runs it), so a test can kill it outright.</summary>
+public sealed partial class AppProcess : IDisposable
+{
+    readonly Process process;
+    public HttpClient Client { get; }
+
+    AppProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public static async Task<AppProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "ErasWeb.dll"), "--urls", "http://127.0.0.1:0"]) start.ArgumentList.Add(a);
+        start.Environment["ERAS_DATA_DIR"] = dataDir;
+        start.Environment["ERAS_BACKBONE_SOURCE"] = TestData.BackboneSource;
+        start.Environment["ERAS_HEAD_PATH"] = TestData.CommittedHead;
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        var process = Process.Start(start)!;
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && Listening().Match(line) is { Success: true } match) listening.TrySetResult(new Uri(match.Groups[1].Value));
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var app = new AppProcess(process, address);
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !(await app.Client.GetAsync("/health/ready")).IsSuccessStatusCode; await Task.Delay(100))
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The app did not become ready within 60 s.");
+        return app;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
+    public void KillHard()
+    {
+        process.Kill(entireProcessTree: false);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex Listening();
+}

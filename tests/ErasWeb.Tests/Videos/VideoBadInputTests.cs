@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using ErasWeb.Media;
+using ErasWeb.Tests.Support;
+
+namespace ErasWeb.Tests.Videos;
+
+public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    static async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string query = "")
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(bytes), "file", name);
+        return await client.PostAsync("/predict" + query, form);
+    }
+
+    static byte[] Patched(string path, Action<byte[]> patch)
+    {
+        var bytes = File.ReadAllBytes(path);
+        patch(bytes);
+        return bytes;
+    }
+
+    static int Find(byte[] bytes, string ascii) => bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(ascii));
+
+    /// <summary>Each case: a file a person might upload, and what they are told at once.</summary>
+    static byte[] Make(string name) => name switch
+    {
+        "song.m4a" => File.ReadAllBytes(TestVideos.Make("song.m4a", "-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac")),
+        "truncated.mp4" => File.ReadAllBytes(TestVideos.Colours("whole.mp4", 160, 120, ("red", 2)))[..2000],
+        "nothing.mp4" => File.ReadAllBytes(TestVideos.Make("nothing.mp4", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=1:r=10", "-t", "0", "-c:v", "libx264")),
+        // A Matroska header claiming a billion seconds.
+        "forever.mkv" => Patched(TestVideos.Make("forever.mkv", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=2:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p"), bytes =>
+        {
+            int at = bytes.AsSpan().IndexOf([(byte)0x44, (byte)0x89, (byte)0x88]) + 3;
+            System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(at), 1e12);
+        }),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [InlineData("song.m4a", 422, "no video stream")]
+    [InlineData("truncated.mp4", 422, "cannot be read as a video")]
+    [InlineData("nothing.mp4", 422, "no video stream")]
+    [InlineData("forever.mkv", 422, "longer than the 6 hours")]
+    public async Task Videos_that_cannot_be_analysed_are_refused_at_upload_with_the_reason_and_leave_nothing_behind(string name, int status, string reason)
+    {
+        var response = await UploadAsync(app.Client, Make(name), name);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(reason, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataDir, "uploads")));
+        Assert.DoesNotContain(await VideoJobTests.JobsAsync(app), j => j.FileName == name);
+        Assert.Equal("Hello World", JsonSerializer.Deserialize<string>(await app.Client.GetStringAsync("/ping")));
+    }
+
+    [Fact]
+    public async Task A_header_claiming_weeks_is_overruled_by_the_frames_the_video_really_has()
+    {
+        // The movie header says about 50 days; the track's own sample table says 2 seconds.
+        var bytes = Patched(TestVideos.Make("claims.mp4", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=2:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart"),
+            b => System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(Find(b, "mvhd") + 20), 0xFFFFFFF0));
+
+        var response = await UploadAsync(app.Client, bytes, "claims.mp4", "?wait=60");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("duration_seconds").GetDouble(), 1.9, 2.1);
+    }
+
+    [Fact]
+    public async Task A_video_whose_frames_cannot_be_decoded_ends_in_a_failed_job_with_the_reason_and_its_upload_deleted()
+    {
+        // Intact headers, so it is accepted; every byte of picture data zeroed.
+        var bytes = Patched(TestVideos.Make("blank.mp4", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=2:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart"),
+            b => Array.Clear(b, Find(b, "mdat") + 4, b.Length - Find(b, "mdat") - 4));
+
+        var response = await UploadAsync(app.Client, bytes, "blank.mp4");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var (job, _) = await VideoJobTests.WaitForJobAsync(app.Client, response.Headers.Location!.OriginalString, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("could be decoded", job.GetProperty("error").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataDir, "uploads")));
+        var waited = await UploadAsync(app.Client, bytes, "blank.mp4", "?wait=30");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, waited.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_video_over_the_limit_is_refused_while_streaming_and_no_partial_file_is_left()
+    {
+        var small = new AppFixture { Settings = new Dictionary<string, string?> { ["Eras:MaxVideoUploadBytes"] = "200000" } };
+        await small.InitializeAsync();
+        try
+        {
+            var big = File.ReadAllBytes(TestVideos.Make("noise.mp4", "-f", "lavfi", "-i", "testsrc2=s=320x180:d=1:r=25,noise=alls=60:allf=t", "-c:v", "libx264", "-pix_fmt", "yuv420p"));
+            Assert.InRange(big.Length, 200_000, AppFixture.MaxUploadBytes); // over the video limit, under the photo limit
+
+            var response = await UploadAsync(small.Client, big, "noise.mp4");
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            var problem = await response.Content.ReadAsStringAsync();
+            Assert.True(problem.Contains("195.3 KB"), problem);
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(small.DataDir, "uploads")));
+        }
+        finally { await small.DisposeAsync(); }
+    }
+
+    [Fact]
+    public async Task FFmpeg_that_hangs_is_killed_after_the_timeout_with_a_reason()
+    {
+        // Reading a named pipe nobody writes to blocks FFmpeg forever.
+        var fifo = Path.Combine(TestData.NewTempDir("hang"), "stuck.mp4");
+        System.Diagnostics.Process.Start("mkfifo", [fifo]).WaitForExit();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<FFmpegException>(() => VideoProbe.ProbeAsync(fifo, TimeSpan.FromSeconds(1), CancellationToken.None));
+
+        Assert.Contains("took longer than 1 s and was stopped", error.Message);
+        var streamed = await Assert.ThrowsAsync<FFmpegException>(async () =>
+        {
+            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-i", fifo, "-f", "rawvideo", "pipe:1"], 1024, TimeSpan.FromSeconds(1), _ => { }, CancellationToken.None)) { }
+        });
+        Assert.Contains("produced nothing for 1 s and was stopped", streamed.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15));
+        await Task.Delay(200);
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("ffprobe").Concat(System.Diagnostics.Process.GetProcessesByName("ffmpeg")),
+            p => File.ReadAllText($"/proc/{p.Id}/cmdline").Contains(fifo));
+    }
+}
