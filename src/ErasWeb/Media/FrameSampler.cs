@@ -15,9 +15,9 @@ public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 /// <summary>
 /// Reads frames at chosen times, turned upright from phones' rotation metadata, scaled by FFmpeg
 /// to what the model needs and written as raw RGBA to a pipe, so no image file is ever written.
-/// When every time has a keyframe within half a sampling step, one FFmpeg run decodes only those
-/// keyframes; otherwise each frame is sought (fast input seeking) and decoded exactly, one run per
-/// frame. BENCHMARKS.md has the measured costs of both.
+/// Times with a keyframe within half a sampling step get that keyframe, all from one FFmpeg run that
+/// decodes only keyframes; the others are sought (fast input seeking) and decoded exactly, one run
+/// per frame. BENCHMARKS.md has the measured costs of both.
 /// </summary>
 public static class FrameSampler
 {
@@ -36,8 +36,8 @@ public static class FrameSampler
         (Math.Max(1, (int)Math.Round(video.Width * scale)), Math.Max(1, (int)Math.Round(video.Height * scale)));
 
     /// <summary>
-    /// About one frame per time, in time order, each with the time it really comes from, as FFmpeg
-    /// decodes them; a time past the last decodable frame (odd timestamps, variable frame rate) is
+    /// About one frame per time (those from keyframes first, each group in time order), each with
+    /// the time it really comes from, as FFmpeg decodes them; a time past the last decodable frame (odd timestamps, variable frame rate) is
     /// left out rather than failing the video. <paramref name="timeout"/> bounds each FFmpeg step.
     /// Dispose the frames.
     /// </summary>
@@ -47,21 +47,32 @@ public static class FrameSampler
         var size = OutputSize(video, shortSide);
         var keyframes = await KeyframeTimesAsync(path, video, timeout, ct);
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
-        var nearest = times.Select(t => Nearest(keyframes, t)).ToList();
+        var assigned = AssignKeyframes(times, keyframes, step / 2);
+        var chosen = assigned.OfType<int>().ToList();
         int sampled = 0;
-        if (nearest.All(k => k >= 0) && nearest.Distinct().Count() == times.Count
-            && nearest.Zip(times).All(p => (keyframes[p.First] - p.Second).Duration() <= step / 2))
+        var left = times.Where((_, i) => assigned[i] is null).ToList();
+        if (chosen.Count > 0)
         {
-            await foreach (var frame in KeyframesAsync(path, video, nearest, size, timeout, ct))
+            await using var fromKeyframes = KeyframesAsync(path, video, chosen, keyframes, size, timeout, ct).GetAsyncEnumerator(ct);
+            while (true)
             {
+                try
+                {
+                    if (!await fromKeyframes.MoveNextAsync()) break;
+                }
+                catch (FFmpegException e) when (!e.TimedOut && sampled == 0)
+                {
+                    break; // the fast path failed before giving anything: the exact one below takes over
+                }
                 sampled++;
-                yield return frame;
+                yield return fromKeyframes.Current;
             }
+            // Were the keyframes not decodable after all, every time is sought exactly.
+            if (sampled == 0) left = [.. times];
         }
-        if (sampled > 0) yield break;
 
         string? failure = null;
-        foreach (var time in times)
+        foreach (var time in left)
         {
             byte[]? pixels;
             // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
@@ -100,15 +111,24 @@ public static class FrameSampler
         return times;
     }
 
-    static int Nearest(List<TimeSpan> keyframes, TimeSpan time)
+    /// <summary>
+    /// For each time, the index of the nearest keyframe within <paramref name="reach"/> that no
+    /// earlier time took (ties go to the earlier keyframe), or null where there is none.
+    /// </summary>
+    public static int?[] AssignKeyframes(IReadOnlyList<TimeSpan> times, IReadOnlyList<TimeSpan> keyframes, TimeSpan reach)
     {
-        if (keyframes.Count == 0) return -1;
-        int index = keyframes.BinarySearch(time);
-        if (index >= 0) return index;
-        index = ~index;
-        if (index == keyframes.Count) return index - 1;
-        if (index > 0 && time - keyframes[index - 1] < keyframes[index] - time) index--;
-        return index;
+        var assigned = new int?[times.Count];
+        int next = 0; // keyframes before this one are taken or too early for every later time
+        for (int i = 0; i < times.Count; i++)
+        {
+            while (next < keyframes.Count && keyframes[next] < times[i] - reach) next++;
+            int? best = null;
+            for (int k = next; k < keyframes.Count && keyframes[k] <= times[i] + reach; k++)
+                if (best is null || (keyframes[k] - times[i]).Duration() < (keyframes[best.Value] - times[i]).Duration()) best = k;
+            assigned[i] = best;
+            if (best is int taken) next = taken + 1;
+        }
+        return assigned;
     }
 
     /// <summary>
@@ -116,25 +136,39 @@ public static class FrameSampler
     /// Each frame's time comes from FFmpeg's own report of it (showinfo), so a keyframe FFmpeg
     /// counts differently or cannot decode never shifts the times of the others.
     /// </summary>
-    static async IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, (int Width, int Height) size, TimeSpan timeout,
+    static async IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, IReadOnlyList<TimeSpan> keyframes, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var select = string.Join("+", chosen.Order().Select(i => $"eq(n\\,{i})"));
+        var ordered = chosen.Order().ToList();
+        var select = AnyOf(ordered);
         var reported = new ConcurrentQueue<TimeSpan>();
         string[] arguments = [
             "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", .. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path,
             "-vf", $"select='{select}',showinfo,scale={size.Width}:{size.Height}:flags=area", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
+        int index = 0;
         await foreach (var pixels in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, timeout, line =>
         {
             if (ShowInfoTime(line) is { } t) reported.Enqueue(t - video.StartTime);
         }, ct))
         {
             // The report goes to stderr just before the pixels go to stdout; the two pipes are read independently.
+            // Should it never come, the keyframe this frame was asked for is the best guess.
             TimeSpan time = default;
-            for (int wait = 0; !reported.TryDequeue(out time) && wait < 100; wait++) await Task.Delay(10, ct);
-            yield return new SampledFrame(time, Bitmap(pixels, size.Width, size.Height));
+            bool known = false;
+            for (int wait = 0; !(known = reported.TryDequeue(out time)) && wait < 50; wait++) await Task.Delay(10, ct);
+            var frame = new SampledFrame(known ? time : keyframes[ordered[Math.Min(index, ordered.Count - 1)]], Bitmap(pixels, size.Width, size.Height));
+            index++;
+            yield return frame;
         }
     }
+
+    /// <summary>
+    /// "frame number is one of these", as a balanced sum: FFmpeg's expression parser refuses a flat
+    /// chain of more than about a hundred terms, a tree of 1000 is only ten levels deep.
+    /// </summary>
+    static string AnyOf(IReadOnlyList<int> frameNumbers) => frameNumbers.Count == 1
+        ? $"eq(n\\,{frameNumbers[0]})"
+        : $"({AnyOf(frameNumbers.Take(frameNumbers.Count / 2).ToList())}+{AnyOf(frameNumbers.Skip(frameNumbers.Count / 2).ToList())})";
 
     static TimeSpan? ShowInfoTime(string line)
     {

@@ -48,16 +48,18 @@ public static class VideoAnalyzer
 
         var frames = new List<FrameResult>(times.Count);
         var decoded = Channel.CreateBounded<SampledFrame>(2 * BatchSize);
+        // Stops the sampler (and its FFmpeg) if classifying fails, rather than leaving it blocked on a full channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
         {
             try
             {
-                await foreach (var frame in FrameSampler.SampleAsync(path, video, times, model.PreferredShortSide, options.FFmpegTimeout, ct))
-                    await decoded.Writer.WriteAsync(frame, ct);
+                await foreach (var frame in FrameSampler.SampleAsync(path, video, times, model.PreferredShortSide, options.FFmpegTimeout, stop.Token))
+                    await decoded.Writer.WriteAsync(frame, stop.Token);
                 decoded.Writer.Complete();
             }
             catch (Exception e) { decoded.Writer.Complete(e); }
-        }, ct);
+        }, stop.Token);
         try
         {
             var batch = new List<SampledFrame>(BatchSize);
@@ -72,6 +74,7 @@ public static class VideoAnalyzer
         }
         finally
         {
+            stop.Cancel();
             await producer;
             while (decoded.Reader.TryRead(out var left)) left.Dispose();
         }

@@ -90,7 +90,7 @@ public class VideoTests
         var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30)], 120, Timeout, CancellationToken.None).ToListAsync();
 
         using var frame = Assert.Single(frames);
-        Assert.Equal(TimeSpan.FromSeconds(0.5), frame.Time);
+        Assert.InRange(frame.Time, TimeSpan.Zero, TimeSpan.FromSeconds(0.5)); // the first keyframe (within half a step) or the exact frame
     }
 
     [Fact]
@@ -114,5 +114,33 @@ public class VideoTests
         Assert.Contains("no video stream", await Reason(audio));
         Assert.Contains("cannot be read as a video", await Reason(truncated));
         Assert.Contains("cannot be read as a video", await Reason(playlist));
+    }
+
+    [Fact]
+    public void Each_time_gets_the_nearest_keyframe_within_reach_that_no_earlier_time_took()
+    {
+        static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+        // Keyframes every 10 s from 0, times at 5, 15, 25, 35: each tie goes to the earlier keyframe, so all four get one.
+        Assert.Equal([0, 1, 2, 3], FrameSampler.AssignKeyframes([S(5), S(15), S(25), S(35)], [S(0), S(10), S(20), S(30)], S(5)));
+        // A keyframe taken by one time is not given to the next; a time with none within reach gets null (it is sought exactly).
+        Assert.Equal([1, null, 2], FrameSampler.AssignKeyframes([S(2), S(4), S(9)], [S(0), S(2.5), S(8)], S(1)));
+        Assert.Equal([null, null], FrameSampler.AssignKeyframes([S(1), S(2)], [], S(1)));
+    }
+
+    [Fact]
+    public async Task Hundreds_of_keyframes_come_from_one_keyframe_only_run()
+    {
+        // Every frame a keyframe: all 300 times get one, so all go through the single keyframe-only FFmpeg run.
+        var clip = TestVideos.Colours("all-keyframes.mp4", 64, 36, keyframeEvery: 1, ("red", 15), ("blue", 15));
+        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var times = FrameSampler.Plan(video.Duration, 300, TimeSpan.FromSeconds(10), 300);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, times, 36, Timeout, CancellationToken.None).ToListAsync();
+        try
+        {
+            Assert.Equal(300, frames.Count);
+            Assert.All(frames, f => Assert.True(f.Time < TimeSpan.FromSeconds(15) ? IsRed(At(f.Image, 0.5, 0.5)) : IsBlue(At(f.Image, 0.5, 0.5)), $"{f.Time}"));
+        }
+        finally { frames.ForEach(f => f.Dispose()); }
     }
 }
