@@ -3,8 +3,9 @@
 #   libturbojpeg0: fast JPEG encoding (without it the app falls back to a slower encoder)
 #   fonts-dejavu-core: text in the charts the eval command draws (without it, a plain pixel font)
 #   ffmpeg: reading video frames (ffprobe and ffmpeg)
+#   chromium: the browser the browser tests drive (tests/ErasWeb.Browser)
 set -euo pipefail
-packages=(libturbojpeg0 fonts-dejavu-core ffmpeg)
+packages=(libturbojpeg0 fonts-dejavu-core ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -18,4 +19,4 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "Installing ${missing[*]}..."
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

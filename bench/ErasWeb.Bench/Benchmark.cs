@@ -16,12 +16,12 @@ using SkiaSharp;
 namespace ErasWeb.Bench;
 
 /// <summary>Times the image pipeline stage by stage in-process, then end to end over HTTP, and writes a Markdown report.</summary>
-public sealed class Benchmark(string photosDir, string backboneSource, StringBuilder md)
+public sealed partial class Benchmark(string photosDir, string backboneSource, StringBuilder md)
 {
     const int Repeats = 40;
     long unique;
 
-    public async Task RunAsync()
+    public async Task RunAsync(bool videosOnly = false)
     {
         var shared = LabelledPhotos.Load(photosDir).Select(p => (Name: p.RelativePath, Bytes: File.ReadAllBytes(p.Path))).ToList();
         // The largest shared photo (6000x4000) brought to 4000x3000 keeps a real photo's detail, and so its file size.
@@ -33,6 +33,12 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         md.AppendLine("Latencies in milliseconds. Every figure below comes from that run; targets are from the issues.").AppendLine();
 
         await using var host = await StartAppAsync();
+        if (videosOnly)
+        {
+            await VideosAsync(host);
+            await GalleryAsync(host);
+            return;
+        }
         var classifier = host.Services.GetRequiredService<ModelHost>().Model as EraClassifier ?? throw new InvalidOperationException("The benchmark measures the built-in model.");
 
         md.AppendLine("## In-process pipeline, per stage (p50 / p95 ms)").AppendLine();
@@ -85,6 +91,9 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
         md.AppendLine();
         md.AppendLine($"The figures above are for a warmed-up process. Right after a fresh start the first {firstRequests.Count} uploads of the 12 MP file " +
             $"took p50 {firstRequests.P50:0.0} ms and p95 {firstRequests.P95:0.0} ms, while the JIT compiler and the pools warm up.");
+        md.AppendLine();
+        await VideosAsync(host);
+        await GalleryAsync(host);
     }
 
     void Stages(string name, IReadOnlyList<byte[]> inputs, EraClassifier classifier, IServiceProvider services)
@@ -140,7 +149,7 @@ public sealed class Benchmark(string photosDir, string backboneSource, StringBui
             CreatedAtUtc = DateTime.UtcNow, Kind = PredictionKind.Image, FileName = "bench.jpg",
             ContentSha256 = Guid.NewGuid().ToString("N"), SizeBytes = 1, Width = 1, Height = 1, Format = "JPEG",
             PredictedClass = "Lover", Confidence = 1, Probabilities = new() { ["Lover"] = 1 }, ModelVersion = "bench", Explanation = "grad-cam",
-            DisplayImage = display, Thumbnail = thumbnail, GradCamImage = gradCam,
+            Pictures = new PredictionPictures { Display = display, Thumbnail = thumbnail, GradCam = gradCam },
         });
         db.SaveChanges();
     }

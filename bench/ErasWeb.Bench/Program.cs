@@ -4,7 +4,7 @@ using System.Text;
 using ErasWeb;
 using ErasWeb.Bench;
 
-// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown]
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var photos = args.Length > 0 ? args[0] : "../shared/eras-photos";
 var output = args.Length > 1 ? args[1] : "BENCHMARKS.md";
@@ -12,7 +12,7 @@ var backbone = Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { L
 
 var report = new StringBuilder();
 var bench = new Benchmark(Path.GetFullPath(photos), Path.GetFullPath(backbone), report);
-await bench.RunAsync();
+await bench.RunAsync(videosOnly: args.Length > 2 && args[2] == "videos");
 // The hand-written notes at the end of the report survive a re-run.
 const string notesHeading = "## Notes";
 if (File.Exists(output) && await File.ReadAllTextAsync(output) is var previous && previous.IndexOf(notesHeading, StringComparison.Ordinal) is >= 0 and var notes)

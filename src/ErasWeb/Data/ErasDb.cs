@@ -8,6 +8,7 @@ namespace ErasWeb.Data;
 public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options)
 {
     public DbSet<Prediction> Predictions => Set<Prediction>();
+    public DbSet<PredictionPictures> PredictionPictures => Set<PredictionPictures>();
     public DbSet<VideoJob> VideoJobs => Set<VideoJob>();
     public DbSet<VideoFrame> VideoFrames => Set<VideoFrame>();
     public DbSet<TimelineSegment> TimelineSegments => Set<TimelineSegment>();
@@ -25,6 +26,9 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         // The same bytes under the same model are one prediction.
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique();
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
+        prediction.HasIndex(p => new { p.Kind, p.Id });
+        prediction.HasOne(p => p.Pictures).WithOne().HasForeignKey<PredictionPictures>(p => p.PredictionId).OnDelete(DeleteBehavior.Cascade);
+        model.Entity<PredictionPictures>().HasKey(p => p.PredictionId);
 
         var job = model.Entity<VideoJob>();
         job.HasIndex(j => j.Status);
@@ -39,7 +43,10 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     public static string ConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "eras.db")}";
 
     public static void Configure(DbContextOptionsBuilder options, string dataDir) =>
-        options.UseSqlite(ConnectionString(dataDir)).AddInterceptors(SynchronousNormal.Instance);
+        options.UseSqlite(ConnectionString(dataDir)).AddInterceptors(SynchronousNormal.Instance)
+            // SQLite drops a column by rebuilding its table with foreign keys off, which cannot happen in a
+            // transaction; EF Core warns about it every time a database is created. Known and accepted.
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
 
     /// <summary>A commit in WAL mode then needs no fsync of its own: about 3 ms less per stored prediction.</summary>
     sealed class SynchronousNormal : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor

@@ -6,7 +6,7 @@ public static class PredictionKind
     public const string Video = "video";
 }
 
-/// <summary>One stored prediction with the pictures shown for it. Lists project away the BLOB columns.</summary>
+/// <summary>One stored prediction. Its pictures are in <see cref="PredictionPictures"/>, so lists and counts never read them.</summary>
 public sealed class Prediction
 {
     public long Id { get; set; }
@@ -32,8 +32,20 @@ public sealed class Prediction
     /// <summary>How the heatmap was made: "grad-cam" or "occlusion".</summary>
     public required string Explanation { get; set; }
     public required string ModelVersion { get; set; }
-    /// <summary>The photo, or a video's key frame (its poster): the frame that shows the winning era most clearly.</summary>
-    public required byte[] DisplayImage { get; set; }
+    public PredictionPictures? Pictures { get; set; }
+}
+
+/// <summary>
+/// The JPEGs shown for a prediction. A table of their own: SQLite reads a row's columns in order,
+/// through the overflow pages of any large value before them, so BLOBs beside the searchable
+/// columns would make every count and filter over many predictions read every picture.
+/// </summary>
+public sealed class PredictionPictures
+{
+    public long PredictionId { get; set; }
+    /// <summary>The photo (long side at most 1024 px), or a video's key frame: the frame that shows the winning era most clearly.</summary>
+    public required byte[] Display { get; set; }
     public required byte[] Thumbnail { get; set; }
-    public required byte[] GradCamImage { get; set; }
+    /// <summary>The heatmap blended over <see cref="Display"/>.</summary>
+    public required byte[] GradCam { get; set; }
 }

@@ -2,6 +2,8 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Videos;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,29 +11,59 @@ using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Pages;
 
-public sealed class IndexModel(ErasDb db, ImagePredictionService predictions, IOptions<ErasOptions> options) : PageModel
+/// <summary>
+/// The upload page. The form is read as a stream, like the API's (a video goes straight to disk),
+/// so the antiforgery token is checked by hand when its field arrives, before the file.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options) : PageModel
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
-    public string MaxUploadText => MediaRejectedException.FormatBytes(options.Value.MaxUploadBytes);
+    public long MaxPhotoBytes => options.Value.MaxUploadBytes;
+    public long MaxVideoBytes => options.Value.MaxVideoUploadBytes;
+    public string MaxPhotoText => MediaRejectedException.FormatBytes(MaxPhotoBytes);
+    public string MaxVideoText => MediaRejectedException.FormatBytes(MaxVideoBytes);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadRecentAsync(ct);
 
-    public async Task<IActionResult> OnPostAsync(IFormFile? file, CancellationToken ct)
+    /// <summary>
+    /// Takes no parameters on purpose: binding any would make Razor Pages read (and buffer) the
+    /// whole form first, and then the upload could no longer be streamed.
+    /// </summary>
+    public async Task<IActionResult> OnPostAsync()
     {
+        var ct = HttpContext.RequestAborted;
+        ReceivedUpload? upload = null;
         try
         {
-            if (file is null) throw new MediaRejectedException(StatusCodes.Status400BadRequest, "No file", "Choose a photo to upload.");
-            if (file.Length > options.Value.MaxUploadBytes) throw MediaRejectedException.TooLarge(options.Value.MaxUploadBytes);
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, ct);
-            var prediction = await predictions.PredictAsync(new Upload(buffer.ToArray(), FileNames.Sanitize(file.FileName)), ct);
-            return Redirect($"/predictions/{prediction.Id}");
+            bool tokenValid = false;
+            upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value), ct, async (name, value) =>
+            {
+                if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return;
+                Request.Headers[header] = value; // the token store reads the header and so leaves the body alone
+                await antiforgery.ValidateRequestAsync(HttpContext);
+                tokenValid = true;
+            });
+            if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
+            return upload switch
+            {
+                VideoUpload video => Redirect($"/jobs/{(await videos.AcceptAsync(video, ct)).Id}"),
+                Upload photo => Redirect($"/predictions/{(await images.PredictAsync(photo, ct)).Id}"),
+                _ => throw new InvalidOperationException(),
+            };
         }
-        catch (Exception e) when (e is MediaRejectedException or ModelNotReadyException)
+        catch (Exception e) when (e is MediaRejectedException or ModelNotReadyException or AntiforgeryValidationException)
         {
-            Error = e.Message;
-            Response.StatusCode = e is MediaRejectedException rejected ? rejected.StatusCode : StatusCodes.Status503ServiceUnavailable;
+            if (upload is VideoUpload { Path: var orphan } && e is AntiforgeryValidationException) System.IO.File.Delete(orphan);
+            Error = e is AntiforgeryValidationException ? "This form has expired. Reload the page and choose the file again." : e.Message;
+            Response.StatusCode = e switch
+            {
+                MediaRejectedException rejected => rejected.StatusCode,
+                ModelNotReadyException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status400BadRequest,
+            };
             await LoadRecentAsync(ct);
             return Page();
         }

@@ -46,9 +46,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
             ModelVersion = classifier.Version,
-            DisplayImage = analyzed.Display,
-            Thumbnail = analyzed.Thumbnail,
-            GradCamImage = analyzed.GradCam,
+            Pictures = new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
         };
         db.Predictions.Add(row);
         try

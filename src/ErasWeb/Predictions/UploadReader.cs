@@ -32,8 +32,10 @@ public static class UploadReader
     const long MultipartOverhead = 64 * 1024;
     const int BufferSize = 64 * 1024;
     const long InitialCapacityLimit = 4 * 1024 * 1024;
+    const int MaxFieldLength = 4096;
 
-    public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct)
+    /// <param name="onField">Called with each plain form field that comes before the file (the upload page sends its antiforgery token first).</param>
+    public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct, Func<string, string, Task>? onField = null)
     {
         if (request.ContentLength > limits.Largest + MultipartOverhead) throw MediaRejectedException.TooLarge(limits.Largest);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -56,7 +58,15 @@ public static class UploadReader
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, FieldName, StringComparison.Ordinal))
                 {
-                    await section.Body.CopyToAsync(Stream.Null, ct);
+                    if (onField is not null && disposition is { FileName.HasValue: false, FileNameStar.HasValue: false })
+                    {
+                        // Only short fields are read; a long one is skipped, never held whole.
+                        var value = new char[MaxFieldLength + 1];
+                        int length = await new StreamReader(section.Body).ReadBlockAsync(value, ct);
+                        await section.Body.CopyToAsync(Stream.Null, ct);
+                        if (length <= MaxFieldLength) await onField(HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "", new string(value, 0, length));
+                    }
+                    else await section.Body.CopyToAsync(Stream.Null, ct);
                     continue;
                 }
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;

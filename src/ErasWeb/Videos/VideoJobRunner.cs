@@ -104,9 +104,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOpt
                 Probabilities = analysis.Labels.Zip(analysis.Probabilities).ToDictionary(p => p.First, p => p.Second),
                 Explanation = analysis.Explanation,
                 ModelVersion = modelVersion,
-                DisplayImage = analysis.Poster,
-                Thumbnail = analysis.PosterThumbnail,
-                GradCamImage = analysis.GradCam,
+                Pictures = new PredictionPictures { Display = analysis.Poster, Thumbnail = analysis.PosterThumbnail, GradCam = analysis.GradCam },
             };
             db.Predictions.Add(prediction);
             await db.SaveChangesAsync(CancellationToken.None);

@@ -33,10 +33,6 @@ namespace ErasWeb.Data.Migrations
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("DisplayImage")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<double?>("DurationSeconds")
                         .HasColumnType("REAL");
 
@@ -51,10 +47,6 @@ namespace ErasWeb.Data.Migrations
                     b.Property<string>("Format")
                         .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("GradCamImage")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
@@ -81,10 +73,6 @@ namespace ErasWeb.Data.Migrations
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
 
-                    b.Property<byte[]>("Thumbnail")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("UncertainReason")
                         .HasColumnType("TEXT");
 
@@ -96,9 +84,33 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("ContentSha256", "ModelVersion")
                         .IsUnique();
 
+                    b.HasIndex("Kind", "Id");
+
                     b.HasIndex("PredictedClass", "Id");
 
                     b.ToTable("Predictions");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.PredictionPictures", b =>
+                {
+                    b.Property<long>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Display")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("GradCam")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Thumbnail")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("PredictionId");
+
+                    b.ToTable("PredictionPictures");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.TimelineSegment", b =>
@@ -225,6 +237,15 @@ namespace ErasWeb.Data.Migrations
                     b.ToTable("VideoJobs");
                 });
 
+            modelBuilder.Entity("ErasWeb.Data.PredictionPictures", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Prediction", null)
+                        .WithOne("Pictures")
+                        .HasForeignKey("ErasWeb.Data.PredictionPictures", "PredictionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ErasWeb.Data.TimelineSegment", b =>
                 {
                     b.HasOne("ErasWeb.Data.Prediction", null)
@@ -251,6 +272,11 @@ namespace ErasWeb.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Prediction");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Prediction", b =>
+                {
+                    b.Navigation("Pictures");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,20 +1,36 @@
 using ErasWeb.Data;
 using ErasWeb.Predictions;
+using ErasWeb.Videos;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Pages.Predictions;
 
+/// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
 public sealed class DetailsModel(ErasDb db) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
+    public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
+    public IReadOnlyList<SegmentResponse> Timeline { get; private set; } = [];
+    public bool IsVideo => Prediction.Kind == PredictionKind.Video;
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         var found = await db.Predictions.AsNoTracking().Where(p => p.Id == id).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
         if (found is null) return NotFound();
         Prediction = found;
+        if (IsVideo) (Frames, Timeline) = await VideoApi.FramesAndTimelineAsync(db, id, ct);
         return Page();
+    }
+
+    /// <summary>A moment in this video: "4.2 s" in a clip shorter than a minute, else as <see cref="Clock"/>.</summary>
+    public string Moment(double seconds) => Prediction.DurationSeconds < 60 ? $"{seconds:0.0} s" : Clock(seconds);
+
+    /// <summary>"1:05" or "1:02:05".</summary>
+    public static string Clock(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}" : $"{t.Minutes}:{t.Seconds:00}";
     }
 }

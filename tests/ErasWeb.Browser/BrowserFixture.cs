@@ -1,0 +1,88 @@
+using Deque.AxeCore.Playwright;
+using ErasWeb.Tests.Support;
+using Microsoft.Playwright;
+
+namespace ErasWeb.Browser;
+
+/// <summary>
+/// One real app and one headless Debian Chromium for all browser tests. Screenshots of every page
+/// at desktop and phone width go to artifacts/screenshots for a person to look at.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("ERAS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    public static readonly string ScreenshotsDir = Path.Combine(RepoRoot(), "artifacts", "screenshots");
+
+    /// <summary>Enough frames per video that its job runs for a few seconds: long enough to watch the progress.</summary>
+    public AppFixture App { get; } = new() { Settings = new Dictionary<string, string?> { ["Eras:VideoFrames"] = "40" } };
+    IPlaywright? playwright;
+    IBrowser? browser;
+
+    public static readonly IReadOnlyDictionary<string, ViewportSize> Screens = new Dictionary<string, ViewportSize>
+    {
+        ["desktop"] = new() { Width = 1280, Height = 800 },
+        ["phone"] = new() { Width = 390, Height = 844 },
+    };
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium is not at {ChromiumPath}: run scripts/setup.sh (it installs Debian's chromium) or set ERAS_CHROMIUM.");
+        Directory.CreateDirectory(ScreenshotsDir);
+        await App.InitializeAsync();
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(string screen, bool javaScript = true)
+    {
+        var context = await browser!.NewContextAsync(new()
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = Screens[screen],
+            JavaScriptEnabled = javaScript,
+            IsMobile = screen == "phone",
+            HasTouch = screen == "phone",
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        // Any script dialog would mean text from an upload ran as code.
+        page.Dialog += (_, dialog) => Dialogs.Add(dialog.Message);
+        return page;
+    }
+
+    public List<string> Dialogs { get; } = [];
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, $"{name}.png"), FullPage = true });
+
+    /// <summary>axe-core's serious and critical findings (contrast, labels, alt texts, ...), one line each.</summary>
+    public static async Task<IReadOnlyList<string>> AccessibilityProblemsAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        return result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null) await browser.DisposeAsync();
+        playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+
+    static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ErasWeb.sln"))) return dir.FullName;
+        throw new InvalidOperationException("ErasWeb.sln not found above the test binaries.");
+    }
+}
+
+[CollectionDefinition("browser")]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
