@@ -143,4 +143,23 @@ public class VideoTests
         }
         finally { frames.ForEach(f => f.Dispose()); }
     }
+
+    [Fact]
+    public async Task A_variable_frame_rate_clip_is_sampled_at_the_times_its_frames_really_have()
+    {
+        // 40 red frames in the first 2 s (20 fps), then 10 blue frames over the next 8 s (1.25 fps): timestamps far from a steady rate.
+        var clip = TestVideos.Make("vfr.mp4", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=2:r=20,format=yuv420p[a];color=c=blue:s=160x120:d=8:r=1.25,format=yuv420p[b];[a][b]concat=n=2:v=1",
+            "-c:v", "libx264", "-fps_mode", "vfr");
+        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var times = FrameSampler.Plan(video.Duration, 10, TimeSpan.FromSeconds(10), 10);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, times, 120, Timeout, CancellationToken.None).ToListAsync();
+        try
+        {
+            Assert.InRange(frames.Count, 9, 10);
+            Assert.All(frames, f => Assert.InRange(f.Time, TimeSpan.Zero, video.Duration));
+            Assert.All(frames, f => Assert.True(f.Time < TimeSpan.FromSeconds(2) ? IsRed(At(f.Image, 0.5, 0.5)) : IsBlue(At(f.Image, 0.5, 0.5)), $"{f.Time}"));
+        }
+        finally { frames.ForEach(f => f.Dispose()); }
+    }
 }
