@@ -87,11 +87,17 @@ public static class ErasApp
         services.AddHostedService<VideoJobRecovery>();
     }
 
+    static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/predict") || path.StartsWithSegments("/ping")
+        || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+
     static void UseErasPipeline(this WebApplication app)
     {
         app.Services.MigrateDatabase();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // People get a page with a way on; API clients keep their problem JSON.
+        app.UseWhen(context => !IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAntiforgery();

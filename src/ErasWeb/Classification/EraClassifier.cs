@@ -31,14 +31,14 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
 
     public int PreferredShortSide => ModelInput.ResizeShortSide;
 
-    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, int? explain = null)
+    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default)
     {
         using var output = Run(images);
-        return Interpret(output, images, explain);
+        return Interpret(output, images, heatmap);
     }
 
     /// <summary>Pooled features averaged over the views -> head -> probabilities, Grad-CAM and the uncertainty check.</summary>
-    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images, int? explain = null)
+    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default)
     {
         var predictions = new EraPrediction[images.Count];
         int views = Views.Count, channels = output.ChannelCount, mapSize = output.MapSize;
@@ -54,12 +54,16 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
 
             // The heatmap covers the first view's square; views of that same square (its mirror image) add to it.
             var region = Views[0].Region(images[i].Width, images[i].Height);
-            var cam = new float[mapSize * mapSize];
-            for (int v = 0; v < views; v++)
-                if (Views[v].Region(images[i].Width, images[i].Height) == region)
-                    GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(explain ?? best), mapSize, Views[v].Mirror, cam);
-            predictions[i] = new EraPrediction(head.Labels, probabilities, best,
-                new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam), region, uncertainty?.Reason(pooled, probabilities[best]));
+            var map = Heatmap.None(ExplanationKind.GradCam);
+            if (!heatmap.Skip)
+            {
+                var cam = new float[mapSize * mapSize];
+                for (int v = 0; v < views; v++)
+                    if (Views[v].Region(images[i].Width, images[i].Height) == region)
+                        GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(heatmap.Era ?? best), mapSize, Views[v].Mirror, cam);
+                map = new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam);
+            }
+            predictions[i] = new EraPrediction(head.Labels, probabilities, best, map, region, uncertainty?.Reason(pooled, probabilities[best]));
         }
         return predictions;
     }

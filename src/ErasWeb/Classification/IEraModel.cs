@@ -17,10 +17,10 @@ public interface IEraModel : IDisposable
     int PreferredShortSide { get; }
 
     /// <summary>
-    /// Classifies upright RGBA/BGRA images, one answer per image, in the same order. Each heatmap
-    /// shows the era at index <paramref name="explain"/>, or by default the image's own winner.
+    /// Classifies upright RGBA/BGRA images, one answer per image, in the same order, each with the
+    /// heatmap <paramref name="heatmap"/> asks for (by default, of the image's own winner).
     /// </summary>
-    IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, int? explain = null);
+    IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default);
 }
 
 public static class EraModelExtensions
@@ -35,7 +35,23 @@ public static class EraModelExtensions
 public enum ExplanationKind { GradCam, Occlusion }
 
 /// <summary>Values in 0..1, row-major, covering <see cref="EraPrediction.Crop"/> of the image.</summary>
-public sealed record Heatmap(float[] Values, int Width, int Height, ExplanationKind Kind);
+public sealed record Heatmap(float[] Values, int Width, int Height, ExplanationKind Kind)
+{
+    /// <summary>Stands in where no heatmap was asked for; never drawn.</summary>
+    public static Heatmap None(ExplanationKind kind) => new([], 0, 0, kind);
+}
+
+/// <summary>
+/// Which heatmap <see cref="IEraModel.Classify"/> makes: of each image's winner (the default), of
+/// the era at index <see cref="Era"/>, or none (<see cref="Skip"/>) when only the answers are
+/// wanted, as for a video's many frames: an occlusion map costs dozens of extra model runs.
+/// </summary>
+public readonly record struct HeatmapFor(int? Era = null, bool Skip = false)
+{
+    public static HeatmapFor Winner => default;
+    public static HeatmapFor None => new(Skip: true);
+    public static HeatmapFor Of(int era) => new(era);
+}
 
 /// <summary>One image's answer: era probabilities, the heatmap of the winning (or the asked-for) era over the part of the image the model saw, and why it is uncertain if it is.</summary>
 public sealed record EraPrediction(

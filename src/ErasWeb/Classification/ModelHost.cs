@@ -10,6 +10,13 @@ public sealed class ModelHost : IDisposable
     public IEraModel? Model => model;
     public bool IsReady => model is not null;
 
+    /// <summary>
+    /// Turns to use the CPU for an analysis. Analyses are CPU-bound and a large PNG decodes to
+    /// hundreds of megabytes, so no more run at once than there are cores; photo requests and video
+    /// jobs' batches take turns here instead of thrashing.
+    /// </summary>
+    public SemaphoreSlim Analyses { get; } = new(Environment.ProcessorCount);
+
     public void Publish(IEraModel loaded) => model = loaded;
 
     public void Dispose() => model?.Dispose();

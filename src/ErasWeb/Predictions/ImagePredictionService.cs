@@ -13,12 +13,6 @@ public sealed class ModelNotReadyException() : Exception("The model is still loa
 /// <summary>The image use case: sniff, reuse a stored answer for the same bytes, else analyse and store.</summary>
 public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock)
 {
-    /// <summary>
-    /// Analyses are CPU-bound and a large PNG decodes to hundreds of megabytes, so no more run at
-    /// once than there are cores; the other requests wait their turn instead of thrashing.
-    /// </summary>
-    static readonly SemaphoreSlim Analyses = new(Environment.ProcessorCount);
-
     public async Task<PredictionSummary> PredictAsync(Upload upload, CancellationToken ct)
     {
         var sniff = ImagePipeline.SniffImage(upload.Bytes);
@@ -27,9 +21,9 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         if (await FindAsync(sha, classifier.Version, ct) is { } existing) return existing;
 
         AnalyzedImage analyzed;
-        await Analyses.WaitAsync(ct);
+        await models.Analyses.WaitAsync(ct);
         try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, options.Value.MaxImagePixels); }
-        finally { Analyses.Release(); }
+        finally { models.Analyses.Release(); }
         var row = new Prediction
         {
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,

@@ -39,7 +39,8 @@ public static class VideoAnalyzer
 {
     const int BatchSize = 8;
 
-    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, ErasOptions options, Action<double> progress, CancellationToken ct)
+    /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
+    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
     {
         var video = await VideoProbe.ProbeAsync(path, options.FFmpegTimeout, ct);
         CheckDuration(video, options);
@@ -66,7 +67,9 @@ public static class VideoAnalyzer
             while (await decoded.Reader.WaitToReadAsync(ct))
             {
                 while (batch.Count < BatchSize && decoded.Reader.TryRead(out var frame)) batch.Add(frame);
-                frames.AddRange(Classify(model, batch));
+                await cpu.WaitAsync(ct);
+                try { frames.AddRange(Classify(model, batch)); }
+                finally { cpu.Release(); }
                 batch.ForEach(f => f.Dispose());
                 batch.Clear();
                 progress(0.02 + 0.88 * Math.Min(1, (double)frames.Count / times.Count));
@@ -88,7 +91,7 @@ public static class VideoAnalyzer
         var timeline = Timeline.Build(frames.Select(f => (f.Time, model.Labels[f.EraIndex])).ToList(), video.Duration);
 
         using var poster = await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
-        var explained = model.Classify([poster], explain: winner)[0];
+        var explained = model.Classify([poster], HeatmapFor.Of(winner))[0];
         using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop);
         progress(0.95);
 
@@ -111,7 +114,7 @@ public static class VideoAnalyzer
 
     static IEnumerable<FrameResult> Classify(IEraModel model, List<SampledFrame> batch)
     {
-        var predictions = model.Classify(batch.Select(f => f.Image).ToList());
+        var predictions = model.Classify(batch.Select(f => f.Image).ToList(), HeatmapFor.None);
         for (int i = 0; i < batch.Count; i++)
         {
             var p = predictions[i];

@@ -47,7 +47,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOpt
         {
             model = await WaitForModelAsync(ct);
             var reporter = new ProgressReporter(db, jobId, clock);
-            analysis = await VideoAnalyzer.AnalyzeAsync(path, model, options.Value, reporter.Report, ct);
+            analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, reporter.Report, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -93,6 +93,24 @@ public class ManifestModelTests
     }
 
     [Fact]
+    public void A_heatmap_can_be_asked_for_another_era_or_not_at_all()
+    {
+        using var model = ManifestModel.Load(Deploy(KerasLike(28), KerasManifest(28)), 1);
+        using var picture = Picture(28, 28, c => { c.Clear(new SKColor(128, 128, 128)); Rect(c, new SKColor(255, 0, 0), 0, 0, 4, 4); });
+        var winner = model.Classify(picture);
+
+        // Without a heatmap (a video's frames): the same answer, and none of the occlusion runs.
+        var bare = model.Classify([picture], HeatmapFor.None)[0];
+        Assert.Equal(winner.Probabilities, bare.Probabilities);
+        Assert.Empty(bare.Heatmap.Values);
+
+        // For Midnights, the red square is what argues against it, not for it: that cell is no longer the hottest.
+        var midnights = model.Classify([picture], HeatmapFor.Of(model.Labels.ToList().IndexOf("Midnights")))[0];
+        Assert.Equal("Lover", midnights.Era);
+        Assert.NotEqual(1f, midnights.Heatmap.Values[0]);
+    }
+
+    [Fact]
     public void The_feature_map_interface_gives_softmaxed_logits_and_exact_grad_cam()
     {
         const int size = 16;

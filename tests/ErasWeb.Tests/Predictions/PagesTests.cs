@@ -84,4 +84,19 @@ public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(["Lover", "Midnights"], Regex.Matches(html, "class=\"segment era-[a-z-]+\"[^>]*>([^<]+)<").Select(m => m.Groups[1].Value));
         Assert.Equal(12, Regex.Matches(html, "/frames/[0-9]+/thumbnail").Count);
     }
+
+    [Fact]
+    public async Task A_missing_page_explains_itself_while_the_api_keeps_answering_problem_json()
+    {
+        foreach (var url in new[] { "/predictions/987654", "/jobs/987654", "/no/such/page" })
+        {
+            var page = await app.Client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("There is nothing at this address", await page.Content.ReadAsStringAsync());
+        }
+        var api = await app.Client.GetAsync("/api/predictions/987654");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -97,7 +97,7 @@ public sealed class ManifestModel : IEraModel
         ? Math.Max(manifest.Input.Width, manifest.Input.Height)
         : (int)Math.Ceiling(Math.Max(manifest.Input.Width, manifest.Input.Height) / manifest.Input.CropFraction);
 
-    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, int? explain = null)
+    public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default)
     {
         var predictions = new List<EraPrediction>(images.Count);
         foreach (var chunk in images.Chunk(batchLimit))
@@ -107,16 +107,16 @@ public sealed class ManifestModel : IEraModel
             {
                 var regions = chunk.Select(image => Region(image.Width, image.Height)).ToArray();
                 for (int i = 0; i < chunk.Length; i++) Write(chunk[i], regions[i], input.AsSpan(i * InputLength, InputLength));
-                var (probabilities, maps) = Run(input, chunk.Length, withFeatureMap: manifest.Explanation is not null);
+                var (probabilities, maps) = Run(input, chunk.Length, withFeatureMap: manifest.Explanation is not null && !heatmap.Skip);
                 for (int i = 0; i < chunk.Length; i++)
                 {
                     int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities[i]);
-                    int shown = explain ?? best;
-                    var heatmap = maps is null
-                        ? Occlusion(input.AsMemory(i * InputLength, InputLength), shown, probabilities[i][shown])
+                    int shown = heatmap.Era ?? best;
+                    var map = heatmap.Skip ? Heatmap.None(Explanation)
+                        : maps is null ? Occlusion(input.AsMemory(i * InputLength, InputLength), shown, probabilities[i][shown])
                         : GradCamOf(maps[i], shown);
                     float confidence = probabilities[i][best];
-                    predictions.Add(new EraPrediction(manifest.Labels, probabilities[i], best, heatmap, regions[i],
+                    predictions.Add(new EraPrediction(manifest.Labels, probabilities[i], best, map, regions[i],
                         confidence < manifest.UncertainBelow ? UncertainReasons.LowConfidence(confidence, manifest.UncertainBelow) : null));
                 }
             }

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ErasWeb.Pages;
+
+/// <summary>What a person sees instead of a bare status code when a page is missing or fails.</summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    public string Title { get; private set; } = "";
+    public string Explanation { get; private set; } = "";
+
+    public void OnGet(int code) => Describe(code);
+    public void OnPost(int code) => Describe(code);
+
+    void Describe(int code) => (Title, Explanation) = code switch
+    {
+        404 => ("Not found", "There is nothing at this address. The prediction or video you are looking for may have a different number."),
+        >= 500 => ("Something went wrong", "ErasWeb hit an error it did not expect. It has been logged; please try again."),
+        _ => ($"Error {code}", "This request could not be handled."),
+    };
+}
