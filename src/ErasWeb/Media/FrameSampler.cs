@@ -76,7 +76,7 @@ public static class FrameSampler
         {
             byte[]? pixels;
             // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
-            try { pixels = await ExactAsync(path, video, time, size, timeout, ct); }
+            try { pixels = await ExactAsync(path, time, size, timeout, ct); }
             catch (FFmpegException e) when (!e.TimedOut) { failure = e.Message; continue; }
             if (pixels is null) continue;
             sampled++;
@@ -90,7 +90,7 @@ public static class FrameSampler
     public static async Task<SKBitmap> FrameAtAsync(string path, VideoInfo video, TimeSpan time, int longSide, TimeSpan timeout, CancellationToken ct)
     {
         var size = Scaled(video, Math.Min(1, (double)longSide / Math.Max(video.Width, video.Height)));
-        var pixels = await ExactAsync(path, video, time, size, timeout, ct)
+        var pixels = await ExactAsync(path, time, size, timeout, ct)
             ?? throw new FFmpegException($"The frame at {time.TotalSeconds:0.##} s could not be decoded.");
         return Bitmap(pixels, size.Width, size.Height);
     }
@@ -113,7 +113,8 @@ public static class FrameSampler
 
     /// <summary>
     /// For each time, the index of the nearest keyframe within <paramref name="reach"/> that no
-    /// earlier time took (ties go to the earlier keyframe), or null where there is none.
+    /// earlier time took (ties go to the earlier keyframe), or null where there is none. The indices
+    /// given out only ever increase.
     /// </summary>
     public static int?[] AssignKeyframes(IReadOnlyList<TimeSpan> times, IReadOnlyList<TimeSpan> keyframes, TimeSpan reach)
     {
@@ -132,15 +133,15 @@ public static class FrameSampler
     }
 
     /// <summary>
-    /// One run decoding only keyframes and keeping the chosen ones, streamed as they are decoded.
+    /// One run decoding only keyframes and keeping the chosen ones (indices in increasing order),
+    /// streamed as they are decoded.
     /// Each frame's time comes from FFmpeg's own report of it (showinfo), so a keyframe FFmpeg
     /// counts differently or cannot decode never shifts the times of the others.
     /// </summary>
     static async IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, IReadOnlyList<TimeSpan> keyframes, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var ordered = chosen.Order().ToList();
-        var select = AnyOf(ordered);
+        var select = AnyOf(chosen);
         var reported = new ConcurrentQueue<TimeSpan>();
         string[] arguments = [
             "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", .. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path,
@@ -156,7 +157,7 @@ public static class FrameSampler
             TimeSpan time = default;
             bool known = false;
             for (int wait = 0; !(known = reported.TryDequeue(out time)) && wait < 50; wait++) await Task.Delay(10, ct);
-            var frame = new SampledFrame(known ? time : keyframes[ordered[Math.Min(index, ordered.Count - 1)]], Bitmap(pixels, size.Width, size.Height));
+            var frame = new SampledFrame(known ? time : keyframes[chosen[Math.Min(index, chosen.Count - 1)]], Bitmap(pixels, size.Width, size.Height));
             index++;
             yield return frame;
         }
@@ -181,7 +182,7 @@ public static class FrameSampler
     }
 
     /// <summary>The first frame at or after <paramref name="time"/> as raw RGBA at <paramref name="size"/>; null when there is none.</summary>
-    static async Task<byte[]?> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    static async Task<byte[]?> ExactAsync(string path, TimeSpan time, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
     {
         var pixels = await FFmpeg.RunAsync("ffmpeg", [
             "-v", "error", "-nostdin", .. FFmpeg.SafeInput,

@@ -45,7 +45,7 @@ public static class ImagePipeline
             MediaFormat.Heif => "HEIC/HEIF photos are not supported. Export the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) and upload that.",
             MediaFormat.Svg => $"SVG drawings are not supported. {accepted}",
             MediaFormat.Text => $"The file is text, not an image, whatever its name says. {accepted}",
-            _ when sniff.IsVideo => $"The file is a {sniff.Name} video; this endpoint classifies photos. {accepted}",
+            _ when sniff.IsVideo => $"The file is a {sniff.Name} video; videos are classified through POST /predict or the upload page, not here. {accepted}",
             MediaFormat.Unknown => $"The file is not in an image format ErasWeb reads. {accepted}",
             _ => $"{sniff.Name} images are not supported. {accepted}",
         });

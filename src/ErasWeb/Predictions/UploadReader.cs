@@ -88,7 +88,7 @@ public static class UploadReader
     }
 
     /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>
-    public static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, CancellationToken ct)
+    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, CancellationToken ct)
     {
         var head = new byte[FileSniffer.HeaderLength];
         int headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);

@@ -27,7 +27,7 @@ public static class VideoApi
 
     public static async Task<VideoJobResponse> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
     {
-        if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Pending(job);
+        if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
         var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstAsync(ct);
         var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);
         return VideoJobResponses.Done(job, prediction, frames, timeline);

@@ -51,12 +51,13 @@ public static class VideoUrls
 
 public static class VideoJobResponses
 {
-    public static VideoJobResponse Pending(VideoJob j) => new(j.Id, j.Status, j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
+    /// <summary>The job without its result: all there is while it is queued or running, or once it has failed.</summary>
+    public static VideoJobResponse Of(VideoJob j) => new(j.Id, j.Status, j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
         Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, j.Error);
 
     public static VideoJobResponse Done(VideoJob j, PredictionSummary p, IReadOnlyList<FrameResponse> frames, IReadOnlyList<SegmentResponse> timeline)
     {
-        return Pending(j) with
+        return Of(j) with
         {
             PredictionId = p.Id, PredictedClass = p.PredictedClass, Confidence = p.Confidence, Uncertain = p.UncertainReason is not null,
             UncertainReason = p.UncertainReason, Probabilities = p.Probabilities, DurationSeconds = p.DurationSeconds, Width = p.Width, Height = p.Height,

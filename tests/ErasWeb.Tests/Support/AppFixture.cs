@@ -56,13 +56,17 @@ public sealed class AppFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<ErasDb>().Predictions.CountAsync();
     }
 
-    public async Task<HttpResponseMessage> UploadAsync(byte[] bytes, string fileName, string contentType = "image/jpeg")
+    public Task<HttpResponseMessage> UploadAsync(byte[] bytes, string fileName, string contentType = "image/jpeg") =>
+        PostFileAsync(Client, bytes, fileName, contentType: contentType);
+
+    /// <summary>POST /predict as clients do: the bytes in the multipart field "file"; <paramref name="query"/> such as "?wait=60".</summary>
+    public static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, byte[] bytes, string fileName, string query = "", string contentType = "application/octet-stream")
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         form.Add(file, "file", fileName);
-        return await Client.PostAsync("/predict", form);
+        return await client.PostAsync("/predict" + query, form);
     }
 
     public async Task<T> UploadJsonAsync<T>(byte[] bytes, string fileName)

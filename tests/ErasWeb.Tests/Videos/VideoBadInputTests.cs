@@ -7,12 +7,8 @@ namespace ErasWeb.Tests.Videos;
 
 public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string query = "")
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(bytes), "file", name);
-        return await client.PostAsync("/predict" + query, form);
-    }
+    static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string query = "") =>
+        AppFixture.PostFileAsync(client, bytes, name, query);
 
     static byte[] Patched(string path, Action<byte[]> patch)
     {

@@ -10,14 +10,8 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
 {
     static readonly string Lover = TestData.Photo("Lover/etl-7.jpeg"), Midnights = TestData.Photo("Midnights/etl-34.jpeg");
 
-    static async Task<HttpResponseMessage> UploadVideoAsync(HttpClient client, string path, string query = "")
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(await File.ReadAllBytesAsync(path));
-        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("video/mp4");
-        form.Add(file, "file", Path.GetFileName(path));
-        return await client.PostAsync("/predict" + query, form);
-    }
+    public static async Task<HttpResponseMessage> UploadVideoAsync(HttpClient client, string path, string query = "") =>
+        await AppFixture.PostFileAsync(client, await File.ReadAllBytesAsync(path), Path.GetFileName(path), query, "video/mp4");
 
     /// <summary>Polls the job until it has finished; returns its last state and every progress value seen on the way.</summary>
     public static async Task<(JsonElement Job, List<int> Progress)> WaitForJobAsync(HttpClient client, string url, TimeSpan timeout)

@@ -53,9 +53,7 @@ public class VideoRecoveryTests
 
     static async Task<long> UploadAsync(HttpClient client, string path)
     {
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", Path.GetFileName(path));
-        var response = await client.PostAsync("/predict", form);
+        var response = await VideoJobTests.UploadVideoAsync(client, path);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("job_id").GetInt64();
     }

@@ -7,6 +7,6 @@ public static class EraStyle
     public static string Class(string era) =>
         "era-" + new string(era.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
-    /// <summary>The class for a prediction's badge: grey when the model is not sure.</summary>
-    public static string Badge(string era, string? uncertainReason) => uncertainReason is null ? $"badge {Class(era)}" : "badge uncertain";
+    /// <summary>The classes of an era's badge.</summary>
+    public static string Badge(string era) => $"badge {Class(era)}";
 }
