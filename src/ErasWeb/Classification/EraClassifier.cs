@@ -53,13 +53,13 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
             int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
 
             // The heatmap covers the first view's square; views of that same square (its mirror image) add to it.
-            var region = Views[0].Region(images[i].Width, images[i].Height);
+            var region = Views[0].Region(images[i]);
             var map = Heatmap.None(ExplanationKind.GradCam);
             if (!heatmap.Skip)
             {
                 var cam = new float[mapSize * mapSize];
                 for (int v = 0; v < views; v++)
-                    if (Views[v].Region(images[i].Width, images[i].Height) == region)
+                    if (Views[v].Region(images[i]) == region)
                         GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(heatmap.Era ?? best), mapSize, Views[v].Mirror, cam);
                 map = new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam);
             }

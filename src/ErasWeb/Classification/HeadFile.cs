@@ -35,18 +35,20 @@ public sealed record HeadFile(
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 }
 
+/// <summary>How a head was made. <paramref name="Temperature"/> is the calibration its weights and biases were divided by.</summary>
 public sealed record HeadProvenance(
     string TrainedAt,
     string Command,
     string Source,
     TrainingSettings Settings,
     IReadOnlyList<TrainingPhoto> Photos,
-    EvaluationReport? CrossValidation);
+    EvaluationReport? CrossValidation,
+    double? Temperature = null);
 
 public sealed record TrainingSettings(
     IReadOnlyList<string> Kinds, string ClassWeights, double L2, int Seed, int Iterations,
     IReadOnlyList<View>? TrainingViews = null, IReadOnlyList<View>? PredictionViews = null,
-    string Normalisation = TrainingSettings.Standardise, double MinConfidence = 0)
+    string Normalisation = TrainingSettings.Standardise, double MinConfidence = 0, int CutoutScenes = 0)
 {
     /// <summary>Each feature scaled to zero mean and unit variance before fitting.</summary>
     public const string Standardise = "standardise";
@@ -68,13 +70,19 @@ public sealed record UncertaintyRule(float MinConfidence, float MinSimilarity, f
 
 public sealed record TrainingPhoto(string File, string Sha256, string Class, string Kind, string Group);
 
+/// <summary>
+/// Scores of a model on labelled photos. <paramref name="CalibrationError"/> is the expected
+/// calibration error: how far the stated confidence is from the share of answers that are right,
+/// averaged over ten confidence bins (0 is perfectly calibrated).
+/// </summary>
 public sealed record EvaluationReport(
     string Method,
     int Samples,
     double Accuracy,
     double MacroF1,
     IReadOnlyDictionary<string, ClassScores> PerClass,
-    int[][] Confusion);
+    int[][] Confusion,
+    double? CalibrationError = null);
 
 public sealed record ClassScores(double Precision, double Recall, double F1, int Support);
 

@@ -32,7 +32,7 @@ public static class ModelInput
             {
                 var destination = input.AsSpan((i * views.Count + v) * Length, Length);
                 // The mirror image of the square just written needs no second resample.
-                if (v > 0 && views[v].Mirror != views[v - 1].Mirror && views[v].Region(images[i].Width, images[i].Height) == views[v - 1].Region(images[i].Width, images[i].Height))
+                if (v > 0 && views[v].Mirror != views[v - 1].Mirror && views[v].Region(images[i]) == views[v - 1].Region(images[i]))
                     Mirror(input.AsSpan((i * views.Count + v - 1) * Length, Length), destination);
                 else
                     Write(images[i], views[v], destination);
@@ -76,7 +76,7 @@ public static class ModelInput
     /// </summary>
     public static void Write(SKBitmap upright, View view, Span<float> destination)
     {
-        var crop = view.Region(upright.Width, upright.Height);
+        var crop = view.Region(upright);
         var rgb = ArrayPool<float>.Shared.Rent(3 * Size * Size);
         try
         {

@@ -23,8 +23,10 @@ public static class ImageDecoder
     /// reaches about the display size and whose short side covers the model's resize. A full-size
     /// decode of a 12 MP JPEG costs ten times more and is then thrown away. SKCodec reads the
     /// header, EXIF orientation and every format; JPEG pixels go through libjpeg-turbo when present.
+    /// Transparent pixels are flattened onto <paramref name="background"/> (white by default); a
+    /// background that is itself transparent keeps the transparency (premultiplied).
     /// </summary>
-    public static DecodedImage Decode(byte[] bytes, SniffResult sniff, long maxPixels)
+    public static DecodedImage Decode(byte[] bytes, SniffResult sniff, long maxPixels, SKColor? background = null)
     {
         if (bytes.Length == 0) throw MediaRejectedException.Empty();
         if (sniff.Format == MediaFormat.Jpeg && !HasEndOfImage(bytes))
@@ -61,7 +63,7 @@ public static class ImageDecoder
                 return new DecodedImage(decoded, width, height);
             }
 
-            var upright = Upright(decoded, origin, swaps);
+            var upright = Upright(decoded, origin, swaps, background ?? SKColors.White);
             upright.SetImmutable();
             decoded.Dispose();
             return new DecodedImage(upright, width, height);
@@ -89,13 +91,14 @@ public static class ImageDecoder
         return full;
     }
 
-    /// <summary>Applies the EXIF orientation, and flattens any transparency onto white.</summary>
-    static SKBitmap Upright(SKBitmap decoded, SKEncodedOrigin origin, bool swaps)
+    /// <summary>Applies the EXIF orientation, and flattens any transparency onto the background.</summary>
+    static SKBitmap Upright(SKBitmap decoded, SKEncodedOrigin origin, bool swaps, SKColor background)
     {
         int w = decoded.Width, h = decoded.Height;
-        var upright = new SKBitmap(new SKImageInfo(swaps ? h : w, swaps ? w : h, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var alpha = background.Alpha == 255 ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        var upright = new SKBitmap(new SKImageInfo(swaps ? h : w, swaps ? w : h, SKColorType.Rgba8888, alpha));
         using var canvas = new SKCanvas(upright);
-        canvas.Clear(SKColors.White);
+        canvas.Clear(background);
         // x' = a*x + b*y + c, y' = d*x + e*y + f, mapping stored pixels to their displayed place.
         var (a, b, c, d, e, f) = origin switch
         {

@@ -13,7 +13,7 @@ namespace ErasWeb.Training;
 public static class EvalCommand
 {
     /// <summary>What an evaluation found: the scores and the photos it got wrong.</summary>
-    public sealed record Evaluation(EvaluationReport Report, IReadOnlyList<Mistake> Mistakes, HonestySummary Honesty);
+    public sealed record Evaluation(EvaluationReport Report, IReadOnlyList<Mistake> Mistakes, HonestySummary Honesty, IReadOnlyList<EvaluationReport>? PerSeed = null);
 
     public static Command Create()
     {
@@ -22,28 +22,35 @@ public static class EvalCommand
         var cv = new Option<int>("--cv") { Description = "Score the head's training recipe by K-fold cross-validation grouped by outfit instead (K >= 2)." };
         var kinds = new Option<string[]>("--kinds") { Description = "Score only these kinds of photo (e.g. stage_photo); all by default.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int?>("--seed") { Description = "Seed for the fold assignment; by default the head's own." };
+        var seeds = new Option<int>("--seeds") { Description = "With --cv: repeat the cross-validation with this many fold assignments (seeds seed, seed+1, ...) and pool the answers, since one split of a small set is noisy.", DefaultValueFactory = _ => 5 };
         var nonConcert = new Option<string?>("--non-concert") { Description = "A folder of pictures that are not Eras Tour stage photos, checked with the generated ones for false confident answers." };
         var reportDir = new Option<string>("--report-dir") { Description = "Where to save confusion.png and report.json.", DefaultValueFactory = _ => Path.Combine("artifacts", "eval") };
 
         var command = new Command("eval", "Evaluate the era model on labelled photos: accuracy, per-era precision/recall/F1, confusion matrix, mistakes.")
-            { source, head, cv, kinds, seed, nonConcert, reportDir };
+            { source, head, cv, kinds, seed, seeds, nonConcert, reportDir };
         command.SetAction(async (result, ct) => await RunAsync(result.GetValue(source)!, result.GetValue(head), result.GetValue(cv),
-            result.GetValue(kinds) ?? [], result.GetValue(seed), result.GetValue(nonConcert), result.GetValue(reportDir)!, ErasOptions.FromEnvironment(), Console.Out, Console.Error, ct));
+            result.GetValue(kinds) ?? [], result.GetValue(seed), Math.Max(1, result.GetValue(seeds)), result.GetValue(nonConcert), result.GetValue(reportDir)!,
+            ErasOptions.FromEnvironment(), Console.Out, Console.Error, ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(string source, string? headPath, int cvFolds, IReadOnlyList<string> kinds, int? seed, string? nonConcert, string reportDir,
+    public static async Task<int> RunAsync(string source, string? headPath, int cvFolds, IReadOnlyList<string> kinds, int? seed, int seeds, string? nonConcert, string reportDir,
         ErasOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         try
         {
             if (headPath is not null) (options.HeadPath, options.ModelManifest) = (headPath, "");
             var evaluation = cvFolds >= 2
-                ? await CrossValidateAsync(source, cvFolds, kinds, seed, options, stderr, ct)
+                ? await CrossValidateAsync(source, cvFolds, kinds, seed, seeds, options, stderr, ct)
                 : await EvaluateModelAsync(source, kinds, nonConcert, options, stderr, ct);
 
             stdout.WriteLine(Report.Format(evaluation.Report));
             stdout.WriteLine();
+            if (evaluation.PerSeed is { Count: > 1 } perSeed)
+            {
+                stdout.WriteLine(Report.FormatSeeds(perSeed));
+                stdout.WriteLine();
+            }
             stdout.WriteLine(Report.FormatConfusion(evaluation.Report));
             stdout.WriteLine();
             stdout.WriteLine(Report.FormatMistakes(evaluation.Mistakes));
@@ -66,20 +73,39 @@ public static class EvalCommand
         }
     }
 
-    /// <summary>Grouped K-fold scores of the recipe recorded in the head's provenance (views, kinds, regularisation).</summary>
-    static async Task<Evaluation> CrossValidateAsync(string source, int folds, IReadOnlyList<string> kinds, int? seed, ErasOptions options, TextWriter log, CancellationToken ct)
+    /// <summary>
+    /// Grouped K-fold scores of the recipe recorded in the head's provenance (views, kinds,
+    /// regularisation), repeated over <paramref name="seeds"/> fold assignments: the answers of all
+    /// runs are pooled into one report, and each run's own scores are kept to show the spread.
+    /// </summary>
+    static async Task<Evaluation> CrossValidateAsync(string source, int folds, IReadOnlyList<string> kinds, int? seed, int seeds, ErasOptions options, TextWriter log, CancellationToken ct)
     {
         var head = EraHead.Load(options.HeadPath);
         var settings = head.File.Provenance?.Settings
             ?? throw new InvalidDataException($"The head '{options.HeadPath}' records no training recipe, so there is nothing to cross-validate.");
-        if (seed is { } s) settings = settings with { Seed = s };
         var examples = await TrainingSet.LoadAsync(source, settings, options, log, ct);
-        var cv = HeadTrainer.CrossValidate(examples, settings, folds);
         var scored = Enumerable.Range(0, examples.Count).Where(i => kinds.Count == 0 || kinds.Contains(examples[i].Photo.Kind)).ToList();
         if (scored.Count == 0) throw new InvalidDataException($"None of the photos is of kinds {string.Join(", ", kinds)}.");
-        var method = cv.Report.Method + (kinds.Count > 0 ? $", scored on {string.Join(", ", kinds)}" : "");
-        return Score(method, cv.Labels, scored.Select(i => examples[i].Photo).ToList(), scored.Select(i => cv.Probabilities[i]).ToList(),
-            scored.Select(i => cv.Uncertain[i]).ToList(), []);
+
+        var photos = new List<LabelledPhoto>();
+        var probabilities = new List<float[]>();
+        var uncertain = new List<bool>();
+        var perSeed = new List<EvaluationReport>();
+        List<string> labels = [];
+        for (int run = 0; run < seeds; run++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var cv = HeadTrainer.CrossValidate(examples, settings with { Seed = (seed ?? settings.Seed) + run }, folds);
+            labels = [.. cv.Labels];
+            photos.AddRange(scored.Select(i => examples[i].Photo));
+            probabilities.AddRange(scored.Select(i => cv.Probabilities[i]));
+            uncertain.AddRange(scored.Select(i => cv.Uncertain[i]));
+            perSeed.Add(Scores(cv.Report.Method, labels, scored.Select(i => examples[i].Photo).ToList(), scored.Select(i => cv.Probabilities[i]).ToList()));
+        }
+        var method = $"{folds}-fold cross-validation grouped by outfit"
+            + (seeds > 1 ? $", {seeds} fold assignments (seeds {seed ?? settings.Seed}-{(seed ?? settings.Seed) + seeds - 1}) pooled" : $", seed {seed ?? settings.Seed}")
+            + (kinds.Count > 0 ? $", scored on {string.Join(", ", kinds)}" : "");
+        return Score(method, labels, photos, probabilities, uncertain, []) with { PerSeed = seeds > 1 ? perSeed : null };
     }
 
     /// <summary>The configured model (or --head) on every photo, through the same decoder and model as uploads.</summary>
@@ -155,13 +181,18 @@ public static class EvalCommand
     static Evaluation Score(string method, IReadOnlyList<string> labels, IReadOnlyList<LabelledPhoto> photos, IReadOnlyList<float[]> probabilities,
         IReadOnlyList<bool> uncertain, IReadOnlyList<NonConcertAnswer> nonConcert)
     {
+        var report = Scores(method, labels, photos, probabilities);
+        var mistakes = Report.Mistakes(photos.Select(p => p.RelativePath).ToList(), photos.Select(p => p.Class).ToList(), probabilities, labels);
+        var wrong = Enumerable.Range(0, photos.Count).Where(i => labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities[i])] != photos[i].Class).ToList();
+        var honesty = new HonestySummary(photos.Count, uncertain.Count(u => u), wrong.Count, wrong.Count(i => uncertain[i]), nonConcert);
+        return new Evaluation(report, mistakes, honesty);
+    }
+
+    static EvaluationReport Scores(string method, IReadOnlyList<string> labels, IReadOnlyList<LabelledPhoto> photos, IReadOnlyList<float[]> probabilities)
+    {
         var labelList = labels.ToList();
         var truth = photos.Select(p => labelList.IndexOf(p.Class)).ToList();
         var predicted = probabilities.Select(p => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToList();
-        var report = Metrics.Evaluate(method, labels, truth, predicted);
-        var mistakes = Report.Mistakes(photos.Select(p => p.RelativePath).ToList(), photos.Select(p => p.Class).ToList(), probabilities, labels);
-        var wrong = Enumerable.Range(0, photos.Count).Where(i => predicted[i] != truth[i]).ToList();
-        var honesty = new HonestySummary(photos.Count, uncertain.Count(u => u), wrong.Count, wrong.Count(i => uncertain[i]), nonConcert);
-        return new Evaluation(report, mistakes, honesty);
+        return Metrics.Evaluate(method, labels, truth, predicted) with { CalibrationError = Metrics.CalibrationError(truth, probabilities) };
     }
 }

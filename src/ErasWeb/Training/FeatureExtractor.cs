@@ -4,70 +4,93 @@ using SkiaSharp;
 
 namespace ErasWeb.Training;
 
-/// <summary>A photo's pooled backbone features, one vector per view, and the sha256 of its bytes.</summary>
-public sealed record PhotoFeatures(string Sha256, float[][] Views);
+/// <summary>
+/// A photo's pooled backbone features, one vector per view, the sha256 of its bytes, and for a
+/// stage cut-out the features of each generated stage scene (<c>Scenes[scene][view]</c>).
+/// </summary>
+public sealed record PhotoFeatures(string Sha256, float[][] Views, float[][][] Scenes);
 
 /// <summary>
-/// Pooled backbone features of image files, decoded and preprocessed exactly as uploads are.
-/// Features are cached on disk by content sha256 and view, so re-running training or
-/// cross-validation only pays for photos and views it has not seen.
+/// Pooled backbone features of labelled photos, decoded and preprocessed exactly as uploads are;
+/// a stage cut-out is shown on black, and also in generated stage scenes. Features are cached on
+/// disk by content sha256, rendition and view, so re-running training or cross-validation only
+/// pays for what it has not seen.
 /// </summary>
 public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long maxPixels, string? cacheDir)
 {
     const int InputsPerRun = 16;
 
-    /// <summary>Features per path; null for a file that cannot be read (the reason goes to <paramref name="onError"/>).</summary>
-    public PhotoFeatures?[] Extract(IReadOnlyList<string> paths, IReadOnlyList<View> views, Action<int>? onProgress = null, Action<string, string>? onError = null)
+    /// <summary>Features per photo; null for a file that cannot be read (the reason goes to <paramref name="onError"/>).</summary>
+    public PhotoFeatures?[] Extract(IReadOnlyList<LabelledPhoto> photos, IReadOnlyList<View> views, int cutoutScenes,
+        Action<int>? onProgress = null, Action<string, string>? onError = null)
     {
-        var results = new PhotoFeatures?[paths.Count];
-        for (int i = 0; i < paths.Count; i++)
+        var results = new PhotoFeatures?[photos.Count];
+        for (int i = 0; i < photos.Count; i++)
         {
-            try { results[i] = ExtractOne(paths[i], views); }
+            try { results[i] = ExtractOne(photos[i], views, photos[i].Kind == LabelledPhotos.StageCutout ? cutoutScenes : 0); }
             catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)
             {
-                onError?.Invoke(paths[i], e.Message);
+                onError?.Invoke(photos[i].Path, e.Message);
             }
             onProgress?.Invoke(i + 1);
         }
         return results;
     }
 
-    PhotoFeatures ExtractOne(string path, IReadOnlyList<View> views)
+    PhotoFeatures ExtractOne(LabelledPhoto photo, IReadOnlyList<View> views, int scenes)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = File.ReadAllBytes(photo.Path);
         var sha = ContentHash.Sha256Hex(bytes);
-        var features = new float[]?[views.Count];
-        for (int v = 0; v < views.Count; v++) features[v] = ReadCached(sha, views[v]);
-        var missing = Enumerable.Range(0, views.Count).Where(v => features[v] is null).ToList();
-        if (missing.Count > 0)
+        bool cutout = photo.Kind == LabelledPhotos.StageCutout;
+        // Renditions: the photo as uploads are decoded, or a cut-out on black followed by its scenes.
+        var renditions = (cutout ? ["on-black", .. Enumerable.Range(0, scenes).Select(k => $"{CutoutScenesVersion}-{k}")] : new[] { "upload" }).ToList();
+        var features = renditions.Select(r => views.Select(v => ReadCached(sha, r, v)).ToArray()).ToArray();
+        if (features.Any(r => r.Any(f => f is null)))
         {
-            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffContent(bytes), maxPixels);
-            foreach (var chunk in missing.Chunk(InputsPerRun))
+            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffContent(bytes), maxPixels, cutout ? SKColors.Transparent : null);
+            int seed = Convert.ToInt32(sha[..7], 16);
+            for (int r = 0; r < renditions.Count; r++)
             {
-                var chunkViews = chunk.Select(v => views[v]).ToList();
-                var input = ModelInput.RentBatch([decoded.Upright], chunkViews);
-                BackboneOutput output;
-                try { output = backbone.Run(input, chunk.Length); }
-                finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
-                using var _ = output;
-                for (int j = 0; j < chunk.Length; j++)
-                {
-                    features[chunk[j]] = EraHead.Pool(output.FeatureMap(j), spec.FeatureChannels);
-                    WriteCached(sha, views[chunk[j]], features[chunk[j]]!);
-                }
+                if (features[r].All(f => f is not null)) continue;
+                using var onBlack = cutout && r == 0 ? CutoutScenes.OnBlack(decoded.Upright) : null;
+                using var scene = cutout && r > 0 ? CutoutScenes.Scene(decoded.Upright, seed, r - 1) : null;
+                Fill(onBlack ?? scene ?? decoded.Upright, sha, renditions[r], views, features[r]);
             }
         }
-        return new PhotoFeatures(sha, features!);
+        return new PhotoFeatures(sha, features[0]!, features.Skip(1).Select(r => r.Select(f => f!).ToArray()).ToArray());
     }
 
-    // The key names everything the numbers depend on: backbone, preprocessing revision, view, bytes.
-    string? CachePath(string sha, View view) => cacheDir is null ? null : Path.Combine(cacheDir, $"{spec.Sha256[..12]}-p1",
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"s{view.Scale:0.####}-x{view.CenterX:0.####}-y{view.CenterY:0.####}{(view.Mirror ? "-m" : "")}"),
+    /// <summary>Runs the backbone on the views whose features are missing and caches them.</summary>
+    void Fill(SKBitmap image, string sha, string rendition, IReadOnlyList<View> views, float[]?[] features)
+    {
+        var missing = Enumerable.Range(0, views.Count).Where(v => features[v] is null).ToList();
+        foreach (var chunk in missing.Chunk(InputsPerRun))
+        {
+            var input = ModelInput.RentBatch([image], chunk.Select(v => views[v]).ToList());
+            BackboneOutput output;
+            try { output = backbone.Run(input, chunk.Length); }
+            finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
+            using var _ = output;
+            for (int j = 0; j < chunk.Length; j++)
+            {
+                features[chunk[j]] = EraHead.Pool(output.FeatureMap(j), spec.FeatureChannels);
+                WriteCached(sha, rendition, views[chunk[j]], features[chunk[j]]!);
+            }
+        }
+    }
+
+    /// <summary>Changes whenever the scene generator draws differently, so cached scene features are not reused.</summary>
+    const string CutoutScenesVersion = "scene1";
+
+    // The key names everything the numbers depend on: backbone, preprocessing revision, rendition, view, bytes.
+    string? CachePath(string sha, string rendition, View view) => cacheDir is null ? null : Path.Combine(cacheDir, $"{spec.Sha256[..12]}-p1",
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(rendition == "upload" ? "" : rendition + "-")}s{view.Scale:0.####}-x{view.CenterX:0.####}-y{view.CenterY:0.####}{(view.Mirror ? "-m" : "")}{(view.Stretch ? "-content-stretch" : "")}"),
         sha + ".f32");
 
-    float[]? ReadCached(string sha, View view)
+    float[]? ReadCached(string sha, string rendition, View view)
     {
-        if (CachePath(sha, view) is not { } path || !File.Exists(path)) return null;
+        if (CachePath(sha, rendition, view) is not { } path || !File.Exists(path)) return null;
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length != spec.FeatureChannels * sizeof(float)) return null;
         var features = new float[spec.FeatureChannels];
@@ -75,9 +98,9 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
         return features;
     }
 
-    void WriteCached(string sha, View view, float[] features)
+    void WriteCached(string sha, string rendition, View view, float[] features)
     {
-        if (CachePath(sha, view) is not { } path) return;
+        if (CachePath(sha, rendition, view) is not { } path) return;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var bytes = new byte[features.Length * sizeof(float)];
         Buffer.BlockCopy(features, 0, bytes, 0, bytes.Length);

@@ -17,8 +17,11 @@ public sealed record TrainingExample(LabelledPhoto Photo, string Sha256, float[]
     }
 }
 
-/// <summary>Held-out probabilities, similarities to the prototypes and uncertain flags for every example, and the scores they add up to.</summary>
-public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, float[] Similarities, bool[] Uncertain, float SimilarityThreshold);
+/// <summary>
+/// Held-out probabilities (calibrated), similarities to the prototypes and uncertain flags for
+/// every example, the scores they add up to, and the temperature that calibrates the whole set.
+/// </summary>
+public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, float[] Similarities, bool[] Uncertain, float SimilarityThreshold, double Temperature);
 
 /// <summary>Fits the era head on pooled features, scores the same recipe by grouped cross-validation, and records how.</summary>
 public static class HeadTrainer
@@ -30,9 +33,10 @@ public static class HeadTrainer
     {
         var labels = Labels(examples);
         var cv = cvFolds >= 2 ? CrossValidate(examples, settings, cvFolds) : null;
-        var final = Fit(examples, labels, settings);
+        // Calibrated by the temperature the held-out answers call for; without cross-validation there is nothing to calibrate on.
+        var final = SoftmaxRegression.WithTemperature(Fit(examples, labels, settings), cv?.Temperature ?? 1);
         var photos = examples.Select(e => new TrainingPhoto(e.Photo.RelativePath, e.Sha256, e.Photo.Class, e.Photo.Kind, e.Photo.Group)).ToList();
-        var provenance = new HeadProvenance(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), command, source, settings, photos, cv?.Report);
+        var provenance = new HeadProvenance(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), command, source, settings, photos, cv?.Report, cv?.Temperature);
         // Without cross-validation there is nothing to calibrate the familiarity threshold on.
         var uncertainty = cv is null ? null : new UncertaintyRule((float)settings.MinConfidence, cv.SimilarityThreshold, Prototypes(examples, labels),
             $"similarity threshold: the {FlaggedStagePhotos:0%} quantile of held-out {(HasStagePhotos(examples) ? "stage " : "")}photos' similarity to the prototypes of their fold's training photos " +
@@ -46,12 +50,16 @@ public static class HeadTrainer
 
     static bool HasStagePhotos(IReadOnlyList<TrainingExample> examples) => examples.Any(e => e.Photo.Kind == LabelledPhotos.StagePhoto);
 
-    /// <summary>K folds split by outfit group: every example is scored by a head that never saw its outfit.</summary>
+    /// <summary>
+    /// K folds split by outfit group: every example is scored by a head that never saw its outfit.
+    /// Its probabilities are calibrated by a temperature fitted on the other folds' held-out
+    /// answers, so the calibration is scored on photos it was not fitted on either.
+    /// </summary>
     public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds)
     {
         var labels = Labels(examples);
         var fold = GroupedFolds.Assign(examples.Select(e => e.Photo.Group).ToList(), examples.Select(e => e.Photo.Class).ToList(), folds, settings.Seed);
-        var probabilities = new float[examples.Count][];
+        var logits = new float[examples.Count][];
         var similarities = new float[examples.Count];
         for (int f = 0; f < folds; f++)
         {
@@ -62,18 +70,29 @@ public static class HeadTrainer
             for (int i = 0; i < examples.Count; i++)
                 if (fold[i] == f)
                 {
-                    probabilities[i] = SoftmaxRegression.Probabilities(model, examples[i].PredictionFeatures);
+                    logits[i] = SoftmaxRegression.Logits(model, examples[i].PredictionFeatures);
                     similarities[i] = prototypes.Max(p => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(examples[i].PredictionFeatures, p));
                 }
         }
         // Calibrated on the photos fans upload: stage photos, where there are any.
-        var reference = Enumerable.Range(0, examples.Count).Where(i => !HasStagePhotos(examples) || examples[i].Photo.Kind == LabelledPhotos.StagePhoto).Select(i => similarities[i]).Order().ToList();
-        float threshold = reference[(int)Math.Floor(FlaggedStagePhotos * (reference.Count - 1))];
-        var uncertain = Enumerable.Range(0, examples.Count).Select(i => similarities[i] < threshold || probabilities[i].Max() < settings.MinConfidence).ToArray();
+        var reference = Enumerable.Range(0, examples.Count).Where(i => !HasStagePhotos(examples) || examples[i].Photo.Kind == LabelledPhotos.StagePhoto).ToList();
         var truth = examples.Select(e => labels.IndexOf(e.Photo.Class)).ToList();
+        double Temperature(Func<int, bool> include)
+        {
+            var chosen = reference.Where(include).ToList();
+            return SoftmaxRegression.FitTemperature(chosen.Select(i => logits[i]).ToList(), chosen.Select(i => truth[i]).ToList());
+        }
+        var foldTemperature = Enumerable.Range(0, folds).Select(f => Temperature(i => fold[i] != f)).ToArray();
+        var probabilities = Enumerable.Range(0, examples.Count)
+            .Select(i => EraHead.Softmax(logits[i].Select(z => (float)(z / foldTemperature[fold[i]])).ToArray())).ToArray();
+
+        var referenceSimilarities = reference.Select(i => similarities[i]).Order().ToList();
+        float threshold = referenceSimilarities[(int)Math.Floor(FlaggedStagePhotos * (referenceSimilarities.Count - 1))];
+        var uncertain = Enumerable.Range(0, examples.Count).Select(i => similarities[i] < threshold || probabilities[i].Max() < settings.MinConfidence).ToArray();
         var predicted = probabilities.Select(p => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToList();
-        var report = Metrics.Evaluate($"{folds}-fold cross-validation grouped by outfit", labels, truth, predicted);
-        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold);
+        var report = Metrics.Evaluate($"{folds}-fold cross-validation grouped by outfit", labels, truth, predicted)
+            with { CalibrationError = Metrics.CalibrationError(truth, probabilities) };
+        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold, Temperature(_ => true));
     }
 
     /// <summary>Per era, the normalised mean of its photos' normalised features: what "looks like this era's photos" means.</summary>

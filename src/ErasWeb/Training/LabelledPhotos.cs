@@ -6,6 +6,7 @@ public sealed record LabelledPhoto(string Path, string RelativePath, string Clas
 public static class LabelledPhotos
 {
     public const string StagePhoto = "stage_photo";
+    public const string StageCutout = "stage_cutout";
     static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
 
     /// <summary>

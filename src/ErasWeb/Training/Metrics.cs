@@ -24,4 +24,25 @@ public static class Metrics
         double accuracy = truth.Count == 0 ? 0 : (double)Enumerable.Range(0, truth.Count).Count(i => truth[i] == predicted[i]) / truth.Count;
         return new EvaluationReport(method, truth.Count, Math.Round(accuracy, 4), Math.Round(f1s.Count == 0 ? 0 : f1s.Average(), 4), perClass, confusion);
     }
+
+    /// <summary>Expected calibration error over <paramref name="bins"/> equal-width confidence bins, weighted by how many answers fall in each.</summary>
+    public static double CalibrationError(IReadOnlyList<int> truth, IReadOnlyList<float[]> probabilities, int bins = 10)
+    {
+        var confidence = new double[bins];
+        var correct = new double[bins];
+        var count = new int[bins];
+        for (int i = 0; i < truth.Count; i++)
+        {
+            int predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities[i]);
+            float p = probabilities[i][predicted];
+            int bin = Math.Min((int)(p * bins), bins - 1);
+            confidence[bin] += p;
+            correct[bin] += predicted == truth[i] ? 1 : 0;
+            count[bin]++;
+        }
+        double error = 0;
+        for (int b = 0; b < bins; b++)
+            if (count[b] > 0) error += Math.Abs(correct[b] - confidence[b]) / truth.Count;
+        return Math.Round(error, 4);
+    }
 }

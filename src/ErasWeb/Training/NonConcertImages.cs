@@ -65,6 +65,12 @@ public static class NonConcertImages
                 }
             }));
         }
+        // A night crowd or an empty stage: the backdrops the training scenes put cut-outs on, with nobody on them.
+        for (int i = 0; i < 6; i++)
+        {
+            int backdrop = random.Next();
+            yield return ($"crowd-lights-{i}", Draw(c => CutoutScenes.DrawBackdrop(c, Width, Height, new Random(backdrop))));
+        }
     }
 
     static SKBitmap Draw(Action<SKCanvas> paint)

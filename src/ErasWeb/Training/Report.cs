@@ -2,8 +2,8 @@ using ErasWeb.Classification;
 
 namespace ErasWeb.Training;
 
-/// <summary>A photo the model got wrong, with its three most likely eras.</summary>
-public sealed record Mistake(string File, string Truth, IReadOnlyList<EraScore> Top3);
+/// <summary>A photo the model got wrong, with its three most likely eras (of the first wrong answer) and in how many of the runs scored it was wrong.</summary>
+public sealed record Mistake(string File, string Truth, IReadOnlyList<EraScore> Top3, int Runs = 1);
 
 public sealed record EraScore(string Era, float Probability);
 
@@ -27,7 +27,23 @@ public static class Report
             $"{"era",-12} {"precision",9} {"recall",7} {"F1",6} {"support",8}",
         };
         lines.AddRange(report.PerClass.Select(p => $"{p.Key,-12} {p.Value.Precision,9:0.000} {p.Value.Recall,7:0.000} {p.Value.F1,6:0.000} {p.Value.Support,8}"));
+        if (report.CalibrationError is { } ece) lines.Add($"expected calibration error {ece:0.000} (0 when the stated confidence matches how often it is right)");
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>The spread between repeated cross-validations: each run's accuracy and macro F1, their mean and standard deviation.</summary>
+    public static string FormatSeeds(IReadOnlyList<EvaluationReport> runs)
+    {
+        static string Spread(IEnumerable<double> values)
+        {
+            var v = values.ToList();
+            double mean = v.Average(), sd = Math.Sqrt(v.Average(x => (x - mean) * (x - mean)));
+            return $"{mean:0.000} ± {sd:0.000} (runs: {string.Join(", ", v.Select(x => x.ToString("0.000")))})";
+        }
+        return string.Join(Environment.NewLine,
+            $"over {runs.Count} runs: accuracy {Spread(runs.Select(r => r.Accuracy))}",
+            $"{"",13}macro F1 {Spread(runs.Select(r => r.MacroF1))}",
+            $"{"",13}calibration error {Spread(runs.Select(r => r.CalibrationError ?? 0))}");
     }
 
     /// <summary>Rows: the true era; columns: the predicted era (abbreviated to fit a terminal).</summary>
@@ -45,7 +61,7 @@ public static class Report
     {
         if (mistakes.Count == 0) return "No mistakes.";
         var lines = new List<string> { $"{mistakes.Count} mistakes (true era -> top 3):" };
-        lines.AddRange(mistakes.Select(m => $"  {m.File}: {m.Truth} -> {string.Join(", ", m.Top3.Select(t => $"{t.Era} {t.Probability * 100:0}%"))}"));
+        lines.AddRange(mistakes.Select(m => $"  {m.File}: {m.Truth} -> {string.Join(", ", m.Top3.Select(t => $"{t.Era} {t.Probability * 100:0}%"))}{(m.Runs > 1 ? $" (wrong in {m.Runs} runs)" : "")}"));
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -68,7 +84,8 @@ public static class Report
     public static List<Mistake> Mistakes(IReadOnlyList<string> files, IReadOnlyList<string> truth, IReadOnlyList<float[]> probabilities, IReadOnlyList<string> labels) =>
         Enumerable.Range(0, files.Count)
             .Where(i => labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities[i])] != truth[i])
-            .Select(i => new Mistake(files[i], truth[i], probabilities[i].Select((p, c) => new EraScore(labels[c], p))
-                .OrderByDescending(s => s.Probability).Take(3).ToList()))
+            .GroupBy(i => files[i])
+            .Select(g => new Mistake(g.Key, truth[g.First()], probabilities[g.First()].Select((p, c) => new EraScore(labels[c], p))
+                .OrderByDescending(s => s.Probability).Take(3).ToList(), g.Count()))
             .ToList();
 }

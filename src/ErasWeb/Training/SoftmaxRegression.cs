@@ -73,12 +73,48 @@ public static class SoftmaxRegression
         return y.Select(c => (double)y.Count / (counts.Count * counts[c])).ToArray();
     }
 
-    public static float[] Probabilities(Model model, float[] features)
+    public static float[] Logits(Model model, float[] features)
     {
         var logits = new float[model.Bias.Length];
         for (int c = 0; c < logits.Length; c++) logits[c] = model.Bias[c] + TensorPrimitives.Dot(model.Weights[c], features);
-        return Classification.EraHead.Softmax(logits);
+        return logits;
     }
+
+    /// <summary>
+    /// The temperature T that makes softmax(logits / T) best match the truth (least negative
+    /// log-likelihood), searched on log T by golden section. Dividing a linear head's weights and
+    /// biases by T changes how sure it says it is, never which class wins.
+    /// </summary>
+    public static double FitTemperature(IReadOnlyList<float[]> logits, IReadOnlyList<int> truth)
+    {
+        if (logits.Count == 0) return 1;
+        double Loss(double logT)
+        {
+            double t = Math.Exp(logT), loss = 0;
+            foreach (var (z, y) in logits.Zip(truth))
+            {
+                double max = z.Max(), sum = 0;
+                foreach (var v in z) sum += Math.Exp((v - max) / t);
+                loss += Math.Log(sum) - (z[y] - max) / t;
+            }
+            return loss;
+        }
+        double a = Math.Log(0.05), b = Math.Log(20), ratio = (Math.Sqrt(5) - 1) / 2;
+        double c = b - ratio * (b - a), d = a + ratio * (b - a);
+        for (int i = 0; i < 60; i++)
+        {
+            if (Loss(c) < Loss(d)) b = d; else a = c;
+            c = b - ratio * (b - a);
+            d = a + ratio * (b - a);
+        }
+        return Math.Round(Math.Exp((a + b) / 2), 4);
+    }
+
+    public static Model WithTemperature(Model model, double temperature) => new(
+        model.Weights.Select(row => row.Select(w => (float)(w / temperature)).ToArray()).ToArray(),
+        model.Bias.Select(b => (float)(b / temperature)).ToArray());
+
+    public static float[] Probabilities(Model model, float[] features) => Classification.EraHead.Softmax(Logits(model, features));
 
     public static int Predict(Model model, float[] features)
     {

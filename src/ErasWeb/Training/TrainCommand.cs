@@ -14,27 +14,36 @@ public static class TrainCommand
         var kinds = new Option<string[]>("--kinds") { Description = "Which kinds of photo to train on (manifest 'kind' column); all by default.", AllowMultipleArgumentsPerToken = true };
         var classWeights = new Option<string>("--class-weights") { Description = "inverse-frequency (default) or none.", DefaultValueFactory = _ => "inverse-frequency" };
         classWeights.AcceptOnlyFromAmong("inverse-frequency", "none");
-        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 1.0 };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation strength.", DefaultValueFactory = _ => 0.1 };
         var normalisation = new Option<string>("--normalisation") { Description = "global-scale (default: one scale for all features) or standardise (per feature).", DefaultValueFactory = _ => TrainingSettings.GlobalScale };
         normalisation.AcceptOnlyFromAmong(TrainingSettings.GlobalScale, TrainingSettings.Standardise);
-        var views = new Option<string>("--views") { Description = "center+mirror (default: each photo and its mirror image, in training and at prediction) or center.", DefaultValueFactory = _ => "center+mirror" };
-        views.AcceptOnlyFromAmong("center+mirror", "center");
+        var views = new Option<string>("--views") { Description = "How the head sees each photo, in training and at prediction: whole (default: the whole photo stretched to the model's square), whole+mirror, center (the backbone's centre crop) or center+mirror.", DefaultValueFactory = _ => "whole" };
+        views.AcceptOnlyFromAmong([.. ViewSets.Keys]);
+        var cutoutScenes = new Option<int>("--cutout-scenes") { Description = "Generated stage scenes each stage cut-out is also trained in (besides on black).", DefaultValueFactory = _ => 8 };
         var minConfidence = new Option<double>("--min-confidence") { Description = "Answers whose winning era is less probable than this are marked uncertain.", DefaultValueFactory = _ => 0.2 };
         var iterations = new Option<int>("--iterations") { Description = "Gradient steps of the optimiser.", DefaultValueFactory = _ => 1500 };
         var cv = new Option<int>("--cv") { Description = "Folds of grouped cross-validation to score the recipe (0: skip).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the fold assignment.", DefaultValueFactory = _ => 42 };
 
-        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, normalisation, views, minConfidence, iterations, cv, seed };
+        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, normalisation, views, cutoutScenes, minConfidence, iterations, cv, seed };
         command.SetAction(async (result, ct) =>
         {
-            IReadOnlyList<View> viewList = result.GetValue(views) == "center" ? [View.Center] : [View.Center, View.CenterMirrored];
+            var viewList = ViewSets[result.GetValue(views)!];
             var settings = new TrainingSettings(result.GetValue(kinds) ?? [], result.GetValue(classWeights)!, result.GetValue(l2), result.GetValue(seed), result.GetValue(iterations),
-                viewList, viewList, result.GetValue(normalisation)!, result.GetValue(minConfidence));
+                viewList, viewList, result.GetValue(normalisation)!, result.GetValue(minConfidence), result.GetValue(cutoutScenes));
             var args = string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "train").Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
             return await RunAsync(result.GetValue(source)!, result.GetValue(output)!, settings, result.GetValue(cv), $"erasweb {args}", ErasOptions.FromEnvironment(), ct);
         });
         return command;
     }
+
+    static readonly Dictionary<string, IReadOnlyList<View>> ViewSets = new()
+    {
+        ["whole"] = [View.Whole],
+        ["whole+mirror"] = [View.Whole, View.Whole with { Name = "whole-mirrored", Mirror = true }],
+        ["center"] = [View.Center],
+        ["center+mirror"] = [View.Center, View.CenterMirrored],
+    };
 
     public static async Task<int> RunAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
     {

@@ -18,15 +18,17 @@ public static class TrainingSet
         var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();
         var extractor = new FeatureExtractor(backbone, spec, options.MaxImagePixels, Path.Combine(options.DataDirFullPath, "features"));
         var progress = new ConsoleProgress(log, "Extracting features", photos.Count);
-        var features = extractor.Extract(photos.Select(p => p.Path).ToList(), views, progress.Report,
+        var features = extractor.Extract(photos, views, settings.CutoutScenes, progress.Report,
             (file, why) => progress.WriteLine($"skipped {file}: {why}"));
         progress.Done();
 
         return photos.Zip(features).Where(p => p.Second is not null).Select(p =>
         {
-            float[] Of(View view) => p.Second!.Views[views.IndexOf(view)];
-            return new TrainingExample(p.First, p.Second!.Sha256,
-                settings.ViewsForTraining.Select(Of).ToArray(), settings.ViewsForPrediction.Select(Of).ToArray());
+            var (photo, f) = (p.First, p.Second!);
+            float[][] Of(float[][] rendition, IReadOnlyList<View> wanted) => wanted.Select(v => rendition[views.IndexOf(v)]).ToArray();
+            // A cut-out trains through its generated stage scenes as well as on black.
+            var training = Of(f.Views, settings.ViewsForTraining).Concat(f.Scenes.SelectMany(scene => Of(scene, settings.ViewsForTraining))).ToArray();
+            return new TrainingExample(photo, f.Sha256, training, Of(f.Views, settings.ViewsForPrediction));
         }).ToList();
     }
 }

@@ -85,6 +85,31 @@ public class GradCamTests
         Assert.True(outside.Red < 128 && outside.Red == outside.Blue, "outside the crop the photo is dimmed, not coloured");
     }
 
+    [Fact]
+    public void The_committed_head_explains_the_whole_photo_inside_its_bars_so_a_performer_at_the_edge_is_covered()
+    {
+        Assert.Equal([View.Whole], TestData.Classifier.Value.Views);
+        // A tall phone picture: 637 rows of plain black above the performer, who stands at the bottom.
+        var bytes = File.ReadAllBytes(TestData.Photo("Lover/ett-lover.png"));
+        var analyzed = ImagePipeline.Analyze(bytes, ImagePipeline.SniffImage(bytes), TestData.Classifier.Value, long.MaxValue);
+        using var decoded = ImageDecoder.Decode(bytes, ImagePipeline.SniffImage(bytes), long.MaxValue);
+        var crop = analyzed.Prediction.Crop;
+        Assert.Equal(ContentBounds.Find(decoded.Upright), crop);
+        Assert.Equal(decoded.Upright.Height, crop.Bottom);
+        Assert.True(crop.Top > 0.25f * decoded.Upright.Height, $"the black top is trimmed: {crop}");
+        Assert.True(crop.Width > 0.7f * decoded.Upright.Width, $"the map is as wide as the picture's content, not a centred square: {crop}");
+
+        using var display = SKBitmap.Decode(analyzed.Display);
+        using var overlay = SKBitmap.Decode(analyzed.GradCam);
+        float scale = (float)display.Height / decoded.Upright.Height;
+        // Inside the crop every row is coloured by the map, its top as much as its bottom.
+        foreach (int y in new[] { (int)(crop.Top * scale) + 3, (int)(crop.MidY * scale), display.Height - 3 })
+        {
+            var (o, d) = (overlay.GetPixel(display.Width / 2, y), display.GetPixel(display.Width / 2, y));
+            Assert.True(Math.Abs(o.Red - d.Red) + Math.Abs(o.Green - d.Green) + Math.Abs(o.Blue - d.Blue) > 30, $"row {y}: {o} over {d} is not coloured");
+        }
+    }
+
     [Theory]
     [InlineData("Acoustic/sis-blue-hi.jpg", 810)] // 540x810: smaller than the display limit, kept whole
     [InlineData("Red/etl-17.jpeg", 950)]         // 1900x1267: decoded at 4/8, the smallest scale near 1024

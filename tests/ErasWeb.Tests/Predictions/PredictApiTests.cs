@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ErasWeb.Classification;
 using ErasWeb.Tests.Support;
+using ErasWeb.Training;
 
 namespace ErasWeb.Tests.Predictions;
 
@@ -104,13 +106,15 @@ public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal("cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f", model.GetProperty("backbone_sha256").GetString());
         Assert.Equal(12, model.GetProperty("head_version").GetString()!.Length);
         Assert.InRange(model.GetProperty("cross_validation").GetProperty("macro_f1").GetDouble(), 0.01, 1);
-        Assert.Equal(19, model.GetProperty("training_support").GetProperty("Acoustic").GetInt32());
-        // The user can see which eras have no concert photo to learn from.
+        // Support per era and kind is what the head was trained on: the manifest's photos of the kinds its recipe names.
+        var head = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead));
+        var trained = LabelledPhotos.Load(TestData.PhotosDir).Where(p => head.Provenance!.Settings.Kinds.Contains(p.Kind)).ToList();
         var byKind = model.GetProperty("training_support_by_kind");
-        foreach (var era in new[] { "Reputation", "TTPD" })
+        foreach (var era in Eras)
         {
-            Assert.Equal(0, byKind.GetProperty(era).GetProperty("stage_photo").GetInt32());
-            Assert.Equal(1, byKind.GetProperty(era).GetProperty("album_cover").GetInt32());
+            Assert.Equal(trained.Count(p => p.Class == era), model.GetProperty("training_support").GetProperty(era).GetInt32());
+            foreach (var kind in new[] { LabelledPhotos.StagePhoto, LabelledPhotos.StageCutout, "album_cover" })
+                Assert.Equal(trained.Count(p => p.Class == era && p.Kind == kind), byKind.GetProperty(era).GetProperty(kind).GetInt32());
         }
         Assert.Equal("grad-cam", model.GetProperty("explanation").GetString());
         Assert.Contains("uncertain when", model.GetProperty("uncertainty_rule").GetString());

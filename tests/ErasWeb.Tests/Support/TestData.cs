@@ -31,13 +31,19 @@ public static class TestData
     public static readonly Lazy<EraClassifier> Classifier = new(() =>
         new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2), EraHead.Load(CommittedHead), BackboneSpec.MobileNetV2Int8));
 
-    /// <summary>The committed head looking only at the centre square: one backbone output per image, for tests of the backbone and of Grad-CAM itself.</summary>
-    public static readonly Lazy<EraClassifier> CenterViewClassifier = new(() =>
+    /// <summary>The committed head looking only at the centre square, the backbone's own preprocessing: for tests of the backbone and of Grad-CAM itself.</summary>
+    public static readonly Lazy<EraClassifier> CenterViewClassifier = new(() => ClassifierWithViews(View.Center));
+
+    /// <summary>The committed head's weights, averaged over other prediction views.</summary>
+    public static EraClassifier ClassifierWithViews(params View[] views)
     {
         var head = HeadFile.Read(File.ReadAllBytes(CommittedHead));
         return new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2),
-            new EraHead(head with { PredictionViews = [View.Center] }, "center-only"), BackboneSpec.MobileNetV2Int8);
-    });
+            new EraHead(head with { PredictionViews = views }, string.Join('+', views.Select(v => v.Name))), BackboneSpec.MobileNetV2Int8);
+    }
+
+    /// <summary>A data directory shared by the tests that extract training features, so its feature cache is filled once per run.</summary>
+    public static readonly Lazy<string> TrainingDataDir = new(() => NewTempDir("training-data"));
 
     /// <summary>One folder per test run, removed when the run ends.</summary>
     static readonly Lazy<string> TempRoot = new(() =>

@@ -7,36 +7,45 @@ using SkiaSharp;
 
 namespace ErasWeb.Tests.Training;
 
+[Collection(TrainingFeatures.Collection)]
 public class EvalCommandTests
 {
-    static readonly Lazy<string> DataDir = new(() => TestData.NewTempDir("eval-data"));
-
-    static async Task<(int Exit, string Stdout, string Stderr, string ReportDir)> Run(string source, int cv = 0, string[]? kinds = null)
+    static async Task<(int Exit, string Stdout, string Stderr, string ReportDir)> Run(string source, int cv = 0, string[]? kinds = null, int seeds = 1)
     {
-        var options = new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = DataDir.Value, HeadPath = TestData.CommittedHead };
+        var options = new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = TestData.TrainingDataDir.Value, HeadPath = TestData.CommittedHead };
         var reportDir = TestData.NewTempDir("eval-report");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await EvalCommand.RunAsync(source, null, cv, kinds ?? [], null, null, reportDir, options, stdout, stderr, CancellationToken.None);
+        int exit = await EvalCommand.RunAsync(source, null, cv, kinds ?? [], null, seeds, null, reportDir, options, stdout, stderr, CancellationToken.None);
         return (exit, stdout.ToString(), stderr.ToString(), reportDir);
     }
 
     [Fact]
-    public async Task Cross_validation_scores_held_out_stage_photos_and_saves_the_matrix_and_the_mistakes()
+    public async Task Repeated_cross_validation_pools_held_out_stage_photos_and_saves_the_matrix_and_the_mistakes()
     {
-        var (exit, stdout, stderr, reportDir) = await Run(Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), cv: 3, kinds: [LabelledPhotos.StagePhoto]);
+        var manifest = Path.Combine(TestData.PhotosDir, "MANIFEST.tsv");
+        int stage = LabelledPhotos.Load(manifest).Count(p => p.Kind == LabelledPhotos.StagePhoto);
+
+        var (exit, stdout, stderr, reportDir) = await Run(manifest, cv: 3, kinds: [LabelledPhotos.StagePhoto], seeds: 2);
 
         Assert.True(exit == 0, stderr);
-        Assert.Contains("3-fold cross-validation grouped by outfit, scored on stage_photo: 47 photos", stdout);
+        Assert.Contains($"3-fold cross-validation grouped by outfit, 2 fold assignments (seeds 42-43) pooled, scored on stage_photo: {2 * stage} photos", stdout);
+        Assert.Contains("over 2 runs: accuracy", stdout);
+        Assert.Contains("expected calibration error", stdout);
         Assert.Contains("confusion (rows: true era, columns: predicted)", stdout);
 
         var saved = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(reportDir, "report.json"))).RootElement;
         var report = saved.GetProperty("report");
         var confusion = report.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToArray();
-        Assert.Equal(47, confusion.Sum(r => r.Sum()));
+        Assert.Equal(2 * stage, confusion.Sum(r => r.Sum()));
         int correct = Enumerable.Range(0, confusion.Length).Sum(i => confusion[i][i]);
+        var perSeed = saved.GetProperty("per_seed").EnumerateArray().Select(r => r.GetProperty("accuracy").GetDouble()).ToList();
+        Assert.Equal(2, perSeed.Count);
+        Assert.Equal(Math.Round((double)correct / (2 * stage), 4), perSeed.Average(), 3);
+        // Each photo wrong in either run is listed once, with how many runs got it wrong.
         var mistakes = saved.GetProperty("mistakes").EnumerateArray().ToList();
-        Assert.Equal(47 - correct, mistakes.Count);
+        Assert.Equal(mistakes.Count, mistakes.Select(m => m.GetProperty("file").GetString()).Distinct().Count());
+        Assert.Equal(2 * stage - correct, mistakes.Sum(m => m.GetProperty("runs").GetInt32()));
         foreach (var mistake in mistakes)
         {
             var top = mistake.GetProperty("top3").EnumerateArray().ToList();
