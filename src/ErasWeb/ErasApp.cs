@@ -45,6 +45,8 @@ public static class ErasApp
         services.AddSingleton(TimeProvider.System);
 
         services.AddDbContext<ErasDb>((sp, db) => ErasDb.Configure(db, sp.GetRequiredService<IOptions<ErasOptions>>().Value.DataDirFullPath));
+        // Hosted services start in this order, all before the server listens: the database first.
+        services.AddHostedService<DatabaseMigrator>();
 
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoader>();
@@ -64,20 +66,22 @@ public static class ErasApp
     }
 
     /// <summary>
-    /// Hangfire runs the video jobs. Its queue is in memory (no SQLite storage for it is available);
-    /// what must survive a restart is in our database, and <see cref="VideoJobRecovery"/> queues
-    /// unfinished jobs again at start-up. Storage, activator and client are this app's own rather than
-    /// Hangfire's process-wide defaults (which <c>AddHangfire</c> would set, logging included), so two
-    /// apps in one process, as in the tests, never run each other's jobs or log through a disposed logger.
+    /// Hangfire runs the video jobs. Its queue is in memory; what must survive a restart is in our
+    /// database, and <see cref="VideoJobRecovery"/> queues unfinished jobs again at start-up.
+    /// Storage, activator and client are this app's own rather than Hangfire's process-wide defaults
+    /// (which <c>AddHangfire</c> would set, logging and serializer settings included), so two apps in
+    /// one process, as in the tests, never run each other's jobs or log through a disposed logger.
     /// </summary>
     static void AddVideoJobs(this IServiceCollection services)
     {
+        services.AddSingleton<VideoJobSignals>();
         services.AddScoped<VideoJobService>();
         services.AddScoped<VideoJobRunner>();
         services.AddSingleton<JobStorage>(new InMemoryStorage());
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
-        services.AddSingleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
+        // AddHangfireServer only checks that a configuration is registered; Hangfire's defaults serialize a job id well.
+        services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
         services.AddHangfireServer((sp, o) =>
         {
             o.WorkerCount = sp.GetRequiredService<IOptions<ErasOptions>>().Value.VideoWorkers;
@@ -93,7 +97,6 @@ public static class ErasApp
 
     static void UseErasPipeline(this WebApplication app)
     {
-        app.Services.MigrateDatabase();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // People get a page with a way on; API clients keep their problem JSON.

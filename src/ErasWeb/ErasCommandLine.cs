@@ -23,16 +23,34 @@ public static class ErasCommandLine
 
     static async Task<int> ServeAsync(string[] args, CancellationToken ct)
     {
+        await using var app = ErasApp.Build(args);
+        await app.RunAsync(ct);
+        return Environment.ExitCode;
+    }
+
+    /// <summary>Runs the verb the arguments name; configuration that cannot work ends it with what to fix (exit code 2), for every verb alike.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Ctrl+C cancels the verb's token (System.CommandLine does not listen for it unless asked), and a
+        // verb that has not finished 10 s later is ended.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10), EnableDefaultExceptionHandler = false };
         try
         {
-            await using var app = ErasApp.Build(args);
-            await app.RunAsync(ct);
-            return Environment.ExitCode;
+            return await Create().Parse(args).InvokeAsync(invocation);
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException e)
         {
-            await Console.Error.WriteLineAsync("ErasWeb cannot start; fix its configuration:" + string.Join(Environment.NewLine + "  - ", ["", .. e.Failures]));
+            await Console.Error.WriteLineAsync("ErasWeb cannot run; fix its configuration:" + string.Join(Environment.NewLine + "  - ", ["", .. e.Failures]));
             return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync(e.ToString());
+            return 1;
         }
     }
 }

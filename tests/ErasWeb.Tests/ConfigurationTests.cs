@@ -1,3 +1,4 @@
+using ErasWeb.Configuration;
 using ErasWeb.Tests.Support;
 using Microsoft.Extensions.Options;
 
@@ -5,20 +6,53 @@ namespace ErasWeb.Tests;
 
 public class ConfigurationTests
 {
-    [Fact]
-    public void Invalid_configuration_stops_start_up_with_a_message_that_says_what_to_fix()
+    static readonly Dictionary<string, string?> Broken = new()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Eras:BackboneSource"] = "/no/such/dir",
-                ["Eras:DataDir"] = TestData.NewTempDir("config"),
-                ["Eras:HeadPath"] = "/no/such/head.json",
-                ["Eras:MaxUploadBytes"] = "0",
-            })));
+        ["Eras:BackboneSource"] = "/no/such/dir",
+        ["Eras:HeadPath"] = "/no/such/head.json",
+        ["Eras:MaxUploadBytes"] = "0",
+    };
+
+    [Fact]
+    public async Task Invalid_configuration_stops_start_up_with_a_message_that_says_what_to_fix()
+    {
+        var dataDir = Path.Combine(TestData.NewTempDir("config"), "data");
+        await using var app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Broken) { ["Eras:DataDir"] = dataDir }));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
         var message = string.Join("\n", error.Failures);
         Assert.Contains("ERAS_BACKBONE_SOURCE '/no/such/dir'", message);
         Assert.Contains("ERAS_HEAD_PATH", message);
         Assert.Contains("MaxUploadBytes", message);
+        // Checking the configuration leaves nothing behind.
+        Assert.False(Directory.Exists(dataDir));
+    }
+
+    [Fact]
+    public void The_command_line_tools_validate_the_same_configuration()
+    {
+        var options = new ErasOptions { BackboneSource = "/no/such/dir", HeadPath = "/no/such/head.json", MaxUploadBytes = 0, DataDir = TestData.NewTempDir("config-cli") };
+
+        var error = Assert.Throws<OptionsValidationException>(() => ErasOptions.Validated(options));
+
+        var message = string.Join("\n", error.Failures);
+        Assert.Contains("ERAS_BACKBONE_SOURCE '/no/such/dir'", message);
+        Assert.Contains("ERAS_HEAD_PATH", message);
+        Assert.Contains("MaxUploadBytes", message);
+    }
+
+    [Fact]
+    public void A_data_directory_inside_a_file_is_refused_without_creating_anything()
+    {
+        var file = Path.Combine(TestData.NewTempDir("config-file"), "not-a-dir");
+        File.WriteAllText(file, "");
+        var options = new ErasOptions { BackboneSource = TestData.BackboneSource, HeadPath = TestData.CommittedHead, DataDir = Path.Combine(file, "data") };
+
+        var result = new ErasOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("ERAS_DATA_DIR", result.FailureMessage);
     }
 }

@@ -23,7 +23,7 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
         logger.LogInformation("Preparing {Model}: adding feature map output {Tensor}", spec.Name, spec.FeatureMapName);
         var edited = OnnxGraphEditor.AddFloatOutput(await File.ReadAllBytesAsync(original, ct), spec.FeatureMapName,
             ["batch", spec.FeatureChannels, spec.FeatureSize, spec.FeatureSize]);
-        await WriteAtomicallyAsync(prepared, edited, ct);
+        await Files.AtomicFile.WriteAllBytesAsync(prepared, edited, ct);
         return prepared;
     }
 
@@ -55,7 +55,7 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
             throw new BackboneUnavailableException($"Could not download the backbone from {source}: {e.Message}. Without network access, set ERAS_BACKBONE_SOURCE to a directory holding {spec.FileName}.", e);
         }
         Verify(bytes, source);
-        await WriteAtomicallyAsync(cached, bytes, ct);
+        await Files.AtomicFile.WriteAllBytesAsync(cached, bytes, ct);
         return cached;
     }
 
@@ -64,20 +64,6 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
         var actual = ContentHash.Sha256Hex(bytes);
         if (actual != spec.Sha256)
             throw new BackboneUnavailableException($"Refusing the backbone from '{where}': its sha256 is {actual}, but {spec.Name} is pinned to {spec.Sha256}. Use the file published by the ONNX Model Zoo.");
-    }
-
-    static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken ct)
-    {
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await File.WriteAllBytesAsync(temp, bytes, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }
 

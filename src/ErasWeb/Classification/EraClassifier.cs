@@ -60,7 +60,7 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
                 var cam = new float[mapSize * mapSize];
                 for (int v = 0; v < views; v++)
                     if (Views[v].Region(images[i]) == region)
-                        GradCam.Add(output.FeatureMap(i * views + v), head.ClassWeights(heatmap.Era ?? best), mapSize, Views[v].Mirror, cam);
+                        GradCam.Add(output.FeatureMap(i * views + v), new FeatureMapShape(channels, mapSize, mapSize), head.ClassWeights(heatmap.Era ?? best), Views[v].Mirror, cam);
                 map = new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam);
             }
             predictions[i] = new EraPrediction(head.Labels, probabilities, best, map, region, uncertainty?.Reason(pooled, probabilities[best]));

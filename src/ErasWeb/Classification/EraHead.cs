@@ -60,6 +60,10 @@ public sealed class EraHead
         return logits;
     }
 
+    /// <summary>
+    /// Probabilities from logits, the largest subtracted first: TensorPrimitives.SoftMax does not,
+    /// and answers NaN once a logit passes about 88 (an ONNX classifier's raw logits can).
+    /// </summary>
     public static float[] Softmax(ReadOnlySpan<float> logits)
     {
         var result = new float[logits.Length];

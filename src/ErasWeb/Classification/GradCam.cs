@@ -1,37 +1,36 @@
+using System.Numerics.Tensors;
+
 namespace ErasWeb.Classification;
+
+/// <summary>The shape of one image's feature map: channels and spatial size, channels first (NCHW) or last (NHWC).</summary>
+public readonly record struct FeatureMapShape(int Channels, int Height, int Width, bool ChannelsFirst = true)
+{
+    public int Positions => Height * Width;
+    public int Length => Channels * Positions;
+}
 
 /// <summary>
 /// Grad-CAM for a linear head over average-pooled features. The gradient of the class logit with
-/// respect to A[k,i,j] is W[c,k]/(size*size) everywhere, so the channel weights are the head's own
-/// weights and no backward pass is needed: map = ReLU(sum_k W[c,k] * A_k), scaled to 0..1.
+/// respect to A[k,i,j] is W[c,k]/(height*width) everywhere, so the channel weights are the head's
+/// own weights and no backward pass is needed: map = ReLU(sum_k W[c,k] * A_k), scaled to 0..1.
 /// </summary>
 public static class GradCam
 {
-    public static float[] Compute(ReadOnlySpan<float> featureMap, ReadOnlySpan<float> classWeights, int mapSize)
-    {
-        var map = new float[mapSize * mapSize];
-        Add(featureMap, classWeights, mapSize, mirrored: false, map);
-        return Finish(map);
-    }
-
     /// <summary>
-    /// Adds sum_k W[c,k] * A_k to <paramref name="map"/>; a map from a mirrored view is mirrored
-    /// back first. When the logit averages the pooled features of several views of the same
-    /// square, the averaged maps are that logit's exact Grad-CAM.
+    /// Adds sum_k W[c,k] * A_k to <paramref name="map"/> (row-major, height x width); a map from a
+    /// mirrored view is mirrored back first. When the logit averages the pooled features of several
+    /// views of the same region, the summed maps are that logit's exact Grad-CAM.
     /// </summary>
-    public static void Add(ReadOnlySpan<float> featureMap, ReadOnlySpan<float> classWeights, int mapSize, bool mirrored, Span<float> map)
+    public static void Add(ReadOnlySpan<float> featureMap, FeatureMapShape shape, ReadOnlySpan<float> classWeights, bool mirrored, Span<float> map)
     {
-        int plane = mapSize * mapSize;
-        for (int k = 0; k < classWeights.Length; k++)
-        {
-            float w = classWeights[k];
-            var channel = featureMap.Slice(k * plane, plane);
-            if (!mirrored)
-                for (int p = 0; p < plane; p++) map[p] += w * channel[p];
-            else
-                for (int y = 0; y < mapSize; y++)
-                    for (int x = 0; x < mapSize; x++) map[y * mapSize + x] += w * channel[y * mapSize + mapSize - 1 - x];
-        }
+        int plane = shape.Positions, width = shape.Width;
+        var sums = new float[plane];
+        if (shape.ChannelsFirst)
+            for (int k = 0; k < shape.Channels; k++) TensorPrimitives.MultiplyAdd(featureMap.Slice(k * plane, plane), classWeights[k], sums, sums);
+        else
+            for (int p = 0; p < plane; p++) sums[p] = TensorPrimitives.Dot(classWeights, featureMap.Slice(p * shape.Channels, shape.Channels));
+        for (int p = 0; p < plane; p++)
+            map[mirrored ? p - p % width + width - 1 - p % width : p] += sums[p];
     }
 
     /// <summary>ReLU, then scaled to 0..1.</summary>

@@ -48,7 +48,6 @@ public sealed record Heatmap(float[] Values, int Width, int Height, ExplanationK
 /// </summary>
 public readonly record struct HeatmapFor(int? Era = null, bool Skip = false)
 {
-    public static HeatmapFor Winner => default;
     public static HeatmapFor None => new(Skip: true);
     public static HeatmapFor Of(int era) => new(era);
 }

@@ -5,10 +5,12 @@ namespace ErasWeb.Classification;
 /// <summary>Holds the process's one model once it is loaded; until then the app serves but is not ready.</summary>
 public sealed class ModelHost : IDisposable
 {
-    volatile IEraModel? model;
+    readonly TaskCompletionSource<IEraModel> loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public IEraModel? Model => model;
-    public bool IsReady => model is not null;
+    /// <summary>Completes when the model is loaded: work that cannot go on without it awaits this instead of polling.</summary>
+    public Task<IEraModel> Ready => loaded.Task;
+    public IEraModel? Model => loaded.Task.IsCompletedSuccessfully ? loaded.Task.Result : null;
+    public bool IsReady => Model is not null;
 
     /// <summary>
     /// Turns to use the CPU for an analysis. Analyses are CPU-bound and a large PNG decodes to
@@ -17,9 +19,9 @@ public sealed class ModelHost : IDisposable
     /// </summary>
     public SemaphoreSlim Analyses { get; } = new(Environment.ProcessorCount);
 
-    public void Publish(IEraModel loaded) => model = loaded;
+    public void Publish(IEraModel model) => loaded.SetResult(model);
 
-    public void Dispose() => model?.Dispose();
+    public void Dispose() => Model?.Dispose();
 }
 
 public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck

@@ -5,23 +5,29 @@ using SkiaSharp;
 namespace ErasWeb.Classification;
 
 /// <summary>
-/// The backbone's preprocessing, as its model card gives it: resize the short side to 256,
-/// centre-crop 224, scale to 0..1, normalise per channel with the ImageNet mean and std, NCHW RGB.
-/// Resize and crop are one resampling step: the crop's source rectangle is drawn at 224x224.
+/// How a model wants its input: the size, NCHW or NHWC, RGB or BGR, and each channel's value as
+/// pixel (0..255) * <see cref="Scale"/> + <see cref="Shift"/> (indexed by the tensor's channel).
+/// </summary>
+public sealed record InputFormat(int Width, int Height, bool ChannelsFirst, bool Bgr, float[] Scale, float[] Shift)
+{
+    public int Length => 3 * Width * Height;
+
+    /// <summary>The backbone's, as its model card gives it: 224x224 NCHW RGB, scaled to 0..1 and normalised with the ImageNet mean and std.</summary>
+    public static readonly InputFormat ImageNet = new(ModelInput.Size, ModelInput.Size, ChannelsFirst: true, Bgr: false,
+        [1 / (255f * 0.229f), 1 / (255f * 0.224f), 1 / (255f * 0.225f)], [-0.485f / 0.229f, -0.456f / 0.224f, -0.406f / 0.225f]);
+}
+
+/// <summary>
+/// Turns pictures into model input. A view's region of the upright image is resampled straight to
+/// the input size (area-averaging when shrinking, so no detail aliases) and written in the model's
+/// <see cref="InputFormat"/>; the built-in backbone's is <see cref="InputFormat.ImageNet"/>.
 /// </summary>
 public static class ModelInput
 {
     public const int Size = Backbone.InputSize;
+    /// <summary>The model card's resize before its centre crop: what a frame's short side is scaled to lose nothing the model sees.</summary>
     public const int ResizeShortSide = 256;
     public const int Length = 3 * Size * Size;
-    static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
-    static readonly float[] Std = [0.229f, 0.224f, 0.225f];
-
-    /// <summary>The part of an image of this size that the model sees.</summary>
-    public static SKRect CenterCrop(int width, int height) => View.Center.Region(width, height);
-
-    /// <summary>A batch of images as one NCHW tensor, in a pooled buffer (return it to ArrayPool&lt;float&gt;.Shared).</summary>
-    public static float[] RentBatch(IReadOnlyList<SKBitmap> images) => RentBatch(images, [View.Center]);
 
     /// <summary>Every image through every view, image-major (image 0's views first), in a pooled buffer.</summary>
     public static float[] RentBatch(IReadOnlyList<SKBitmap> images, IReadOnlyList<View> views)
@@ -67,32 +73,37 @@ public static class ModelInput
         }
     }
 
-    public static void Write(SKBitmap upright, Span<float> destination) => Write(upright, View.Center, destination);
+    /// <summary>The view of the image as the built-in backbone's input, mirrored if the view says so.</summary>
+    public static void Write(SKBitmap upright, View view, Span<float> destination) =>
+        Write(upright, view.Region(upright), InputFormat.ImageNet, view.Mirror, destination);
 
     /// <summary>
-    /// Shrinks the view's square straight to 224x224 with an area-averaging (antialiased) resize,
-    /// then normalises into NCHW, mirrored if the view says so. A square smaller than 224 (a small
+    /// A region of the image resampled to the format's size and written in its layout, channel
+    /// order and scaling, optionally mirrored left-right. A region smaller than the input (a small
     /// photo) is enlarged bilinearly.
     /// </summary>
-    public static void Write(SKBitmap upright, View view, Span<float> destination)
+    public static void Write(SKBitmap image, SKRect region, InputFormat format, bool mirror, Span<float> destination)
     {
-        var crop = view.Region(upright);
-        var rgb = ArrayPool<float>.Shared.Rent(3 * Size * Size);
+        int width = format.Width, height = format.Height, plane = width * height;
+        var rgb = ArrayPool<float>.Shared.Rent(3 * plane);
         try
         {
-            Sample(upright, crop, Size, Size, rgb);
-
-            const int plane = Size * Size;
+            Sample(image, region, width, height, rgb);
             for (int c = 0; c < 3; c++)
             {
-                float scale = 1 / (255f * Std[c]), shift = -Mean[c] / Std[c];
-                var channel = destination.Slice(c * plane, plane);
-                if (!view.Mirror)
-                    for (int i = 0; i < plane; i++) channel[i] = rgb[3 * i + c] * scale + shift;
-                else
-                    for (int y = 0; y < Size; y++)
-                        for (int x = 0; x < Size; x++)
-                            channel[y * Size + x] = rgb[3 * (y * Size + Size - 1 - x) + c] * scale + shift;
+                int source = format.Bgr ? 2 - c : c;
+                float scale = format.Scale[c], shift = format.Shift[c];
+                // One output row at a time: where its values go (a plane's row, or every third value) and whether it runs backwards.
+                int step = format.ChannelsFirst ? 1 : 3;
+                for (int y = 0; y < height; y++)
+                {
+                    var row = format.ChannelsFirst ? destination.Slice(c * plane + y * width, width) : destination.Slice(3 * y * width + c, 3 * width - 2);
+                    int from = 3 * y * width + source;
+                    if (mirror)
+                        for (int x = 0; x < width; x++) row[step * (width - 1 - x)] = rgb[from + 3 * x] * scale + shift;
+                    else
+                        for (int x = 0; x < width; x++) row[step * x] = rgb[from + 3 * x] * scale + shift;
+                }
             }
         }
         finally

@@ -5,8 +5,6 @@ namespace ErasWeb.Classification;
 /// <summary>Applies a head's <see cref="UncertaintyRule"/> to one photo's pooled features and winning probability.</summary>
 public sealed class UncertaintyCheck(UncertaintyRule rule)
 {
-    public UncertaintyRule Rule => rule;
-
     public string? Reason(ReadOnlySpan<float> pooled, float confidence)
     {
         if (Similarity(pooled) < rule.MinSimilarity) return UncertainReasons.Unfamiliar();

@@ -90,7 +90,10 @@ public sealed class ErasOptions
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
     ];
 
-    /// <summary>The options as the command-line tools see them: appsettings.json beside the app, then the environment.</summary>
+    /// <summary>
+    /// The options as the command-line tools see them: appsettings.json beside the app, then the
+    /// environment; validated as the web app validates them (an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> says what to fix).
+    /// </summary>
     public static ErasOptions FromEnvironment()
     {
         var configuration = new ConfigurationBuilder()
@@ -98,6 +101,16 @@ public sealed class ErasOptions
         AddEnvironmentVariables(configuration);
         var options = new ErasOptions();
         configuration.Build().GetSection(Section).Bind(options);
+        return Validated(options);
+    }
+
+    /// <summary>The options if they can work: the data annotations and <see cref="ErasOptionsValidator"/>, as at the web app's start.</summary>
+    public static ErasOptions Validated(ErasOptions options)
+    {
+        var failures = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), failures, validateAllProperties: true);
+        var errors = failures.Select(f => f.ErrorMessage ?? "invalid").Concat(new ErasOptionsValidator().Validate(null, options).Failures ?? []).ToList();
+        if (errors.Count > 0) throw new Microsoft.Extensions.Options.OptionsValidationException(Section, typeof(ErasOptions), errors);
         return options;
     }
 
@@ -124,20 +137,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add($"ERAS_BACKBONE_SOURCE '{o.BackboneSource}' (resolved to '{Path.GetFullPath(o.BackboneSource)}') is neither an existing directory or file nor an http(s) URL.");
         if (string.IsNullOrWhiteSpace(o.DataDir))
             errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");
-        else
-        {
-            try
-            {
-                Directory.CreateDirectory(o.DataDirFullPath);
-                var probe = Path.Combine(o.DataDirFullPath, $".write-test-{Guid.NewGuid():N}");
-                File.WriteAllBytes(probe, []);
-                File.Delete(probe);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' is not a writable directory: {e.Message}");
-            }
-        }
+        else if (WritableDirectory.Problem(o.DataDirFullPath) is { } problem)
+            errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' {problem}: set it to a directory this process may write in.");
         if (o.ModelManifest.Length > 0)
         {
             if (!File.Exists(o.ModelManifest))

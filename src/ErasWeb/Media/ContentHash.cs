@@ -6,6 +6,4 @@ namespace ErasWeb.Media;
 public static class ContentHash
 {
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    public static string Sha256Hex(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
 }

@@ -225,27 +225,16 @@ public static class ClassifyCommand
     /// <summary>RFC 4180: header, then one CRLF-terminated record per photo; numbers in the invariant culture.</summary>
     static void WriteCsvAtomically(string path, IReadOnlyList<string> labels, IReadOnlyList<Row> rows)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        // Written aside and moved into place: a crash or Ctrl+C never leaves a half CSV under the name.
-        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        // A crash or Ctrl+C never leaves half a CSV under the name.
+        Files.AtomicFile.Write(path, stream =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-            {
-                writer.NewLine = "\r\n";
-                writer.WriteLine(string.Join(",", new[] { "file", "predicted_class", "confidence", "uncertain" }.Concat(labels).Select(CsvField)));
-                foreach (var row in rows)
-                    writer.WriteLine(string.Join(",", new[] { CsvField(row.File), CsvField(row.Era), Number(row.Confidence), row.Uncertain ? "true" : "false" }
-                        .Concat(row.Probabilities.Select(Number))));
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            writer.NewLine = "\r\n";
+            writer.WriteLine(string.Join(",", new[] { "file", "predicted_class", "confidence", "uncertain" }.Concat(labels).Select(CsvField)));
+            foreach (var row in rows)
+                writer.WriteLine(string.Join(",", new[] { CsvField(row.File), CsvField(row.Era), Number(row.Confidence), row.Uncertain ? "true" : "false" }
+                    .Concat(row.Probabilities.Select(Number))));
+        });
     }
 
     static string Number(float value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -41,8 +41,6 @@ public sealed class ConsoleProgress
         lastDraw = long.MinValue;
     }
 
-    public bool Interactive => interactive;
-
     /// <summary>Sets how many items are done (not an increment), and redraws if due.</summary>
     public void Report(int completed)
     {

@@ -101,12 +101,8 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
     void WriteCached(string sha, string rendition, View view, float[] features)
     {
         if (CachePath(sha, rendition, view) is not { } path) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var bytes = new byte[features.Length * sizeof(float)];
         Buffer.BlockCopy(features, 0, bytes, 0, bytes.Length);
-        // Written aside and moved into place, so a crash never leaves a short file under the final name.
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        Files.AtomicFile.WriteAllBytes(path, bytes);
     }
 }

@@ -50,9 +50,4 @@ public static class LabelledPhotos
                 }))
             .ToList();
 
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Media.ContentHash.Sha256Hex(stream);
-    }
 }

@@ -62,11 +62,7 @@ public static class TrainCommand
         var fullSource = Path.GetFullPath(source);
         var sourceName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(fullSource)) ?? "", Path.GetFileName(fullSource));
         var head = HeadTrainer.Train(examples, settings, cvFolds, command, sourceName, BackboneSpec.MobileNetV2Int8);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        // Written aside and moved into place: a failed run never leaves a half-written head.
-        var temp = $"{output}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temp, head.ToJson(), ct);
-        File.Move(temp, output, overwrite: true);
+        await Files.AtomicFile.WriteAllBytesAsync(output, head.ToJson(), ct);
 
         if (head.Provenance?.CrossValidation is { } report) Console.WriteLine(Report.Format(report));
         Console.WriteLine(head.Uncertainty is { } rule

@@ -13,7 +13,7 @@ namespace ErasWeb.Videos;
 /// that is interrupted (a restart, even a kill) is simply run again at start-up; the result is
 /// stored in one transaction, so it exists once or not at all.
 /// </summary>
-public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobRunner> logger)
+public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobRunner> logger)
 {
     /// <summary>A video that keeps bringing the server down (runs that started but never ended) is given up on.</summary>
     public const int MaxAttempts = 3;
@@ -45,7 +45,8 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOpt
         IEraModel model;
         try
         {
-            model = await WaitForModelAsync(ct);
+            // After a restart, recovered jobs may start before the model has loaded.
+            model = await models.Ready.WaitAsync(ct);
             var reporter = new ProgressReporter(db, jobId, clock);
             analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, reporter.Report, ct);
         }
@@ -66,16 +67,10 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOpt
             return;
         }
         await StoreAsync(job, analysis, model.Version);
+        signals.Finish(jobId);
         DeleteUpload(path);
         logger.LogInformation("Video job {JobId}: {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, analysis.Era, analysis.Frames.Count,
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
-    }
-
-    async Task<IEraModel> WaitForModelAsync(CancellationToken ct)
-    {
-        // After a restart, recovered jobs may start before the model has loaded.
-        while (models.Model is null) await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
-        return models.Model;
     }
 
     /// <summary>The video's prediction, its frames and timeline, and the job's success: one transaction.</summary>
@@ -136,6 +131,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, IOptions<ErasOpt
         job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
         job.UploadFile = null;
         await db.SaveChangesAsync(CancellationToken.None);
+        signals.Finish(job.Id);
         if (path is not null) DeleteUpload(path);
         logger.LogWarning("Video job {JobId} failed: {Reason}", job.Id, reason);
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Videos;
 
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
-public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, IOptions<ErasOptions> options, TimeProvider clock)
+public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
@@ -69,12 +69,13 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, IOpti
     /// <summary>The job once it has finished, or as it is when <paramref name="wait"/> runs out.</summary>
     public async Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + wait;
-        while (true)
-        {
-            var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-            if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed || clock.GetUtcNow() >= deadline) return job;
-            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-        }
+        var finished = signals.Finished(id);
+        var job = await LoadAsync(id, ct);
+        if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return job;
+        try { await finished.WaitAsync(wait, clock, ct); }
+        catch (TimeoutException) { return job; }
+        return await LoadAsync(id, ct);
     }
+
+    Task<VideoJob?> LoadAsync(long id, CancellationToken ct) => db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
 }

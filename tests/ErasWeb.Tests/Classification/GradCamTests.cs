@@ -74,7 +74,7 @@ public class GradCamTests
         photo.Erase(new SKColor(128, 128, 128));
         var map = new float[49];
         map[24] = 1; // hot centre, cold elsewhere
-        var crop = ModelInput.CenterCrop(300, 200);
+        var crop = View.Center.Region(300, 200);
         using var overlay = GradCamOverlay.Render(photo, new Heatmap(map, 7, 7, ExplanationKind.GradCam), crop);
 
         var centre = overlay.GetPixel(150, 100);

@@ -36,18 +36,7 @@ public sealed class AppFixture : IAsyncLifetime
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        await WaitUntilReadyAsync();
-    }
-
-    async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await Client.GetAsync("/health/ready")).IsSuccessStatusCode) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The app did not become ready within 60 s.");
+        await app.Services.GetRequiredService<ErasWeb.Classification.ModelHost>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     public async Task<int> CountPredictionsAsync()

@@ -40,6 +40,9 @@ public sealed partial class AppProcess : IDisposable
         return app;
     }
 
+    /// <summary>SIGSTOP: the process stops where it is, so what its database says next cannot change under the test.</summary>
+    public void Freeze() => Process.Start("kill", ["-STOP", process.Id.ToString()])!.WaitForExit();
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
     public void KillHard()
     {

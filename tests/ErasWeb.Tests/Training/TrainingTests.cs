@@ -51,6 +51,36 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Softmax_stays_finite_for_logits_far_beyond_what_exp_can_hold()
+    {
+        var probabilities = EraHead.Softmax([1000f, 0f, 999f]);
+        Assert.Equal([1 / (1 + MathF.Exp(-1)), 0f, MathF.Exp(-1) / (1 + MathF.Exp(-1))], probabilities, new Classification.FloatTolerance(1e-6f));
+    }
+
+    [Fact]
+    public void A_temperature_fitted_to_overconfident_logits_softens_them_and_never_changes_the_winner()
+    {
+        // Logits twice as sharp as the truth they were drawn from: the best temperature is about 2.
+        var random = new Random(5);
+        var logits = new List<float[]>();
+        var truth = new List<int>();
+        for (int i = 0; i < 4000; i++)
+        {
+            var z = new[] { (float)random.NextDouble() * 3, (float)random.NextDouble() * 3, (float)random.NextDouble() * 3 };
+            var p = EraHead.Softmax(z);
+            double u = random.NextDouble();
+            truth.Add(u < p[0] ? 0 : u < p[0] + p[1] ? 1 : 2);
+            logits.Add(z.Select(v => 2 * v).ToArray());
+        }
+        Assert.InRange(SoftmaxRegression.FitTemperature(logits, truth), 1.8, 2.2);
+
+        var model = new SoftmaxRegression.Model([[1f, -2f], [0.5f, 3f]], [0.1f, -0.2f]);
+        var calibrated = SoftmaxRegression.WithTemperature(model, 2);
+        float[] x = [0.3f, 0.7f];
+        Assert.Equal(SoftmaxRegression.Logits(model, x).Select(z => z / 2), SoftmaxRegression.Logits(calibrated, x), new Classification.FloatTolerance(1e-6f));
+    }
+
+    [Fact]
     public void Inverse_frequency_weights_give_every_class_the_same_total()
     {
         var weights = SoftmaxRegression.InverseFrequencyWeights([0, 0, 0, 1]);

@@ -27,6 +27,9 @@ public class VideoRecoveryTests
                 Assert.True(DateTime.UtcNow < deadline, $"The job never got going: {job}");
                 Assert.NotEqual("succeeded", job.GetProperty("status").GetString());
             }
+            // Frozen first, so the kill lands on a job the database still says is running, whatever the machine's speed.
+            app.Freeze();
+            Assert.Equal(Data.VideoJobStatus.Running, await JobStatusInDatabaseAsync(dataDir, running));
             app.KillHard();
         }
         Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(dataDir, "uploads")).Count()); // both accepted videos survived
@@ -56,6 +59,16 @@ public class VideoRecoveryTests
         var response = await VideoJobTests.UploadVideoAsync(client, path);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("job_id").GetInt64();
+    }
+
+    static async Task<string?> JobStatusInDatabaseAsync(string dataDir, long id)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "eras.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT Status FROM VideoJobs WHERE Id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return (await command.ExecuteScalarAsync())?.ToString();
     }
 
     static async Task<JsonElement> JobAsync(HttpClient client, long id) =>

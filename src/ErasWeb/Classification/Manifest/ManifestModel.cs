@@ -19,11 +19,13 @@ public sealed class ManifestModel : IEraModel
     readonly RunOptions runOptions = new();
     readonly int batchLimit;
     readonly string[] outputNames;
+    readonly InputFormat format;
 
     ManifestModel(InferenceSession session, ModelManifest manifest, string version, int batchLimit)
     {
         this.session = session;
         this.manifest = manifest;
+        format = FormatOf(manifest.Input);
         this.batchLimit = batchLimit;
         Version = version;
         outputNames = manifest.Explanation is { } x ? [manifest.Output.Name, x.FeatureMap] : [manifest.Output.Name];
@@ -35,7 +37,21 @@ public sealed class ManifestModel : IEraModel
     public IReadOnlyList<string> Labels => manifest.Labels;
     public ModelCard Card { get; }
     public ExplanationKind Explanation => manifest.Explanation is null ? ExplanationKind.Occlusion : ExplanationKind.GradCam;
-    int InputLength => 3 * manifest.Input.Width * manifest.Input.Height;
+    int InputLength => format.Length;
+
+    /// <summary>The manifest's input in the terms every model's input is written in.</summary>
+    static InputFormat FormatOf(ManifestInput input)
+    {
+        // Scale and shift are per tensor channel; mean and std are given in RGB order.
+        int Rgb(int c) => input.Channels == "BGR" ? 2 - c : c;
+        var (scale, shift) = input.Scaling switch
+        {
+            "raw" => (new[] { 1f, 1f, 1f }, new[] { 0f, 0f, 0f }),
+            "unit" => (new[] { 1 / 255f, 1 / 255f, 1 / 255f }, new[] { 0f, 0f, 0f }),
+            _ => (Enumerable.Range(0, 3).Select(c => 1 / (255f * input.Std![Rgb(c)])).ToArray(), Enumerable.Range(0, 3).Select(c => -input.Mean![Rgb(c)] / input.Std![Rgb(c)]).ToArray()),
+        };
+        return new InputFormat(input.Width, input.Height, input.Layout == "NCHW", input.Channels == "BGR", scale, shift);
+    }
 
     public static ManifestModel Load(string manifestPath, int intraOpThreads)
     {
@@ -106,7 +122,7 @@ public sealed class ManifestModel : IEraModel
             try
             {
                 var regions = chunk.Select(image => Region(image.Width, image.Height)).ToArray();
-                for (int i = 0; i < chunk.Length; i++) Write(chunk[i], regions[i], input.AsSpan(i * InputLength, InputLength));
+                for (int i = 0; i < chunk.Length; i++) ModelInput.Write(chunk[i], regions[i], format, mirror: false, input.AsSpan(i * InputLength, InputLength));
                 var (probabilities, maps) = Run(input, chunk.Length, withFeatureMap: manifest.Explanation is not null && !heatmap.Skip);
                 for (int i = 0; i < chunk.Length; i++)
                 {
@@ -135,40 +151,6 @@ public sealed class ManifestModel : IEraModel
         return new SKRect((width - w) / 2, (height - h) / 2, (width + w) / 2, (height - h) / 2 + h);
     }
 
-    void Write(SKBitmap image, SKRect region, Span<float> destination)
-    {
-        var input = manifest.Input;
-        int width = input.Width, height = input.Height, plane = width * height;
-        var rgb = ArrayPool<float>.Shared.Rent(3 * plane);
-        try
-        {
-            ModelInput.Sample(image, region, width, height, rgb);
-            for (int c = 0; c < 3; c++)
-            {
-                int source = input.Channels == "BGR" ? 2 - c : c;
-                var (scale, shift) = Scaling(c);
-                if (input.Layout == "NCHW")
-                    for (int p = 0; p < plane; p++) destination[c * plane + p] = rgb[3 * p + source] * scale + shift;
-                else
-                    for (int p = 0; p < plane; p++) destination[3 * p + c] = rgb[3 * p + source] * scale + shift;
-            }
-        }
-        finally { ArrayPool<float>.Shared.Return(rgb); }
-    }
-
-    /// <summary>value = pixel (0..255) * scale + shift, for input channel c.</summary>
-    (float Scale, float Shift) Scaling(int c)
-    {
-        var input = manifest.Input;
-        int source = input.Channels == "BGR" ? 2 - c : c;
-        return input.Scaling switch
-        {
-            "raw" => (1f, 0f),
-            "unit" => (1 / 255f, 0f),
-            _ => (1 / (255f * input.Std![source]), -input.Mean![source] / input.Std[source]),
-        };
-    }
-
     /// <summary>Probabilities per image and, when asked, each image's feature map with its layout-independent shape.</summary>
     (float[][] Probabilities, FeatureMap[]? Maps) Run(float[] input, int count, bool withFeatureMap)
     {
@@ -194,23 +176,18 @@ public sealed class ManifestModel : IEraModel
         var data = outputs[1].GetTensorDataAsSpan<float>();
         int length = channels * mapHeight * mapWidth;
         var maps = new FeatureMap[count];
-        for (int i = 0; i < count; i++) maps[i] = new FeatureMap(data.Slice(i * length, length).ToArray(), channels, mapHeight, mapWidth, nchw);
+        for (int i = 0; i < count; i++) maps[i] = new FeatureMap(data.Slice(i * length, length).ToArray(), new FeatureMapShape(channels, mapHeight, mapWidth, nchw));
         return (probabilities, maps);
     }
 
-    sealed record FeatureMap(float[] Values, int Channels, int Height, int Width, bool ChannelsFirst)
-    {
-        public float At(int channel, int position) => ChannelsFirst ? Values[channel * Height * Width + position] : Values[position * Channels + channel];
-    }
+    sealed record FeatureMap(float[] Values, FeatureMapShape Shape);
 
-    /// <summary>Exact Grad-CAM for a linear head over the global average pool: ReLU(sum_k w[c,k] * A_k), scaled to 0..1.</summary>
+    /// <summary>Exact Grad-CAM for a linear head over the global average pool.</summary>
     Heatmap GradCamOf(FeatureMap map, int era)
     {
-        var weights = manifest.Explanation!.HeadWeights[era];
-        var cam = new float[map.Height * map.Width];
-        for (int p = 0; p < cam.Length; p++)
-            for (int k = 0; k < map.Channels; k++) cam[p] += weights[k] * map.At(k, p);
-        return new Heatmap(GradCam.Finish(cam), map.Width, map.Height, ExplanationKind.GradCam);
+        var cam = new float[map.Shape.Positions];
+        GradCam.Add(map.Values, map.Shape, manifest.Explanation!.HeadWeights[era], mirrored: false, cam);
+        return new Heatmap(GradCam.Finish(cam), map.Shape.Width, map.Shape.Height, ExplanationKind.GradCam);
     }
 
     /// <summary>Greys out each cell of a grid over the input in turn; a cell is as hot as the winning era's probability drops without it.</summary>
@@ -219,7 +196,7 @@ public sealed class ManifestModel : IEraModel
         var m = manifest.Input;
         int grid = manifest.OcclusionGrid, cells = grid * grid, plane = m.Width * m.Height;
         var drops = new float[cells];
-        var neutral = Enumerable.Range(0, 3).Select(c => { var (scale, shift) = Scaling(c); return 127.5f * scale + shift; }).ToArray();
+        var neutral = Enumerable.Range(0, 3).Select(c => 127.5f * format.Scale[c] + format.Shift[c]).ToArray();
         for (int start = 0; start < cells; start += batchLimit)
         {
             int count = Math.Min(batchLimit, cells - start);
