@@ -46,33 +46,17 @@ public static class PredictionApi
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
-        try
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
-            var received = watch.Elapsed.TotalMilliseconds;
-            if (upload is VideoUpload video)
-                return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
-            var prediction = await images.PredictAsync((Upload)upload, ct);
-            // Lets clients see where the time of a request went (upload vs. our work).
-            request.HttpContext.Response.Headers["Server-Timing"] =
-                $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
-            return TypedResults.Ok(prediction.ToResponse());
-        }
-        catch (MediaRejectedException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.Title);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The client went away mid-upload; nobody is left to answer.
-            return TypedResults.Problem("The request was cancelled.", statusCode: 499, title: "Client closed request");
-        }
-        catch (ModelNotReadyException e)
-        {
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading");
-        }
+        // A rejected upload or a model still loading throws: DomainExceptionHandler answers those.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
+        var received = watch.Elapsed.TotalMilliseconds;
+        if (upload is VideoUpload video)
+            return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
+        var prediction = await images.PredictAsync((Upload)upload, ct);
+        // Lets clients see where the time of a request went (upload vs. our work).
+        request.HttpContext.Response.Headers["Server-Timing"] =
+            $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
+        return TypedResults.Ok(prediction.ToResponse());
     }
 
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>

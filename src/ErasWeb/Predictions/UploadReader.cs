@@ -46,7 +46,7 @@ public static class UploadReader
                 ? HeaderUtilities.RemoveQuotes(media.Boundary).Value
                 : null;
         if (string.IsNullOrEmpty(boundary))
-            throw new MediaRejectedException(StatusCodes.Status415UnsupportedMediaType, "Expected a multipart upload",
+            throw new MediaRejectedException(MediaRejection.NotMultipart,
                 $"Send the file as multipart/form-data in a field named '{FieldName}' (curl -F {FieldName}=@photo.jpg).");
 
         try
@@ -81,9 +81,9 @@ public static class UploadReader
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
-            throw new MediaRejectedException(StatusCodes.Status400BadRequest, "Malformed upload", $"The multipart body could not be read: {e.Message}");
+            throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The multipart body could not be read: {e.Message}");
         }
-        throw new MediaRejectedException(StatusCodes.Status400BadRequest, "No file",
+        throw new MediaRejectedException(MediaRejection.MissingFile,
             $"The request has no field named '{FieldName}': send the photo or video as multipart/form-data in that field.");
     }
 
