@@ -80,16 +80,10 @@ public static class PredictionApi
     {
         if (limit is < 1 or > MaxPageSize)
             return TypedResults.Problem($"limit must be between 1 and {MaxPageSize}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size");
-        var query = db.Predictions.AsNoTracking();
-        if (!string.IsNullOrEmpty(era)) query = query.Where(p => p.PredictedClass == era);
-        if (before is long cursor) query = query.Where(p => p.Id < cursor);
-        // Keyset paging on the id: each page costs the same however deep it is.
-        var rows = await query.OrderByDescending(p => p.Id).Take(limit + 1).Select(PredictionSummary.FromEntity).ToListAsync(ct);
-        var items = rows.Take(limit).Select(r => r.ToResponse()).ToList();
-        long? next = rows.Count > limit ? items[^1].PredictionId : null;
-        string? nextUrl = next is null ? null
+        var page = await db.Predictions.AsNoTracking().Matching(new PredictionFilter(Era: era)).PageAsync(before, limit, ct);
+        string? nextUrl = page.NextBefore is not long next ? null
             : $"/api/predictions?limit={limit}&before={next}" + (string.IsNullOrEmpty(era) ? "" : $"&era={Uri.EscapeDataString(era)}");
-        return TypedResults.Ok(new PredictionPage(items, next, nextUrl));
+        return TypedResults.Ok(new PredictionPage(page.Items.Select(p => p.ToResponse()).ToList(), page.NextBefore, nextUrl));
     }
 
     static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> Get(long id, ErasDb db, CancellationToken ct)
