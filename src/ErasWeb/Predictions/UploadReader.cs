@@ -14,6 +14,9 @@ public sealed record Upload(byte[] Bytes, string FileName) : ReceivedUpload(File
 /// <summary>A video streamed to <paramref name="Path"/>; whoever receives it deletes the file or hands it on.</summary>
 public sealed record VideoUpload(string Path, SniffResult Sniff, long SizeBytes, string ContentSha256, string FileName) : ReceivedUpload(FileName);
 
+/// <summary>The form <see cref="UploadReader"/> reads, as the OpenAPI document describes it: the file in the field "file".</summary>
+public sealed record UploadForm(IFormFile File);
+
 /// <summary>The upload limits: photos are read into memory, videos streamed to the uploads folder.</summary>
 public sealed record UploadLimits(long MaxImageBytes, long MaxVideoBytes, string UploadsDir)
 {
