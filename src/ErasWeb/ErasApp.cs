@@ -57,6 +57,7 @@ public static class ErasApp
             .AddCheck<ModelReadyCheck>("model", tags: ["ready"])
             .AddDbContextCheck<ErasDb>("database", tags: ["ready"]);
         services.AddProblemDetails();
+        services.AddExceptionHandler<DomainExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -7,7 +7,8 @@ public static class ModelApi
     public static IEndpointRouteBuilder MapModelApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/model", Describe).WithTags("Model").WithName("GetModel")
-            .WithSummary("The model in use: its version, labels, how it explains and when it says it is uncertain, and for the built-in head its training support per era and cross-validated scores.");
+            .WithSummary("The model in use: its version, labels, how it explains and when it says it is uncertain, and for the built-in head its training support per era and cross-validated scores.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

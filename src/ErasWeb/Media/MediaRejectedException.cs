@@ -1,22 +1,47 @@
 namespace ErasWeb.Media;
 
-/// <summary>An upload we will not process, with the HTTP status and a sentence the user can act on.</summary>
-public sealed class MediaRejectedException(int statusCode, string title, string detail) : Exception(detail)
+/// <summary>Why an upload cannot be used.</summary>
+public enum MediaRejection
 {
-    public int StatusCode { get; } = statusCode;
-    public string Title { get; } = title;
+    /// <summary>The file has no bytes.</summary>
+    Empty,
+    /// <summary>It claims an image format but cannot be decoded (truncated, damaged).</summary>
+    Corrupt,
+    /// <summary>A format ErasWeb does not read (HEIC, SVG, text...).</summary>
+    Unsupported,
+    /// <summary>More bytes than the configured limit.</summary>
+    TooLarge,
+    /// <summary>An image whose header declares more pixels than the configured limit.</summary>
+    TooManyPixels,
+    /// <summary>The request is not a multipart form.</summary>
+    NotMultipart,
+    /// <summary>The multipart body cannot be read.</summary>
+    MalformedUpload,
+    /// <summary>The form has no file field.</summary>
+    MissingFile,
+    /// <summary>A video FFmpeg cannot read, without a picture, or claiming an absurd duration.</summary>
+    UnreadableVideo,
+}
+
+/// <summary>
+/// An upload we will not process: why, and a sentence the user can act on (the message). No HTTP
+/// here: the command-line verbs read files through Media too, and the web app decides in one place
+/// (<c>DomainProblems</c>) which status and title each reason gets.
+/// </summary>
+public sealed class MediaRejectedException(MediaRejection reason, string detail) : Exception(detail)
+{
+    public MediaRejection Reason { get; } = reason;
 
     public static MediaRejectedException Empty() =>
-        new(StatusCodes.Status400BadRequest, "Empty file", "The uploaded file is empty.");
+        new(MediaRejection.Empty, "The uploaded file is empty.");
     public static MediaRejectedException Corrupt(string format, string why) =>
-        new(StatusCodes.Status400BadRequest, "Unreadable image", $"The file looks like {format} but cannot be decoded: {why}");
+        new(MediaRejection.Corrupt, $"The file looks like {format} but cannot be decoded: {why}");
     public static MediaRejectedException Unsupported(string what) =>
-        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", what);
+        new(MediaRejection.Unsupported, what);
     public static MediaRejectedException TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "File too large", $"The upload is larger than the limit of {FormatBytes(limit)}.");
+        new(MediaRejection.TooLarge, $"The upload is larger than the limit of {FormatBytes(limit)}.");
     public static MediaRejectedException TooManyPixels(long width, long height, long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "Image dimensions too large",
-            $"The image declares {width}x{height} pixels ({width * height / 1e6:0.#} MP); the limit is {limit / 1e6:0.#} MP.");
+        new(MediaRejection.TooManyPixels, $"The image declares {width}x{height} pixels ({width * height / 1e6:0.#} MP); the limit is {limit / 1e6:0.#} MP.");
 
     public static string FormatBytes(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";

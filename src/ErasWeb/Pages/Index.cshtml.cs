@@ -54,19 +54,24 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
                 _ => throw new InvalidOperationException(),
             };
         }
-        catch (Exception e) when (e is MediaRejectedException or ModelNotReadyException or AntiforgeryValidationException)
+        catch (AntiforgeryValidationException)
         {
-            if (upload is VideoUpload { Path: var orphan } && e is AntiforgeryValidationException) System.IO.File.Delete(orphan);
-            Error = e is AntiforgeryValidationException ? "This form has expired. Reload the page and choose the file again." : e.Message;
-            Response.StatusCode = e switch
-            {
-                MediaRejectedException rejected => rejected.StatusCode,
-                ModelNotReadyException => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status400BadRequest,
-            };
-            await LoadRecentAsync(ct);
-            return Page();
+            if (upload is VideoUpload { Path: var orphan }) System.IO.File.Delete(orphan);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await ShowErrorAsync("This form has expired. Reload the page and choose the file again.", ct);
         }
+        catch (Exception e) when (DomainProblems.From(e) is { } problem)
+        {
+            problem.ApplyTo(Response); // the status and sentence the API answers with
+            return await ShowErrorAsync(problem.Detail, ct);
+        }
+    }
+
+    async Task<IActionResult> ShowErrorAsync(string error, CancellationToken ct)
+    {
+        Error = error;
+        await LoadRecentAsync(ct);
+        return Page();
     }
 
     async Task LoadRecentAsync(CancellationToken ct) =>

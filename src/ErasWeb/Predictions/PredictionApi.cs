@@ -1,10 +1,15 @@
+using System.ComponentModel;
+using System.Net.Mime;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Configuration;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace ErasWeb.Predictions;
 
@@ -13,66 +18,97 @@ public static class PredictionApi
     public const int DefaultPageSize = 24, MaxPageSize = 100;
     /// <summary>The longest a client may ask <c>POST /predict?wait=</c> to hold the request for a video's result.</summary>
     public const int MaxWaitSeconds = 120;
+    const string ProblemJson = MediaTypeNames.Application.ProblemJson;
 
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/ping", () => TypedResults.Json("Hello World"))
+        // Ok, not Json: the same JSON string, and its type tells the OpenAPI document so.
+        app.MapGet("/ping", () => TypedResults.Ok("Hello World"))
             .WithName("Ping").WithSummary("Answers \"Hello World\", as the first version of the API did.").WithTags("Compatibility");
 
         app.MapPost("/predict", Predict)
             .WithName("Predict").WithSummary("Classifies an uploaded photo (multipart field 'file') into an era, with a Grad-CAM heatmap; "
                 + "a video becomes a job (202 with its status URL), or with ?wait=SECONDS (at most 120) its result when it is ready by then.")
             .WithTags("Predictions")
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<UploadForm>("multipart/form-data")
+            .AddOpenApiOperationTransformer(DocumentPhotoOrVideoAnswers)
             .DisableAntiforgery(); // an API for scripts and apps, which carry no antiforgery token
 
         var predictions = app.MapGroup("/api/predictions").WithTags("Predictions");
-        predictions.MapGet("/", List).WithName("ListPredictions").WithSummary("Past predictions, newest first, optionally of one era.");
-        predictions.MapGet("/{id:long}", Get).WithName("GetPrediction").WithSummary("One prediction.");
+        predictions.MapGet("/", List).WithName("ListPredictions").WithSummary("Past predictions, newest first, optionally of one era.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        predictions.MapGet("/{id:long}", Get).WithName("GetPrediction").WithSummary("One prediction.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         predictions.MapGet("/{id:long}/image", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
             Picture(id, db.PredictionPictures.Where(p => p.PredictionId == id).Select(p => p.Display), http, ct))
-            .WithName("GetPredictionImage").WithSummary("The stored display copy (JPEG, long side at most 1024 px).");
+            .WithName("GetPredictionImage").WithSummary("The stored display copy (JPEG, long side at most 1024 px).").ProducesJpeg();
         predictions.MapGet("/{id:long}/thumbnail", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
             Picture(id, db.PredictionPictures.Where(p => p.PredictionId == id).Select(p => p.Thumbnail), http, ct))
-            .WithName("GetPredictionThumbnail").WithSummary("The stored thumbnail (JPEG, long side at most 256 px).");
+            .WithName("GetPredictionThumbnail").WithSummary("The stored thumbnail (JPEG, long side at most 256 px).").ProducesJpeg();
         predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
             Picture(id, db.PredictionPictures.Where(p => p.PredictionId == id).Select(p => p.GradCam), http, ct))
-            .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).");
+            .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).").ProducesJpeg();
         return app;
     }
 
+    /// <summary>A stored picture: JPEG bytes, or a 404 problem.</summary>
+    public static RouteHandlerBuilder ProducesJpeg(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces(StatusCodes.Status200OK, typeof(Stream), ImageEncoder.JpegContentType).ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>
+    /// The response metadata keeps one type per status, so the document would show only the last of
+    /// Results' two <c>Ok</c>s. A 200 is either a photo's answer or, with ?wait, the finished video job.
+    /// </summary>
+    static async Task DocumentPhotoOrVideoAnswers(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var ok = (OpenApiResponse)operation.Responses![StatusCodes.Status200OK.ToString()];
+        ok.Description = "A photo's answer; with wait, a video job that finished in time.";
+        ok.Content!["application/json"].Schema = new OpenApiSchema
+        {
+            OneOf = [await ReferenceAsync<PredictionResponse>(context, ct), await ReferenceAsync<VideoJobResponse>(context, ct)],
+        };
+        var accepted = (OpenApiResponse)operation.Responses[StatusCodes.Status202Accepted.ToString()];
+        accepted.Description = "A video, accepted as a job still queued or running; Location is its status URL.";
+        accepted.Headers = new Dictionary<string, IOpenApiHeader>
+        {
+            ["Location"] = new OpenApiHeader { Description = "The job's status URL, as status_url.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+    }
+
+    static async Task<IOpenApiSchema> ReferenceAsync<T>(OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var id = typeof(T).Name; // the generator's own component name for the type
+        context.Document!.AddComponent(id, await context.GetOrCreateSchemaAsync(typeof(T), null, ct));
+        return new OpenApiSchemaReference(id, context.Document);
+    }
+
+    // Statuses the signature cannot show: rejected uploads and a loading model are thrown and answered by DomainExceptionHandler.
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, ProblemJson,
+        Description = "The file is empty or cannot be decoded, the form cannot be read or has no field 'file', or wait is out of range.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, ProblemJson,
+        Description = "The upload is over the size limit, or the image declares more pixels than allowed.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, ProblemJson,
+        Description = "The file is in a format ErasWeb does not read (HEIC, SVG, text...), or the request is not multipart/form-data.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemJson,
+        Description = "The video cannot be read or claims to be too long; with wait, its analysis failed (the problem's job_id and status_url name the job).")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
+        Description = "The model is still loading; Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct, double? wait = null)
+        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
+        [Description("For a video: seconds (0-120) to hold the request for its result; without it the answer is 202 at once.")] double? wait = null)
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
-        try
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
-            var received = watch.Elapsed.TotalMilliseconds;
-            if (upload is VideoUpload video)
-                return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
-            var prediction = await images.PredictAsync((Upload)upload, ct);
-            // Lets clients see where the time of a request went (upload vs. our work).
-            request.HttpContext.Response.Headers["Server-Timing"] =
-                $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
-            return TypedResults.Ok(prediction.ToResponse());
-        }
-        catch (MediaRejectedException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.Title);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The client went away mid-upload; nobody is left to answer.
-            return TypedResults.Problem("The request was cancelled.", statusCode: 499, title: "Client closed request");
-        }
-        catch (ModelNotReadyException e)
-        {
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading");
-        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
+        var received = watch.Elapsed.TotalMilliseconds;
+        if (upload is VideoUpload video)
+            return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
+        var prediction = await images.PredictAsync((Upload)upload, ct);
+        // Lets clients see where the time of a request went (upload vs. our work).
+        request.HttpContext.Response.Headers["Server-Timing"] =
+            $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
+        return TypedResults.Ok(prediction.ToResponse());
     }
 
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
@@ -91,21 +127,17 @@ public static class PredictionApi
         };
     }
 
-    static async Task<Results<Ok<PredictionPage>, ProblemHttpResult>> List(
-        ErasDb db, CancellationToken ct, string? era = null, long? before = null, int limit = DefaultPageSize)
+    static async Task<Results<Ok<PredictionPage>, ProblemHttpResult>> List(ErasDb db, CancellationToken ct,
+        [Description("Only predictions of this era, as predicted_class names it.")] string? era = null,
+        [Description("Only predictions older than this id: the next_before of the previous page (next holds the whole URL).")] long? before = null,
+        [Description("Predictions per page, 1-100.")] int limit = DefaultPageSize)
     {
         if (limit is < 1 or > MaxPageSize)
             return TypedResults.Problem($"limit must be between 1 and {MaxPageSize}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size");
-        var query = db.Predictions.AsNoTracking();
-        if (!string.IsNullOrEmpty(era)) query = query.Where(p => p.PredictedClass == era);
-        if (before is long cursor) query = query.Where(p => p.Id < cursor);
-        // Keyset paging on the id: each page costs the same however deep it is.
-        var rows = await query.OrderByDescending(p => p.Id).Take(limit + 1).Select(PredictionSummary.FromEntity).ToListAsync(ct);
-        var items = rows.Take(limit).Select(r => r.ToResponse()).ToList();
-        long? next = rows.Count > limit ? items[^1].PredictionId : null;
-        string? nextUrl = next is null ? null
+        var page = await db.Predictions.AsNoTracking().Matching(new PredictionFilter(Era: era)).PageAsync(before, limit, ct);
+        string? nextUrl = page.NextBefore is not long next ? null
             : $"/api/predictions?limit={limit}&before={next}" + (string.IsNullOrEmpty(era) ? "" : $"&era={Uri.EscapeDataString(era)}");
-        return TypedResults.Ok(new PredictionPage(items, next, nextUrl));
+        return TypedResults.Ok(new PredictionPage(page.Items.Select(p => p.ToResponse()).ToList(), page.NextBefore, nextUrl));
     }
 
     static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> Get(long id, ErasDb db, CancellationToken ct)

@@ -14,6 +14,9 @@ public sealed record Upload(byte[] Bytes, string FileName) : ReceivedUpload(File
 /// <summary>A video streamed to <paramref name="Path"/>; whoever receives it deletes the file or hands it on.</summary>
 public sealed record VideoUpload(string Path, SniffResult Sniff, long SizeBytes, string ContentSha256, string FileName) : ReceivedUpload(FileName);
 
+/// <summary>The form <see cref="UploadReader"/> reads, as the OpenAPI document describes it: the file in the field "file".</summary>
+public sealed record UploadForm(IFormFile File);
+
 /// <summary>The upload limits: photos are read into memory, videos streamed to the uploads folder.</summary>
 public sealed record UploadLimits(long MaxImageBytes, long MaxVideoBytes, string UploadsDir)
 {
@@ -46,7 +49,7 @@ public static class UploadReader
                 ? HeaderUtilities.RemoveQuotes(media.Boundary).Value
                 : null;
         if (string.IsNullOrEmpty(boundary))
-            throw new MediaRejectedException(StatusCodes.Status415UnsupportedMediaType, "Expected a multipart upload",
+            throw new MediaRejectedException(MediaRejection.NotMultipart,
                 $"Send the file as multipart/form-data in a field named '{FieldName}' (curl -F {FieldName}=@photo.jpg).");
 
         try
@@ -81,9 +84,9 @@ public static class UploadReader
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
-            throw new MediaRejectedException(StatusCodes.Status400BadRequest, "Malformed upload", $"The multipart body could not be read: {e.Message}");
+            throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The multipart body could not be read: {e.Message}");
         }
-        throw new MediaRejectedException(StatusCodes.Status400BadRequest, "No file",
+        throw new MediaRejectedException(MediaRejection.MissingFile,
             $"The request has no field named '{FieldName}': send the photo or video as multipart/form-data in that field.");
     }
 

@@ -11,9 +11,10 @@ public static class VideoApi
     public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/jobs/{id:long}", Get).WithTags("Videos").WithName("GetVideoJob")
-            .WithSummary("A video job: status, progress 0-100 and, once done, the era, every sampled frame's answer and the timeline.");
+            .WithSummary("A video job: status, progress 0-100 and, once done, the era, every sampled frame's answer and the timeline.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/predictions/{id:long}/frames/{index:int}/thumbnail", FrameThumbnail).WithTags("Videos").WithName("GetFrameThumbnail")
-            .WithSummary("The thumbnail of one sampled frame of a video (JPEG).");
+            .WithSummary("The thumbnail of one sampled frame of a video (JPEG).").ProducesJpeg();
         return app;
     }
 

@@ -62,7 +62,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
         }
         catch (FFmpegException e)
         {
-            throw new MediaRejectedException(StatusCodes.Status422UnprocessableEntity, "Unreadable video", e.Message);
+            throw new MediaRejectedException(MediaRejection.UnreadableVideo, e.Message);
         }
     }
 

@@ -70,11 +70,11 @@ public class ImageDecoderTests
     {
         var jpeg = File.ReadAllBytes(TestData.Photo("Red/etl-18.jpeg"));
         var truncated = Assert.Throws<MediaRejectedException>(() => Decode(jpeg[..(jpeg.Length / 2)]));
-        Assert.Equal(400, truncated.StatusCode);
+        Assert.Equal(MediaRejection.Corrupt, truncated.Reason);
         Assert.Contains("truncated", truncated.Message);
 
         var garbage = jpeg[..4].Concat(Enumerable.Repeat((byte)0x5A, 5000)).ToArray();
-        Assert.Equal(400, Assert.Throws<MediaRejectedException>(() => Decode(garbage)).StatusCode);
+        Assert.Equal(MediaRejection.Corrupt, Assert.Throws<MediaRejectedException>(() => Decode(garbage)).Reason);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class ImageDecoderTests
         var bomb = Images.PngClaiming(50_000, 50_000);
         Assert.True(bomb.Length < 100);
         var error = Assert.Throws<MediaRejectedException>(() => Decode(bomb));
-        Assert.Equal(413, error.StatusCode);
+        Assert.Equal(MediaRejection.TooManyPixels, error.Reason);
         Assert.Contains("50000x50000", error.Message);
     }
 

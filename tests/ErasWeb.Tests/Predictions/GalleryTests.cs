@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using ErasWeb.Data;
-using ErasWeb.Pages.Gallery;
+using ErasWeb.Predictions;
 using ErasWeb.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -80,13 +80,9 @@ public partial class GalleryTests(AppFixture app) : IClassFixture<AppFixture>
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
 
-        foreach (var query in new[]
+        foreach (var filter in new[] { new PredictionFilter(Era: "Red"), new PredictionFilter(Kind: PredictionKind.Video) })
         {
-            IndexModel.Filter(db.Predictions, null, null).Where(p => p.PredictedClass == "Red" && p.Id < 40),
-            IndexModel.Filter(db.Predictions, PredictionKind.Video, null).Where(p => p.Id < 40),
-        })
-        {
-            var plan = await PlanAsync(db, query.OrderByDescending(p => p.Id).Take(25));
+            var plan = await PlanAsync(db, db.Predictions.Matching(filter).PageRows(before: 40, size: 24));
             Assert.Contains("USING INDEX", plan);
             Assert.DoesNotContain("TEMP B-TREE", plan);
         }

@@ -146,13 +146,9 @@ public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task Health_liveness_readiness_and_the_OpenAPI_document_answer()
+    public async Task Health_liveness_and_readiness_answer()
     {
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/health/ready")).StatusCode);
-        var openApi = await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
-        var paths = openApi.GetProperty("paths");
-        foreach (var path in new[] { "/ping", "/predict", "/api/predictions", "/api/predictions/{id}", "/api/predictions/{id}/gradcam", "/api/model" })
-            Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
     }
 }

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Pages.Gallery;
 
 /// <summary>
-/// Every past prediction, newest first, filtered by era, kind and confidence. Paging is by id
-/// (keyset), so a page deep in 10,000 rows costs what the first one does.
+/// Every past prediction, newest first, filtered by era, kind and confidence, a page at a time
+/// (keyset paging, as the API lists them: <see cref="PredictionQueries"/>).
 /// </summary>
 public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
 {
@@ -31,29 +31,16 @@ public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var filtered = Filter(db.Predictions.AsNoTracking(), Kind, Confidence);
-        Counts = (await filtered.GroupBy(p => p.PredictedClass).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+        var filter = new PredictionFilter(Era, Kind, MinConfidence: Confidence switch { "50" => 0.5f, "80" => 0.8f, _ => null }, OnlyUncertain: Confidence == "unsure");
+        var predictions = db.Predictions.AsNoTracking();
+        // Counted over every era, so each era's badge says what choosing it would show.
+        Counts = (await predictions.Matching(filter with { Era = null }).GroupBy(p => p.PredictedClass).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
             .Select(c => (c.Key, c.Count)).OrderByDescending(c => c.Count).ThenBy(c => c.Key).ToList();
         Total = Counts.Sum(c => c.Count);
         Eras = models.Model?.Labels.ToList() is { } labels ? labels.Union(Counts.Select(c => c.Era)).ToList() : Counts.Select(c => c.Era).Order().ToList();
 
-        if (!string.IsNullOrEmpty(Era)) filtered = filtered.Where(p => p.PredictedClass == Era);
-        if (Before is long before) filtered = filtered.Where(p => p.Id < before);
-        var rows = await filtered.OrderByDescending(p => p.Id).Take(PageSize + 1).Select(PredictionSummary.FromEntity).ToListAsync(ct);
-        Items = rows.Take(PageSize).ToList();
-        NextBefore = rows.Count > PageSize ? Items[^1].Id : null;
-    }
-
-    public static IQueryable<Prediction> Filter(IQueryable<Prediction> query, string? kind, string? confidence)
-    {
-        if (kind is PredictionKind.Image or PredictionKind.Video) query = query.Where(p => p.Kind == kind);
-        return confidence switch
-        {
-            "50" => query.Where(p => p.Confidence >= 0.5f && p.UncertainReason == null),
-            "80" => query.Where(p => p.Confidence >= 0.8f && p.UncertainReason == null),
-            "unsure" => query.Where(p => p.UncertainReason != null),
-            _ => query,
-        };
+        var page = await predictions.Matching(filter).PageAsync(Before, PageSize, ct);
+        (Items, NextBefore) = (page.Items, page.NextBefore);
     }
 
     /// <summary>This page's address with some filters changed (and paging restarted unless <paramref name="before"/> is given).</summary>

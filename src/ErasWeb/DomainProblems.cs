@@ -1,0 +1,44 @@
+using ErasWeb.Media;
+using ErasWeb.Predictions;
+
+namespace ErasWeb;
+
+/// <summary>A domain failure as HTTP tells it: the status, a short title, the sentence the user can act on, and when to retry.</summary>
+public sealed record DomainProblem(int Status, string Title, string Detail, int? RetryAfterSeconds = null)
+{
+    public void ApplyTo(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        if (RetryAfterSeconds is int seconds) response.Headers.RetryAfter = seconds.ToString();
+    }
+}
+
+/// <summary>
+/// The one place that decides which status and title each domain failure gets, so the API (through
+/// <see cref="DomainExceptionHandler"/>) and the upload page answer a bad upload alike.
+/// </summary>
+public static class DomainProblems
+{
+    /// <summary>Null for anything that is not a domain failure: a bug stays a 500.</summary>
+    public static DomainProblem? From(Exception exception) => exception switch
+    {
+        MediaRejectedException rejected => From(rejected.Reason, rejected.Message),
+        // Loading takes seconds; a client that waits a little gets an answer.
+        ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
+        _ => null,
+    };
+
+    static DomainProblem From(MediaRejection reason, string detail) => reason switch
+    {
+        MediaRejection.Empty => new(StatusCodes.Status400BadRequest, "Empty file", detail),
+        MediaRejection.Corrupt => new(StatusCodes.Status400BadRequest, "Unreadable image", detail),
+        MediaRejection.MalformedUpload => new(StatusCodes.Status400BadRequest, "Malformed upload", detail),
+        MediaRejection.MissingFile => new(StatusCodes.Status400BadRequest, "No file", detail),
+        MediaRejection.TooLarge => new(StatusCodes.Status413PayloadTooLarge, "File too large", detail),
+        MediaRejection.TooManyPixels => new(StatusCodes.Status413PayloadTooLarge, "Image dimensions too large", detail),
+        MediaRejection.Unsupported => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", detail),
+        MediaRejection.NotMultipart => new(StatusCodes.Status415UnsupportedMediaType, "Expected a multipart upload", detail),
+        MediaRejection.UnreadableVideo => new(StatusCodes.Status422UnprocessableEntity, "Unreadable video", detail),
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+}
