@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages ErasWeb uses, if they are missing. Safe to run again.
 #   libturbojpeg0: fast JPEG encoding (without it the app falls back to a slower encoder)
-#   fonts-dejavu-core: text in the charts the eval command draws (without it, a plain pixel font)
+#   fonts-dejavu-core: the text of the confusion-matrix chart the eval command draws (without it, no text on Linux)
 #   ffmpeg: reading video frames (ffprobe and ffmpeg)
 #   chromium: the browser the browser tests drive (tests/ErasWeb.Browser)
 set -euo pipefail

@@ -60,6 +60,7 @@ public static class EvalCommand
             Directory.CreateDirectory(reportDir);
             var png = Path.Combine(reportDir, "confusion.png");
             await File.WriteAllBytesAsync(png, ConfusionMatrixChart.RenderPng(evaluation.Report, [.. evaluation.Report.PerClass.Keys]), ct);
+            if (ConfusionMatrixChart.FontProblem is { } fontProblem) await stderr.WriteLineAsync(fontProblem);
             var json = Path.Combine(reportDir, "report.json");
             await File.WriteAllBytesAsync(json, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(evaluation, HeadFile.Json), ct);
             stdout.WriteLine();
