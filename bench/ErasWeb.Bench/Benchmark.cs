@@ -104,9 +104,9 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         foreach (var bytes in inputs)
         {
             var total = Stopwatch.StartNew();
-            var sniff = ImagePipeline.SniffImage(bytes);
+            var sniff = FileSniffer.SniffImage(bytes);
             DecodedImage decoded = null!;
-            Add("decode", Stats.Time(() => decoded = ImageDecoder.Decode(bytes, sniff, long.MaxValue)));
+            Add("decode", Stats.Time(() => decoded = ImageDecoder.Decode(bytes, sniff, long.MaxValue, classifier.PreferredShortSide)));
             using var _ = decoded;
             float[] input = [];
             Add("preprocess", Stats.Time(() => input = ModelInput.RentBatch([decoded.Upright], classifier.Views)));

@@ -1,5 +1,5 @@
 using ErasWeb.Media;
-using ErasWeb.Predictions;
+using ErasWeb.Classification;
 
 namespace ErasWeb;
 

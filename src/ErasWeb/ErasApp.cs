@@ -3,6 +3,7 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Predictions;
+using ErasWeb.Uploads;
 using ErasWeb.Videos;
 using Hangfire;
 using Hangfire.InMemory;
@@ -109,6 +110,7 @@ public static class ErasApp
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapUploadApi();
         app.MapPredictionApi();
         app.MapVideoApi();
         app.MapModelApi();

@@ -1,3 +1,4 @@
+using ErasWeb.Configuration;
 using ErasWeb.Media;
 
 namespace ErasWeb.Classification;
@@ -30,7 +31,7 @@ public sealed class BackboneProvisioner(BackboneSpec spec, string source, string
     /// <summary>The path of a verified copy of the pinned file.</summary>
     async Task<string> ObtainAsync(CancellationToken ct)
     {
-        if (!BackboneSpec.IsUrl(source))
+        if (!ErasOptions.IsUrl(source))
         {
             var file = Directory.Exists(source) ? Path.Combine(source, spec.FileName) : source;
             if (!File.Exists(file))

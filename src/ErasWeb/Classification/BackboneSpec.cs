@@ -1,11 +1,10 @@
 namespace ErasWeb.Classification;
 
-/// <summary>The pinned backbone: which file, its checksum, where it comes from and what its graph calls things.</summary>
+/// <summary>The pinned backbone: which file, its checksum and what its graph calls things (where it comes from is configuration: ErasOptions.BackboneSource).</summary>
 public sealed record BackboneSpec(
     string Name,
     string FileName,
     string Sha256,
-    string DownloadUrl,
     string InputName,
     string LogitsName,
     string FeatureMapName,
@@ -16,14 +15,10 @@ public sealed record BackboneSpec(
         Name: "mobilenetv2-12-int8",
         FileName: "mobilenetv2-12-int8.onnx",
         Sha256: "cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f",
-        DownloadUrl: "https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/mobilenetv2-12-int8.onnx",
         InputName: "input",
         LogitsName: "output",
         // The dequantized output of the last convolution, already computed inside the graph.
         FeatureMapName: "627",
         FeatureChannels: 1280,
         FeatureSize: 7);
-
-    public static bool IsUrl(string source) =>
-        Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -12,8 +12,6 @@ public static class ModelApi
         return app;
     }
 
-    static Results<Ok<ModelCard>, ProblemHttpResult> Describe(ModelHost host) =>
-        host.Model is { } model
-            ? TypedResults.Ok(model.Card)
-            : TypedResults.Problem("The model is still loading; try again in a few seconds.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model loading");
+    // Until the model has loaded, the shared mapping answers 503 with Retry-After.
+    static Ok<ModelCard> Describe(ModelHost host) => TypedResults.Ok((host.Model ?? throw new ModelNotReadyException()).Card);
 }

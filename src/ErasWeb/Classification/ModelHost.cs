@@ -24,6 +24,9 @@ public sealed class ModelHost : IDisposable
     public void Dispose() => Model?.Dispose();
 }
 
+/// <summary>Work that needs the model, asked for before it has loaded.</summary>
+public sealed class ModelNotReadyException() : Exception("The model is still loading; try again in a few seconds.");
+
 public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>

@@ -1,4 +1,3 @@
-using ErasWeb.Classification;
 using System.ComponentModel.DataAnnotations;
 
 namespace ErasWeb.Configuration;
@@ -11,8 +10,11 @@ public sealed class ErasOptions
 {
     public const string Section = "Eras";
 
+    /// <summary>Where the pinned backbone (mobilenetv2-12-int8.onnx) is published: the ONNX Model Zoo.</summary>
+    public const string ModelZooBackboneUrl = "https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/mobilenetv2-12-int8.onnx";
+
     /// <summary>A directory holding the pinned backbone file, or an http(s) URL to download it from.</summary>
-    public string BackboneSource { get; set; } = BackboneSpec.MobileNetV2Int8.DownloadUrl;
+    public string BackboneSource { get; set; } = ModelZooBackboneUrl;
 
     /// <summary>Where the SQLite database and the prepared model live; relative paths are taken from the working directory.</summary>
     public string DataDir { get; set; } = "data";
@@ -71,6 +73,9 @@ public sealed class ErasOptions
     public string UploadsDir => Path.Combine(DataDirFullPath, "uploads");
 
     public TimeSpan FFmpegTimeout => TimeSpan.FromSeconds(FFmpegTimeoutSeconds);
+
+    public static bool IsUrl(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     public static readonly (string Variable, string Property)[] EnvironmentVariables =
     [
@@ -133,7 +138,7 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(o.BackboneSource))
             errors.Add("ERAS_BACKBONE_SOURCE is empty: set it to a directory holding mobilenetv2-12-int8.onnx or to a URL of that file.");
-        else if (!BackboneSpec.IsUrl(o.BackboneSource) && !Directory.Exists(o.BackboneSource) && !File.Exists(o.BackboneSource))
+        else if (!ErasOptions.IsUrl(o.BackboneSource) && !Directory.Exists(o.BackboneSource) && !File.Exists(o.BackboneSource))
             errors.Add($"ERAS_BACKBONE_SOURCE '{o.BackboneSource}' (resolved to '{Path.GetFullPath(o.BackboneSource)}') is neither an existing directory or file nor an http(s) URL.");
         if (string.IsNullOrWhiteSpace(o.DataDir))
             errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");

@@ -25,6 +25,24 @@ public static class FileSniffer
     static readonly string[] HeifBrands = ["heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1"];
     static readonly string[] QuickTimeAtoms = ["moov", "mdat", "wide", "free", "skip", "pnot"];
 
+    /// <summary>Refuses, with a reason a person can act on, anything that is not an image we decode.</summary>
+    public static SniffResult SniffImage(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0) throw MediaRejectedException.Empty();
+        var sniff = SniffContent(bytes);
+        if (sniff.IsImage) return sniff;
+        const string accepted = "Use a photo in JPEG, PNG, WebP, GIF or BMP format.";
+        throw MediaRejectedException.Unsupported(sniff.Format switch
+        {
+            MediaFormat.Heif => "HEIC/HEIF photos are not supported. Export the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) and upload that.",
+            MediaFormat.Svg => $"SVG drawings are not supported. {accepted}",
+            MediaFormat.Text => $"The file is text, not an image, whatever its name says. {accepted}",
+            _ when sniff.IsVideo => $"The file is a {sniff.Name} video; videos are classified through POST /predict or the upload page, not here. {accepted}",
+            MediaFormat.Unknown => $"The file is not in an image format ErasWeb reads. {accepted}",
+            _ => $"{sniff.Name} images are not supported. {accepted}",
+        });
+    }
+
     /// <summary>Sniffs a whole file's bytes by looking at its first <see cref="HeaderLength"/> only.</summary>
     public static SniffResult SniffContent(ReadOnlySpan<byte> content) => Sniff(content[..Math.Min(content.Length, HeaderLength)]);
 

@@ -16,7 +16,6 @@ public sealed class DecodedImage(SKBitmap upright, int width, int height) : IDis
 public static class ImageDecoder
 {
     public const int DisplayLongSide = 1024;
-    public const int ModelShortSide = Classification.ModelInput.ResizeShortSide;
 
     /// <summary>
     /// Decodes straight to the smallest scale the codec offers (JPEG: k/8) whose long side still
@@ -26,7 +25,7 @@ public static class ImageDecoder
     /// Transparent pixels are flattened onto <paramref name="background"/> (white by default); a
     /// background that is itself transparent keeps the transparency (premultiplied).
     /// </summary>
-    public static DecodedImage Decode(byte[] bytes, SniffResult sniff, long maxPixels, SKColor? background = null)
+    public static DecodedImage Decode(byte[] bytes, SniffResult sniff, long maxPixels, int modelShortSide, SKColor? background = null)
     {
         if (bytes.Length == 0) throw MediaRejectedException.Empty();
         if (sniff.Format == MediaFormat.Jpeg && !HasEndOfImage(bytes))
@@ -41,7 +40,7 @@ public static class ImageDecoder
         if (info.Width <= 0 || info.Height <= 0)
             throw MediaRejectedException.Corrupt(sniff.Name, "it declares no pixels.");
 
-        var size = ChooseDecodeSize(codec);
+        var size = ChooseDecodeSize(codec, modelShortSide);
         var alpha = info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, alpha);
         var decoded = new SKBitmap(decodeInfo);
@@ -75,13 +74,13 @@ public static class ImageDecoder
         }
     }
 
-    static SKSizeI ChooseDecodeSize(SKCodec codec)
+    static SKSizeI ChooseDecodeSize(SKCodec codec, int modelShortSide)
     {
         var full = codec.Info.Size;
         int fullLong = Math.Max(full.Width, full.Height), fullShort = Math.Min(full.Width, full.Height);
         // A display copy a little under 1024 px is fine; another JPEG scale step is not.
         double wantLong = 0.9 * Math.Min(DisplayLongSide, fullLong);
-        int wantShort = Math.Min(ModelShortSide, fullShort);
+        int wantShort = Math.Min(modelShortSide, fullShort);
         for (int eighths = 1; eighths < 8; eighths++)
         {
             var size = codec.GetScaledDimensions(eighths / 8f);

@@ -1,10 +1,10 @@
+using ErasWeb.Cli;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Media;
-using ErasWeb.Training;
 
 namespace ErasWeb.Predictions;
 
@@ -16,13 +16,12 @@ namespace ErasWeb.Predictions;
 public static class ClassifyCommand
 {
     public const int BatchSize = 8;
-    public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
 
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths")
         {
-            Description = "Photos, or folders searched recursively for " + string.Join(" ", ImageExtensions) + " files.",
+            Description = "Photos, or folders searched recursively for " + string.Join(" ", ImageFiles.Extensions) + " files.",
             Arity = ArgumentArity.OneOrMore,
         };
         var csv = new Option<string?>("--csv") { Description = "Write the predictions to this CSV file (one probability column per era) instead of printing a table." };
@@ -75,7 +74,7 @@ public static class ClassifyCommand
         var files = FindPhotos(paths);
         if (files.Count == 0)
         {
-            await stderr.WriteLineAsync($"No photos found in {string.Join(", ", paths.Select(p => $"'{p}'"))}: folders are searched for {string.Join(" ", ImageExtensions)} files.");
+            await stderr.WriteLineAsync($"No photos found in {string.Join(", ", paths.Select(p => $"'{p}'"))}: folders are searched for {string.Join(" ", ImageFiles.Extensions)} files.");
             return 2;
         }
         if (csv is not null && Directory.Exists(csv))
@@ -128,17 +127,11 @@ public static class ClassifyCommand
     /// </summary>
     static List<string> FindPhotos(IReadOnlyList<string> paths)
     {
-        // Hidden files are skipped: a camera roll copied from a Mac is full of ._IMG_0001.JPG resource forks.
-        var search = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<string>();
         foreach (var path in paths)
         {
-            IEnumerable<string> found;
-            if (File.Exists(path)) found = [path];
-            else found = Directory.EnumerateFiles(path, "*", search)
-                .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal);
+            IEnumerable<string> found = File.Exists(path) ? [path] : ImageFiles.In(path, recursive: true);
             files.AddRange(found.Where(f => seen.Add(Path.GetFullPath(f))));
         }
         return files;
@@ -152,7 +145,7 @@ public static class ClassifyCommand
         int skipped = 0, done = 0;
         var progress = new ConsoleProgress(stderr, "Classifying", files.Count);
         progress.Report(0);
-        Task<Decoded[]>? next = DecodeAsync(batches[0], maxPixels, ct);
+        Task<Decoded[]>? next = DecodeAsync(batches[0], maxPixels, model.PreferredShortSide, ct);
         try
         {
             for (int b = 0; b < batches.Count; b++)
@@ -162,7 +155,7 @@ public static class ClassifyCommand
                 try
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (b + 1 < batches.Count) next = DecodeAsync(batches[b + 1], maxPixels, ct);
+                    if (b + 1 < batches.Count) next = DecodeAsync(batches[b + 1], maxPixels, model.PreferredShortSide, ct);
                     foreach (var failed in decoded.Where(d => d.Error is not null))
                     {
                         progress.WriteLine($"skipped {failed.File}: {failed.Error}");
@@ -198,29 +191,17 @@ public static class ClassifyCommand
 
     sealed record Decoded(string File, DecodedImage? Image, string? Error);
 
-    static Task<Decoded[]> DecodeAsync(string[] batch, long maxPixels, CancellationToken ct) =>
+    /// <summary>The upload path's checks: the bytes decide the format, whatever the file is called.</summary>
+    static Task<Decoded[]> DecodeAsync(string[] batch, long maxPixels, int modelShortSide, CancellationToken ct) =>
         Task.Run(() => batch.Select(file =>
         {
-            try { return new Decoded(file, Decode(file, maxPixels), null); }
+            try { return new Decoded(file, ImageFiles.Decode(file, maxPixels, modelShortSide), null); }
             catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)
             {
                 return new Decoded(file, null, e.Message);
             }
         }).ToArray(), ct);
 
-    /// <summary>The upload path's checks: the bytes decide the format, whatever the file is called.</summary>
-    static DecodedImage Decode(string file, long maxPixels)
-    {
-        using var stream = File.OpenRead(file);
-        // Sniff before reading the whole file: a video named .jpg can be gigabytes.
-        var head = new byte[FileSniffer.HeaderLength];
-        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var sniff = ImagePipeline.SniffImage(head[..read]);
-        var bytes = new byte[stream.Length];
-        head.AsSpan(0, read).CopyTo(bytes);
-        stream.ReadExactly(bytes, read, bytes.Length - read);
-        return ImageDecoder.Decode(bytes, sniff, maxPixels);
-    }
 
     /// <summary>RFC 4180: header, then one CRLF-terminated record per photo; numbers in the invariant culture.</summary>
     static void WriteCsvAtomically(string path, IReadOnlyList<string> labels, IReadOnlyList<Row> rows)

@@ -13,7 +13,7 @@ public static class ImagePipeline
 
     public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, long maxPixels)
     {
-        using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels);
+        using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels, classifier.PreferredShortSide);
         var prediction = classifier.Classify(decoded.Upright);
         SKBitmap? display = null, thumbnail = null;
         try
@@ -31,23 +31,5 @@ public static class ImagePipeline
             if (thumbnail != display) thumbnail?.Dispose();
             if (display != decoded.Upright) display?.Dispose();
         }
-    }
-
-    /// <summary>Refuses, with a reason a person can act on, anything that is not an image we decode.</summary>
-    public static SniffResult SniffImage(byte[] bytes)
-    {
-        if (bytes.Length == 0) throw MediaRejectedException.Empty();
-        var sniff = FileSniffer.SniffContent(bytes);
-        if (sniff.IsImage) return sniff;
-        const string accepted = "Use a photo in JPEG, PNG, WebP, GIF or BMP format.";
-        throw MediaRejectedException.Unsupported(sniff.Format switch
-        {
-            MediaFormat.Heif => "HEIC/HEIF photos are not supported. Export the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) and upload that.",
-            MediaFormat.Svg => $"SVG drawings are not supported. {accepted}",
-            MediaFormat.Text => $"The file is text, not an image, whatever its name says. {accepted}",
-            _ when sniff.IsVideo => $"The file is a {sniff.Name} video; videos are classified through POST /predict or the upload page, not here. {accepted}",
-            MediaFormat.Unknown => $"The file is not in an image format ErasWeb reads. {accepted}",
-            _ => $"{sniff.Name} images are not supported. {accepted}",
-        });
     }
 }

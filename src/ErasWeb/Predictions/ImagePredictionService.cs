@@ -8,14 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Predictions;
 
-public sealed class ModelNotReadyException() : Exception("The model is still loading; try again in a few seconds.");
-
 /// <summary>The image use case: sniff, reuse a stored answer for the same bytes, else analyse and store.</summary>
 public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock)
 {
     public async Task<PredictionSummary> PredictAsync(Upload upload, CancellationToken ct)
     {
-        var sniff = ImagePipeline.SniffImage(upload.Bytes);
+        var sniff = FileSniffer.SniffImage(upload.Bytes);
         var classifier = models.Model ?? throw new ModelNotReadyException();
         var sha = ContentHash.Sha256Hex(upload.Bytes);
         if (await FindAsync(sha, classifier.Version, ct) is { } existing) return existing;

@@ -1,3 +1,4 @@
+using ErasWeb.Cli;
 using System.CommandLine;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
@@ -129,9 +130,9 @@ public static class EvalCommand
             ct.ThrowIfCancellationRequested();
             try
             {
-                var bytes = await File.ReadAllBytesAsync(photos[i].Path, ct);
+                var (bytes, sniff) = ImageFiles.Read(photos[i].Path);
                 if (trainedOn.Contains(ContentHash.Sha256Hex(bytes))) seenInTraining++;
-                using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffContent(bytes), options.MaxImagePixels);
+                using var decoded = ImageDecoder.Decode(bytes, sniff, options.MaxImagePixels, model.PreferredShortSide);
                 var prediction = model.Classify(decoded.Upright);
                 probabilities.Add(prediction.Probabilities);
                 uncertain.Add(prediction.Uncertain);
@@ -161,14 +162,11 @@ public static class EvalCommand
         foreach (var (name, image) in NonConcertImages.Generate())
             using (image) Add($"generated/{name}", image);
         if (folder is null) return answers;
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in ImageFiles.In(folder, recursive: true))
         {
             try
             {
-                var bytes = File.ReadAllBytes(file);
-                var sniff = FileSniffer.SniffContent(bytes);
-                if (!sniff.IsImage) continue;
-                using var decoded = ImageDecoder.Decode(bytes, sniff, options.MaxImagePixels);
+                using var decoded = ImageFiles.Decode(file, options.MaxImagePixels, model.PreferredShortSide);
                 Add(Path.GetRelativePath(folder, file), decoded.Upright);
             }
             catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)

@@ -39,7 +39,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
 
     PhotoFeatures ExtractOne(LabelledPhoto photo, IReadOnlyList<View> views, int scenes)
     {
-        var bytes = File.ReadAllBytes(photo.Path);
+        var (bytes, sniff) = ImageFiles.Read(photo.Path);
         var sha = ContentHash.Sha256Hex(bytes);
         bool cutout = photo.Kind == LabelledPhotos.StageCutout;
         // Renditions: the photo as uploads are decoded, or a cut-out on black followed by its scenes.
@@ -47,7 +47,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
         var features = renditions.Select(r => views.Select(v => ReadCached(sha, r, v)).ToArray()).ToArray();
         if (features.Any(r => r.Any(f => f is null)))
         {
-            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffContent(bytes), maxPixels, cutout ? SKColors.Transparent : null);
+            using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels, ModelInput.ResizeShortSide, cutout ? SKColors.Transparent : null);
             int seed = Convert.ToInt32(sha[..7], 16);
             for (int r = 0; r < renditions.Count; r++)
             {

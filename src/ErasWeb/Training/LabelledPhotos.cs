@@ -7,7 +7,6 @@ public static class LabelledPhotos
 {
     public const string StagePhoto = "stage_photo";
     public const string StageCutout = "stage_cutout";
-    static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
 
     /// <summary>
     /// Reads a manifest (TSV with file, class, kind and group columns) or a folder of class
@@ -41,8 +40,7 @@ public static class LabelledPhotos
 
     static List<LabelledPhoto> FromClassFolders(string root) =>
         Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal)
-            .SelectMany(dir => Directory.GetFiles(dir).OrderBy(f => f, StringComparer.Ordinal)
-                .Where(f => ImageExtensions.Contains(System.IO.Path.GetExtension(f).ToLowerInvariant()))
+            .SelectMany(dir => Media.ImageFiles.In(dir, recursive: false)
                 .Select(f =>
                 {
                     var relative = System.IO.Path.GetRelativePath(root, f);

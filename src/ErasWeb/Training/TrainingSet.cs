@@ -1,3 +1,4 @@
+using ErasWeb.Cli;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 

@@ -23,25 +23,7 @@ public static class VideoApi
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         return job is null
             ? TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
-            : TypedResults.Ok(await DescribeAsync(job, db, ct));
-    }
-
-    public static async Task<VideoJobResponse> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
-    {
-        if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
-        var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstAsync(ct);
-        var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);
-        return VideoJobResponses.Done(job, prediction, frames, timeline);
-    }
-
-    /// <summary>A video prediction's sampled frames (without their pictures) and its timeline, in order.</summary>
-    public static async Task<(IReadOnlyList<FrameResponse> Frames, IReadOnlyList<SegmentResponse> Timeline)> FramesAndTimelineAsync(ErasDb db, long predictionId, CancellationToken ct)
-    {
-        var frames = await db.VideoFrames.AsNoTracking().Where(f => f.PredictionId == predictionId).OrderBy(f => f.Index)
-            .Select(f => new { f.Index, f.TimeSeconds, f.Era, f.Confidence }).ToListAsync(ct);
-        var timeline = await db.TimelineSegments.AsNoTracking().Where(s => s.PredictionId == predictionId).OrderBy(s => s.Index)
-            .Select(s => new SegmentResponse(s.Era, s.StartSeconds, s.EndSeconds)).ToListAsync(ct);
-        return (frames.Select(f => new FrameResponse(f.Index, f.TimeSeconds, f.Era, f.Confidence, VideoUrls.FrameThumbnail(predictionId, f.Index))).ToList(), timeline);
+            : TypedResults.Ok(await VideoQueries.DescribeAsync(job, db, ct));
     }
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FrameThumbnail(long id, int index, ErasDb db, HttpContext http, CancellationToken ct)

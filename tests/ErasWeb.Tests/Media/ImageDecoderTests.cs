@@ -7,7 +7,7 @@ namespace ErasWeb.Tests.Media;
 
 public class ImageDecoderTests
 {
-    static DecodedImage Decode(byte[] bytes, long maxPixels = 100_000_000) => ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes), maxPixels);
+    static DecodedImage Decode(byte[] bytes, long maxPixels = 100_000_000) => ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes), maxPixels, ModelInput.ResizeShortSide);
 
     [Fact]
     public void A_phone_photo_stored_sideways_with_EXIF_orientation_is_decoded_upright()

@@ -9,7 +9,7 @@ namespace ErasWeb.Tests.Support;
 /// </summary>
 public static class TestData
 {
-    static readonly string RepoRoot = FindRepoRoot();
+    public static readonly string RepoRoot = FindRepoRoot();
 
     public static string BackboneSource =>
         Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { Length: > 0 } s ? Path.GetFullPath(s, RepoRoot) : Path.Combine(RepoRoot, "..", "shared", "models");

@@ -20,7 +20,7 @@ public sealed class DetailsModel(ErasDb db) : PageModel
         var found = await db.Predictions.AsNoTracking().Where(p => p.Id == id).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
         if (found is null) return NotFound();
         Prediction = found;
-        if (IsVideo) (Frames, Timeline) = await VideoApi.FramesAndTimelineAsync(db, id, ct);
+        if (IsVideo) (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
         return Page();
     }
 

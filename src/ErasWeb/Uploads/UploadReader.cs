@@ -3,16 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using ErasWeb.Media;
 
-namespace ErasWeb.Predictions;
-
-/// <summary>A received file: a photo (or anything that is not a video) in memory, or a video on disk.</summary>
-public abstract record ReceivedUpload(string FileName);
-
-/// <summary>A photo, or anything that is not a video, held in memory.</summary>
-public sealed record Upload(byte[] Bytes, string FileName) : ReceivedUpload(FileName);
-
-/// <summary>A video streamed to <paramref name="Path"/>; whoever receives it deletes the file or hands it on.</summary>
-public sealed record VideoUpload(string Path, SniffResult Sniff, long SizeBytes, string ContentSha256, string FileName) : ReceivedUpload(FileName);
+namespace ErasWeb.Uploads;
 
 /// <summary>The form <see cref="UploadReader"/> reads, as the OpenAPI document describes it: the file in the field "file".</summary>
 public sealed record UploadForm(IFormFile File);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ErasWeb.Training;
+namespace ErasWeb.Cli;
 
 /// <summary>
 /// A progress bar for the command-line verbs, e.g.

@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.Net.Mime;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using ErasWeb.Media;
+using ErasWeb.Predictions;
+using ErasWeb.Videos;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace ErasWeb.Uploads;
+
+/// <summary>The prototype's two calls: <c>GET /ping</c>, and <c>POST /predict</c>, the one door for photos and videos.</summary>
+public static class UploadApi
+{
+    /// <summary>The longest a client may ask <c>POST /predict?wait=</c> to hold the request for a video's result.</summary>
+    public const int MaxWaitSeconds = 120;
+    const string ProblemJson = MediaTypeNames.Application.ProblemJson;
+
+    public static IEndpointRouteBuilder MapUploadApi(this IEndpointRouteBuilder app)
+    {
+        // Ok, not Json: the same JSON string, and its type tells the OpenAPI document so.
+        app.MapGet("/ping", () => TypedResults.Ok("Hello World"))
+            .WithName("Ping").WithSummary("Answers \"Hello World\", as the first version of the API did.").WithTags("Compatibility");
+
+        app.MapPost("/predict", Predict)
+            .WithName("Predict").WithSummary("Classifies an uploaded photo (multipart field 'file') into an era, with a Grad-CAM heatmap; "
+                + "a video becomes a job (202 with its status URL), or with ?wait=SECONDS (at most 120) its result when it is ready by then.")
+            .WithTags("Predictions")
+            .Accepts<UploadForm>("multipart/form-data")
+            .AddOpenApiOperationTransformer(DocumentPhotoOrVideoAnswers)
+            .DisableAntiforgery(); // an API for scripts and apps, which carry no antiforgery token
+        return app;
+    }
+
+    /// <summary>
+    /// The response metadata keeps one type per status, so the document would show only the last of
+    /// Results' two <c>Ok</c>s. A 200 is either a photo's answer or, with ?wait, the finished video job.
+    /// </summary>
+    static async Task DocumentPhotoOrVideoAnswers(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var ok = (OpenApiResponse)operation.Responses![StatusCodes.Status200OK.ToString()];
+        ok.Description = "A photo's answer; with wait, a video job that finished in time.";
+        ok.Content!["application/json"].Schema = new OpenApiSchema
+        {
+            OneOf = [await ReferenceAsync<PredictionResponse>(context, ct), await ReferenceAsync<VideoJobResponse>(context, ct)],
+        };
+        var accepted = (OpenApiResponse)operation.Responses[StatusCodes.Status202Accepted.ToString()];
+        accepted.Description = "A video, accepted as a job still queued or running; Location is its status URL.";
+        accepted.Headers = new Dictionary<string, IOpenApiHeader>
+        {
+            ["Location"] = new OpenApiHeader { Description = "The job's status URL, as status_url.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+    }
+
+    static async Task<IOpenApiSchema> ReferenceAsync<T>(OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var id = typeof(T).Name; // the generator's own component name for the type
+        context.Document!.AddComponent(id, await context.GetOrCreateSchemaAsync(typeof(T), null, ct));
+        return new OpenApiSchemaReference(id, context.Document);
+    }
+
+    // Statuses the signature cannot show: rejected uploads and a loading model are thrown and answered by DomainExceptionHandler.
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, ProblemJson,
+        Description = "The file is empty or cannot be decoded, the form cannot be read or has no field 'file', or wait is out of range.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, ProblemJson,
+        Description = "The upload is over the size limit, or the image declares more pixels than allowed.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, ProblemJson,
+        Description = "The file is in a format ErasWeb does not read (HEIC, SVG, text...), or the request is not multipart/form-data.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemJson,
+        Description = "The video cannot be read or claims to be too long; with wait, its analysis failed (the problem's job_id and status_url name the job).")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
+        Description = "The model is still loading; Retry-After says when to try again.")]
+    static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
+        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
+        [Description("For a video: seconds (0-120) to hold the request for its result; without it the answer is 202 at once.")] double? wait = null)
+    {
+        if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
+            return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
+        var received = watch.Elapsed.TotalMilliseconds;
+        if (upload is VideoUpload video)
+            return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
+        var prediction = await images.PredictAsync((Upload)upload, ct);
+        // Lets clients see where the time of a request went (upload vs. our work).
+        request.HttpContext.Response.Headers["Server-Timing"] =
+            $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
+        return TypedResults.Ok(prediction.ToResponse());
+    }
+
+    /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
+    static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
+        VideoUpload video, VideoJobService jobs, ErasDb db, TimeSpan wait, CancellationToken ct)
+    {
+        var job = await jobs.AcceptAsync(video, ct);
+        if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
+        var described = await VideoQueries.DescribeAsync(job, db, ct);
+        return job.Status switch
+        {
+            VideoJobStatus.Succeeded => TypedResults.Ok(described),
+            VideoJobStatus.Failed => TypedResults.Problem(job.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The video could not be analysed",
+                extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["status_url"] = described.StatusUrl }),
+            _ => TypedResults.Accepted(described.StatusUrl, described),
+        };
+    }
+}

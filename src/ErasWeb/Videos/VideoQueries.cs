@@ -1,0 +1,28 @@
+using ErasWeb.Data;
+using ErasWeb.Predictions;
+using Microsoft.EntityFrameworkCore;
+
+namespace ErasWeb.Videos;
+
+/// <summary>What the job API, the upload door and the pages read about video jobs and video predictions.</summary>
+public static class VideoQueries
+{
+    /// <summary>The job as the API tells it: its status, and once it has succeeded, its prediction, frames and timeline.</summary>
+    public static async Task<VideoJobResponse> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
+    {
+        if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
+        var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstAsync(ct);
+        var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);
+        return VideoJobResponses.Done(job, prediction, frames, timeline);
+    }
+
+    /// <summary>A video prediction's sampled frames (without their pictures) and its timeline, in order.</summary>
+    public static async Task<(IReadOnlyList<FrameResponse> Frames, IReadOnlyList<SegmentResponse> Timeline)> FramesAndTimelineAsync(ErasDb db, long predictionId, CancellationToken ct)
+    {
+        var frames = await db.VideoFrames.AsNoTracking().Where(f => f.PredictionId == predictionId).OrderBy(f => f.Index)
+            .Select(f => new { f.Index, f.TimeSeconds, f.Era, f.Confidence }).ToListAsync(ct);
+        var timeline = await db.TimelineSegments.AsNoTracking().Where(s => s.PredictionId == predictionId).OrderBy(s => s.Index)
+            .Select(s => new SegmentResponse(s.Era, s.StartSeconds, s.EndSeconds)).ToListAsync(ct);
+        return (frames.Select(f => new FrameResponse(f.Index, f.TimeSeconds, f.Era, f.Confidence, VideoUrls.FrameThumbnail(predictionId, f.Index))).ToList(), timeline);
+    }
+}
