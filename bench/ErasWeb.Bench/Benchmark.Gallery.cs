@@ -19,10 +19,18 @@ public sealed partial class Benchmark
             {
                 db.Predictions.AddRange(Enumerable.Range(start, 1000).Select(i => new Prediction
                 {
-                    CreatedAtUtc = DateTime.UtcNow, Kind = i % 5 == 0 ? PredictionKind.Video : PredictionKind.Image, FileName = $"fan-{i}.jpg",
-                    ContentSha256 = $"bench-gallery-{i}", Format = "JPEG", PredictedClass = eras[i * 7 % 10], Confidence = i % 100 / 100f,
-                    UncertainReason = i % 9 == 0 ? "not sure" : null, Probabilities = eras.ToDictionary(e => e, _ => 0.1f), Explanation = "grad-cam",
-                    ModelVersion = "bench", Pictures = new PredictionPictures { Display = picture, Thumbnail = thumbnail, GradCam = picture },
+                    CreatedAtUtc = DateTime.UtcNow,
+                    Kind = i % 5 == 0 ? PredictionKind.Video : PredictionKind.Image,
+                    FileName = $"fan-{i}.jpg",
+                    ContentSha256 = $"bench-gallery-{i}",
+                    Format = "JPEG",
+                    PredictedClass = eras[i * 7 % 10],
+                    Confidence = i % 100 / 100f,
+                    UncertainReason = i % 9 == 0 ? "not sure" : null,
+                    Probabilities = eras.ToDictionary(e => e, _ => 0.1f),
+                    Explanation = "grad-cam",
+                    ModelVersion = "bench",
+                    Pictures = new PredictionPictures { Display = picture, Thumbnail = thumbnail, GradCam = picture },
                 }));
                 await db.SaveChangesAsync();
                 db.ChangeTracker.Clear();

@@ -146,9 +146,19 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
         db.Predictions.Add(new Prediction
         {
-            CreatedAtUtc = DateTime.UtcNow, Kind = PredictionKind.Image, FileName = "bench.jpg",
-            ContentSha256 = Guid.NewGuid().ToString("N"), SizeBytes = 1, Width = 1, Height = 1, Format = "JPEG",
-            PredictedClass = "Lover", Confidence = 1, Probabilities = new() { ["Lover"] = 1 }, ModelVersion = "bench", Explanation = "grad-cam",
+            CreatedAtUtc = DateTime.UtcNow,
+            Kind = PredictionKind.Image,
+            FileName = "bench.jpg",
+            ContentSha256 = Guid.NewGuid().ToString("N"),
+            SizeBytes = 1,
+            Width = 1,
+            Height = 1,
+            Format = "JPEG",
+            PredictedClass = "Lover",
+            Confidence = 1,
+            Probabilities = new() { ["Lover"] = 1 },
+            ModelVersion = "bench",
+            Explanation = "grad-cam",
             Pictures = new PredictionPictures { Display = display, Thumbnail = thumbnail, GradCam = gradCam },
         });
         db.SaveChanges();

@@ -1,5 +1,5 @@
-using ErasWeb.Media;
 using ErasWeb.Classification;
+using ErasWeb.Media;
 
 namespace ErasWeb;
 

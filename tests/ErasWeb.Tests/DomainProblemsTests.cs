@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using ErasWeb.Media;
 using ErasWeb.Classification;
+using ErasWeb.Media;
 using ErasWeb.Predictions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

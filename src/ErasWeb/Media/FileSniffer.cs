@@ -10,10 +10,20 @@ public readonly record struct SniffResult(MediaFormat Format)
     public bool IsVideo => Format is MediaFormat.Mp4 or MediaFormat.QuickTime or MediaFormat.Matroska or MediaFormat.Avi;
     public string Name => Format switch
     {
-        MediaFormat.Jpeg => "JPEG", MediaFormat.Png => "PNG", MediaFormat.Gif => "GIF", MediaFormat.Bmp => "BMP",
-        MediaFormat.WebP => "WebP", MediaFormat.Heif => "HEIC/HEIF", MediaFormat.Avif => "AVIF", MediaFormat.Svg => "SVG",
-        MediaFormat.Text => "text", MediaFormat.Mp4 => "MP4", MediaFormat.QuickTime => "QuickTime (MOV)",
-        MediaFormat.Matroska => "WebM/Matroska", MediaFormat.Avi => "AVI", _ => "an unknown format",
+        MediaFormat.Jpeg => "JPEG",
+        MediaFormat.Png => "PNG",
+        MediaFormat.Gif => "GIF",
+        MediaFormat.Bmp => "BMP",
+        MediaFormat.WebP => "WebP",
+        MediaFormat.Heif => "HEIC/HEIF",
+        MediaFormat.Avif => "AVIF",
+        MediaFormat.Svg => "SVG",
+        MediaFormat.Text => "text",
+        MediaFormat.Mp4 => "MP4",
+        MediaFormat.QuickTime => "QuickTime (MOV)",
+        MediaFormat.Matroska => "WebM/Matroska",
+        MediaFormat.Avi => "AVI",
+        _ => "an unknown format",
     };
 }
 

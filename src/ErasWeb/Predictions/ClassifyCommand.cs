@@ -1,8 +1,8 @@
-using ErasWeb.Cli;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ErasWeb.Classification;
+using ErasWeb.Cli;
 using ErasWeb.Configuration;
 using ErasWeb.Media;
 

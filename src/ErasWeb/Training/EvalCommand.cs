@@ -1,6 +1,6 @@
-using ErasWeb.Cli;
 using System.CommandLine;
 using ErasWeb.Classification;
+using ErasWeb.Cli;
 using ErasWeb.Configuration;
 using ErasWeb.Media;
 

@@ -91,7 +91,8 @@ public static class HeadTrainer
         var uncertain = Enumerable.Range(0, examples.Count).Select(i => similarities[i] < threshold || probabilities[i].Max() < settings.MinConfidence).ToArray();
         var predicted = probabilities.Select(p => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToList();
         var report = Metrics.Evaluate($"{folds}-fold cross-validation grouped by outfit", labels, truth, predicted)
-            with { CalibrationError = Metrics.CalibrationError(truth, probabilities) };
+            with
+        { CalibrationError = Metrics.CalibrationError(truth, probabilities) };
         return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold, Temperature(_ => true));
     }
 

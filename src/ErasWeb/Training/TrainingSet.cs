@@ -1,5 +1,5 @@
-using ErasWeb.Cli;
 using ErasWeb.Classification;
+using ErasWeb.Cli;
 using ErasWeb.Configuration;
 
 namespace ErasWeb.Training;

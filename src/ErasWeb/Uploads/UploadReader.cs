@@ -1,7 +1,7 @@
+using ErasWeb.Media;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using ErasWeb.Media;
 
 namespace ErasWeb.Uploads;
 

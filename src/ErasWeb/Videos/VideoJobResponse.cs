@@ -59,10 +59,22 @@ public static class VideoJobResponses
     {
         return Of(j) with
         {
-            PredictionId = p.Id, PredictedClass = p.PredictedClass, Confidence = p.Confidence, Uncertain = p.UncertainReason is not null,
-            UncertainReason = p.UncertainReason, Probabilities = p.Probabilities, DurationSeconds = p.DurationSeconds, Width = p.Width, Height = p.Height,
-            Explanation = p.Explanation, PosterUrl = PredictionUrls.Image(p.Id), ThumbnailUrl = PredictionUrls.Thumbnail(p.Id), GradcamUrl = PredictionUrls.GradCam(p.Id),
-            KeyFrameTimestamp = p.KeyFrameSeconds, Frames = frames, Timeline = timeline,
+            PredictionId = p.Id,
+            PredictedClass = p.PredictedClass,
+            Confidence = p.Confidence,
+            Uncertain = p.UncertainReason is not null,
+            UncertainReason = p.UncertainReason,
+            Probabilities = p.Probabilities,
+            DurationSeconds = p.DurationSeconds,
+            Width = p.Width,
+            Height = p.Height,
+            Explanation = p.Explanation,
+            PosterUrl = PredictionUrls.Image(p.Id),
+            ThumbnailUrl = PredictionUrls.Thumbnail(p.Id),
+            GradcamUrl = PredictionUrls.GradCam(p.Id),
+            KeyFrameTimestamp = p.KeyFrameSeconds,
+            Frames = frames,
+            Timeline = timeline,
         };
     }
 

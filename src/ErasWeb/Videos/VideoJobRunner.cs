@@ -105,12 +105,20 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             await db.SaveChangesAsync(CancellationToken.None);
             db.VideoFrames.AddRange(analysis.Frames.Select((f, i) => new VideoFrame
             {
-                PredictionId = prediction.Id, Index = i, TimeSeconds = f.Time.TotalSeconds, Era = analysis.Labels[f.EraIndex],
-                Confidence = f.Probabilities[f.EraIndex], Thumbnail = f.Thumbnail,
+                PredictionId = prediction.Id,
+                Index = i,
+                TimeSeconds = f.Time.TotalSeconds,
+                Era = analysis.Labels[f.EraIndex],
+                Confidence = f.Probabilities[f.EraIndex],
+                Thumbnail = f.Thumbnail,
             }));
             db.TimelineSegments.AddRange(analysis.Timeline.Select((s, i) => new TimelineSegment
             {
-                PredictionId = prediction.Id, Index = i, Era = s.Era, StartSeconds = s.Start.TotalSeconds, EndSeconds = s.End.TotalSeconds,
+                PredictionId = prediction.Id,
+                Index = i,
+                Era = s.Era,
+                StartSeconds = s.Start.TotalSeconds,
+                EndSeconds = s.End.TotalSeconds,
             }));
             existing = prediction.Id;
         }
