@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -14,7 +13,8 @@ public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 
 /// <summary>
 /// Reads frames at chosen times, turned upright from phones' rotation metadata, scaled by FFmpeg
-/// to what the model needs and written as raw RGBA to a pipe, so no image file is ever written.
+/// to what the model needs and written as raw RGBA to a pipe, so no image file is ever written;
+/// each frame's time is the one FFmpeg reports for it.
 /// Times with a keyframe within half a sampling step get that keyframe, all from one FFmpeg run that
 /// decodes only keyframes; the others are sought (fast input seeking) and decoded exactly, one run
 /// per frame. BENCHMARKS.md has the measured costs of both.
@@ -37,7 +37,7 @@ public static class FrameSampler
 
     /// <summary>
     /// About one frame per time (those from keyframes first, each group in time order), each with
-    /// the time it really comes from, as FFmpeg decodes them; a time past the last decodable frame (odd timestamps, variable frame rate) is
+    /// the time it really comes from, as FFmpeg reports it; a time past the last decodable frame (odd timestamps, variable frame rate) is
     /// left out rather than failing the video. <paramref name="timeout"/> bounds each FFmpeg step.
     /// Dispose the frames.
     /// </summary>
@@ -53,7 +53,7 @@ public static class FrameSampler
         var left = times.Where((_, i) => assigned[i] is null).ToList();
         if (chosen.Count > 0)
         {
-            await using var fromKeyframes = KeyframesAsync(path, video, chosen, keyframes, size, timeout, ct).GetAsyncEnumerator(ct);
+            await using var fromKeyframes = KeyframesAsync(path, video, chosen, size, timeout, ct).GetAsyncEnumerator(ct);
             while (true)
             {
                 try
@@ -74,13 +74,13 @@ public static class FrameSampler
         string? failure = null;
         foreach (var time in left)
         {
-            byte[]? pixels;
+            SampledFrame? frame;
             // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
-            try { pixels = await ExactAsync(path, time, size, timeout, ct); }
+            try { frame = await ExactAsync(path, video, time, size, timeout, ct).FirstOrDefaultAsync(ct); }
             catch (FFmpegException e) when (!e.TimedOut) { failure = e.Message; continue; }
-            if (pixels is null) continue;
+            if (frame is null) continue;
             sampled++;
-            yield return new SampledFrame(time, Bitmap(pixels, size.Width, size.Height));
+            yield return frame;
         }
         if (sampled == 0)
             throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
@@ -90,9 +90,9 @@ public static class FrameSampler
     public static async Task<SKBitmap> FrameAtAsync(string path, VideoInfo video, TimeSpan time, int longSide, TimeSpan timeout, CancellationToken ct)
     {
         var size = Scaled(video, Math.Min(1, (double)longSide / Math.Max(video.Width, video.Height)));
-        var pixels = await ExactAsync(path, time, size, timeout, ct)
+        var frame = await ExactAsync(path, video, time, size, timeout, ct).FirstOrDefaultAsync(ct)
             ?? throw new FFmpegException($"The frame at {time.TotalSeconds:0.##} s could not be decoded.");
-        return Bitmap(pixels, size.Width, size.Height);
+        return frame.Image;
     }
 
     /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded).</summary>
@@ -134,34 +134,11 @@ public static class FrameSampler
 
     /// <summary>
     /// One run decoding only keyframes and keeping the chosen ones (indices in increasing order),
-    /// streamed as they are decoded.
-    /// Each frame's time comes from FFmpeg's own report of it (showinfo), so a keyframe FFmpeg
+    /// streamed as they are decoded, each with the time FFmpeg reports for it, so a keyframe FFmpeg
     /// counts differently or cannot decode never shifts the times of the others.
     /// </summary>
-    static async IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, IReadOnlyList<TimeSpan> keyframes, (int Width, int Height) size, TimeSpan timeout,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        var select = AnyOf(chosen);
-        var reported = new ConcurrentQueue<TimeSpan>();
-        string[] arguments = [
-            "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", .. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path,
-            "-vf", $"select='{select}',showinfo,scale={size.Width}:{size.Height}:flags=area", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
-        int index = 0;
-        await foreach (var pixels in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, timeout, line =>
-        {
-            if (ShowInfoTime(line) is { } t) reported.Enqueue(t - video.StartTime);
-        }, ct))
-        {
-            // The report goes to stderr just before the pixels go to stdout; the two pipes are read independently.
-            // Should it never come, the keyframe this frame was asked for is the best guess.
-            TimeSpan time = default;
-            bool known = false;
-            for (int wait = 0; !(known = reported.TryDequeue(out time)) && wait < 50; wait++) await Task.Delay(10, ct);
-            var frame = new SampledFrame(known ? time : keyframes[chosen[Math.Min(index, chosen.Count - 1)]], Bitmap(pixels, size.Width, size.Height));
-            index++;
-            yield return frame;
-        }
-    }
+    static IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct) =>
+        RunAsync([.. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path, "-vf", $"select='{AnyOf(chosen)}',{Scale(size)},{ReportEachFrame}"], [], video, size, timeout, ct);
 
     /// <summary>
     /// "frame number is one of these", as a balanced sum: FFmpeg's expression parser refuses a flat
@@ -171,25 +148,60 @@ public static class FrameSampler
         ? $"eq(n\\,{frameNumbers[0]})"
         : $"({AnyOf(frameNumbers.Take(frameNumbers.Count / 2).ToList())}+{AnyOf(frameNumbers.Skip(frameNumbers.Count / 2).ToList())})";
 
-    static TimeSpan? ShowInfoTime(string line)
+    /// <summary>The first frame at or after <paramref name="time"/>, as raw RGBA at <paramref name="size"/>, with its own time; none when there is none.</summary>
+    static IAsyncEnumerable<SampledFrame> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct) =>
+        RunAsync([.. FFmpeg.SafeInput, "-ss", Seconds(time), "-i", path, "-vf", $"{Scale(size)},{ReportEachFrame}"], ["-frames:v", "1"], video, size, timeout, ct);
+
+    static string Scale((int Width, int Height) size) => $"scale={size.Width}:{size.Height}:flags=area";
+
+    /// <summary>
+    /// The filters every run ends with: timestamps in microseconds, then showinfo logging each frame.
+    /// Nothing after showinfo drops or repeats a frame (-fps_mode passthrough), so it reports exactly the frames written.
+    /// </summary>
+    const string ReportEachFrame = "settb=AVTB,showinfo";
+
+    /// <summary>
+    /// Runs FFmpeg with <paramref name="inputsAndFilters"/> (their filters ending in <see cref="ReportEachFrame"/>)
+    /// and yields the raw RGBA frames it writes to the pipe, each with the time showinfo logged for it:
+    /// the n-th frame written gets the n-th report, awaited, never guessed. Timestamps are kept as in
+    /// the file (-copyts), so a time is the frame's own; a frame without one is left out.
+    /// </summary>
+    static async IAsyncEnumerable<SampledFrame> RunAsync(string[] inputsAndFilters, string[] output, VideoInfo video, (int Width, int Height) size, TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        int at = line.IndexOf("pts_time:", StringComparison.Ordinal);
-        if (at < 0 || !line.Contains("Parsed_showinfo", StringComparison.Ordinal)) return null;
-        var value = line.AsSpan(at + "pts_time:".Length).TrimStart();
-        int end = value.IndexOf(' ');
-        return double.TryParse(end < 0 ? value : value[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds) : null;
+        string[] arguments = [
+            "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", "-copyts", .. inputsAndFilters,
+            "-fps_mode", "passthrough", .. output, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
+        long expected = 0;
+        await foreach (var (pixels, report) in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, ShowInfoReport, timeout, ct))
+        {
+            // showinfo numbers the frames it passes; a gap would mean a report was lost and the pairing could no longer be trusted.
+            if (report.Frame != expected++) throw new FFmpegException($"FFmpeg reported frame {report.Frame} where frame {expected - 1} was expected.");
+            if (report.Time is { } time) yield return new SampledFrame(time - video.StartTime, Bitmap(pixels, size.Width, size.Height));
+        }
     }
 
-    /// <summary>The first frame at or after <paramref name="time"/> as raw RGBA at <paramref name="size"/>; null when there is none.</summary>
-    static async Task<byte[]?> ExactAsync(string path, TimeSpan time, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    /// <summary>What showinfo logs for a frame: its number among the frames it passed, and its timestamp (none when the frame has none).</summary>
+    readonly record struct FrameReport(long Frame, TimeSpan? Time);
+
+    /// <summary>Reads showinfo's line for a frame, "[Parsed_showinfo_3 @ 0x...] n:   0 pts:12500000 pts_time:12.5 ...", with pts in microseconds; null for any other line.</summary>
+    static FrameReport? ShowInfoReport(string line)
     {
-        var pixels = await FFmpeg.RunAsync("ffmpeg", [
-            "-v", "error", "-nostdin", .. FFmpeg.SafeInput,
-            "-ss", time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
-            "-frames:v", "1", "-vf", $"scale={size.Width}:{size.Height}:flags=area", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeout, ct);
-        return pixels.Length < size.Width * size.Height * 4 ? null : pixels;
+        if (!line.Contains("Parsed_showinfo", StringComparison.Ordinal) || !long.TryParse(Field(line, " n:"), out var frame)) return null;
+        return new FrameReport(frame, long.TryParse(Field(line, " pts:"), out var microseconds) ? TimeSpan.FromMicroseconds(microseconds) : null);
     }
+
+    static ReadOnlySpan<char> Field(string line, string name)
+    {
+        int at = line.IndexOf(name, StringComparison.Ordinal);
+        if (at < 0) return default;
+        var value = line.AsSpan(at + name.Length).TrimStart();
+        int end = value.IndexOf(' ');
+        return end < 0 ? value : value[..end];
+    }
+
+    /// <summary>Seconds for -ss, rounded down to the microsecond so that seeking to a frame's own time never lands past it.</summary>
+    static string Seconds(TimeSpan time) => (time.Ticks / 10 / 1e6).ToString("0.######", CultureInfo.InvariantCulture);
 
     static SKBitmap Bitmap(byte[] rgba, int width, int height)
     {

@@ -63,6 +63,18 @@ public class VideoTests
     }
 
     [Fact]
+    public async Task A_frame_FFmpeg_never_reports_fails_the_run_rather_than_getting_a_time_from_elsewhere()
+    {
+        // Five frames written, no report logged for any of them.
+        var error = await Assert.ThrowsAsync<FFmpegException>(async () =>
+        {
+            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=s=16x16:d=1:r=5", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
+                16 * 16 * 4, _ => (int?)null, Timeout, CancellationToken.None)) { }
+        });
+        Assert.Contains("never reported", error.Message);
+    }
+
+    [Fact]
     public async Task A_phone_video_stored_sideways_with_rotation_metadata_comes_out_upright()
     {
         // Upright it is a portrait picture, red above blue; the phone stored it turned a quarter.
