@@ -73,7 +73,7 @@ public static class FrameSampler
     public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var keyframes = await KeyframeTimesAsync(path, video, timeout, ct);
+        var keyframes = video.Keyframes ?? await KeyframeTimesAsync(path, video, timeout, ct);
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
         var assigned = AssignKeyframes(times, keyframes, step / 2);
         var fromKeyframes = Enumerable.Range(0, times.Count).Where(i => assigned[i] is not null).Select(i => (Time: times[i], Keyframe: assigned[i]!.Value)).ToList();
@@ -169,7 +169,7 @@ public static class FrameSampler
     }
 
     /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded).</summary>
-    static async Task<List<TimeSpan>> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
+    static async Task<IReadOnlyList<TimeSpan>> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
     {
         var csv = System.Text.Encoding.ASCII.GetString(await FFmpeg.RunAsync("ffprobe",
             ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", path], timeout, ct));

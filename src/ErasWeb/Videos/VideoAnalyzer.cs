@@ -45,7 +45,7 @@ public static class VideoAnalyzer
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
     public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
     {
-        var video = await VideoProbe.ProbeAsync(path, options.FFmpegTimeout, ct);
+        var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
         CheckDuration(video, options);
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
         progress(0.02);
