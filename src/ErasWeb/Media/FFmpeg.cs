@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 
 namespace ErasWeb.Media;
 
@@ -48,33 +49,44 @@ public static class FFmpeg
 
     /// <summary>
     /// Runs the tool and yields its stdout in records of exactly <paramref name="recordBytes"/>
-    /// (a trailing partial record is dropped). The process is killed when it writes nothing for
+    /// (a trailing partial record is dropped), each paired with a report that
+    /// <paramref name="parseReport"/> finds in what the tool logs to stderr: the n-th record with the
+    /// n-th report. A record is only yielded once its report has been read, however the two pipes'
+    /// readers are scheduled; a record whose report never comes fails the run instead of being
+    /// matched with a guess. The process is killed when a record or its report takes longer than
     /// <paramref name="idleTimeout"/> (a hang), and when the caller stops reading.
-    /// Lines FFmpeg logs to stderr go to <paramref name="onLogLine"/> as they arrive.
     /// </summary>
-    public static async IAsyncEnumerable<byte[]> StreamAsync(string tool, IReadOnlyList<string> arguments, int recordBytes, TimeSpan idleTimeout,
-        Action<string> onLogLine, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<(byte[] Record, TReport Report)> StreamAsync<TReport>(string tool, IReadOnlyList<string> arguments, int recordBytes,
+        Func<string, TReport?> parseReport, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken ct) where TReport : struct
     {
         using var process = Start(tool, arguments);
-        var error = ReadErrorAsync(process, onLogLine);
+        var reports = Channel.CreateUnbounded<TReport>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var error = ReadReportsAsync();
         var stdout = process.StandardOutput.BaseStream;
         try
         {
             while (true)
             {
                 var record = new byte[recordBytes];
-                int read;
+                TReport report;
                 using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
                 {
                     idle.CancelAfter(idleTimeout);
-                    try { read = await stdout.ReadAtLeastAsync(record, recordBytes, throwOnEndOfStream: false, idle.Token); }
+                    try
+                    {
+                        if (await stdout.ReadAtLeastAsync(record, recordBytes, throwOnEndOfStream: false, idle.Token) < recordBytes) break;
+                        report = await reports.Reader.ReadAsync(idle.Token);
+                    }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
                         throw new FFmpegException($"{tool} produced nothing for {idleTimeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
                     }
+                    catch (ChannelClosedException)
+                    {
+                        throw new FFmpegException($"{tool} wrote a frame it never reported ({await error ?? "no message"}).");
+                    }
                 }
-                if (read < recordBytes) break;
-                yield return record;
+                yield return (record, report);
             }
             using (var exit = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
@@ -86,6 +98,13 @@ public static class FFmpeg
         finally
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+
+        // Closing the channel when stderr ends is what turns a missing report into an error rather than a wait.
+        async Task<string?> ReadReportsAsync()
+        {
+            try { return await ReadErrorAsync(process, line => { if (parseReport(line) is { } report) reports.Writer.TryWrite(report); }); }
+            finally { reports.Writer.TryComplete(); }
         }
     }
 

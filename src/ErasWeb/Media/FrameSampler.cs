@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using SkiaSharp;
 
 namespace ErasWeb.Media;
@@ -14,13 +15,33 @@ public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 
 /// <summary>
 /// Reads frames at chosen times, turned upright from phones' rotation metadata, scaled by FFmpeg
-/// to what the model needs and written as raw RGBA to a pipe, so no image file is ever written.
-/// Times with a keyframe within half a sampling step get that keyframe, all from one FFmpeg run that
-/// decodes only keyframes; the others are sought (fast input seeking) and decoded exactly, one run
-/// per frame. BENCHMARKS.md has the measured costs of both.
+/// and written as raw RGBA to a pipe, so no image file is ever written; each frame's time is the one
+/// FFmpeg reports for it. Times with a keyframe within half a sampling step get that keyframe: all
+/// from one FFmpeg run that decodes only keyframes or, when they are a few of many, by seeking to
+/// each. The others are sought and decoded exactly, one run per frame. Runs go one per core at once.
+/// BENCHMARKS.md has the measured costs.
 /// </summary>
 public static class FrameSampler
 {
+    /// <summary>The most keyframes fetched by seeking to each (every input reads the file's index again); more come from a keyframe-only run.</summary>
+    const int MaxKeyframeSeeks = 32;
+
+    /// <summary>
+    /// How many keyframes one run seeks to. Each input keeps its own decoder and a few decoded frames
+    /// until the run ends (measured: about 15 MB an input at 1080p, 45 MB at 4K), so a run takes as
+    /// many as fit about 12 megapixels of picture: six at 1080p, one at 4K.
+    /// </summary>
+    static int KeyframeSeeksPerRun(VideoInfo video) => (int)Math.Max(1, 12_000_000L / ((long)video.Width * video.Height));
+
+    /// <summary>FFmpeg runs at once: each decodes on one thread (<see cref="OneThread"/>), so each core gets its own run.</summary>
+    static readonly int RunsAtOnce = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Sampling runs decode on one thread. FFmpeg's frame threads pay a handover for every packet, even
+    /// one a keyframe-only run skips (3x slower on a 2 h recording), and speed up an exact seek only about 1.3x.
+    /// </summary>
+    static readonly string[] OneThread = ["-threads", "1"];
+
     /// <summary>Evenly spread times: <paramref name="minFrames"/> for a short clip, one every <paramref name="interval"/> for a long one, never more than <paramref name="maxFrames"/>.</summary>
     public static IReadOnlyList<TimeSpan> Plan(TimeSpan duration, int minFrames, TimeSpan interval, int maxFrames)
     {
@@ -32,71 +53,123 @@ public static class FrameSampler
     public static (int Width, int Height) OutputSize(VideoInfo video, int shortSide) =>
         Scaled(video, Math.Min(1, (double)shortSide / Math.Min(video.Width, video.Height)));
 
+    /// <summary>The size frames come out at with the long side at most <paramref name="longSide"/> pixels (never enlarged), the aspect kept.</summary>
+    public static (int Width, int Height) SizeWithin(VideoInfo video, int longSide) =>
+        Scaled(video, Math.Min(1, (double)longSide / Math.Max(video.Width, video.Height)));
+
     static (int Width, int Height) Scaled(VideoInfo video, double scale) =>
         (Math.Max(1, (int)Math.Round(video.Width * scale)), Math.Max(1, (int)Math.Round(video.Height * scale)));
 
     /// <summary>
-    /// About one frame per time (those from keyframes first, each group in time order), each with
-    /// the time it really comes from, as FFmpeg decodes them; a time past the last decodable frame (odd timestamps, variable frame rate) is
-    /// left out rather than failing the video. <paramref name="timeout"/> bounds each FFmpeg step.
+    /// About one frame per time, in the order FFmpeg delivers them, each with the time it really
+    /// comes from; a time past the last decodable frame (odd timestamps, variable frame rate) is left
+    /// out rather than failing the video. <paramref name="timeout"/> bounds each FFmpeg step.
     /// Dispose the frames.
     /// </summary>
-    public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeout,
+    public static IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeout, CancellationToken ct) =>
+        SampleAsync(path, video, times, OutputSize(video, shortSide), timeout, ct);
+
+    /// <summary>As above, the frames at <paramref name="size"/>.</summary>
+    public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var size = OutputSize(video, shortSide);
-        var keyframes = await KeyframeTimesAsync(path, video, timeout, ct);
+        var keyframes = video.Keyframes ?? await KeyframeTimesAsync(path, video, timeout, ct);
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
         var assigned = AssignKeyframes(times, keyframes, step / 2);
-        var chosen = assigned.OfType<int>().ToList();
-        int sampled = 0;
-        var left = times.Where((_, i) => assigned[i] is null).ToList();
-        if (chosen.Count > 0)
+        var fromKeyframes = Enumerable.Range(0, times.Count).Where(i => assigned[i] is not null).Select(i => (Time: times[i], Keyframe: assigned[i]!.Value)).ToList();
+
+        var runs = new ConcurrentQueue<Run>();
+        // A keyframe-only run decodes every keyframe in the file; seeking costs about three keyframe decodes a frame
+        // (the input is opened and probed again), so it is kept to a few of many keyframes, split over the cores.
+        bool seekEach = fromKeyframes.Count * 3 < keyframes.Count && fromKeyframes.Count <= MaxKeyframeSeeks;
+        int perRun = seekEach ? Math.Min((fromKeyframes.Count + RunsAtOnce - 1) / RunsAtOnce, KeyframeSeeksPerRun(video)) : fromKeyframes.Count;
+        foreach (var part in fromKeyframes.Chunk(Math.Max(1, perRun)))
+            runs.Enqueue(new Run(seekEach
+                ? KeyframeSeeksAsync(path, video, part.Select(p => keyframes[p.Keyframe]).ToList(), size, timeout, ct)
+                : KeyframesAsync(path, video, part.Select(p => p.Keyframe).ToList(), size, timeout, ct), part.Select(p => p.Time).ToList()));
+        // A time without a keyframe of its own is sought a quarter step early: decoding starts at the keyframe before
+        // it either way (at least half a step back), so this decodes fewer frames, and the frame stays within half a
+        // step of its time and at least a quarter step from every other sampled frame.
+        foreach (var time in times.Where((_, i) => assigned[i] is null))
         {
-            await using var fromKeyframes = KeyframesAsync(path, video, chosen, keyframes, size, timeout, ct).GetAsyncEnumerator(ct);
-            while (true)
-            {
-                try
-                {
-                    if (!await fromKeyframes.MoveNextAsync()) break;
-                }
-                catch (FFmpegException e) when (!e.TimedOut && sampled == 0)
-                {
-                    break; // the fast path failed before giving anything: the exact one below takes over
-                }
-                sampled++;
-                yield return fromKeyframes.Current;
-            }
-            // Were the keyframes not decodable after all, every time is sought exactly.
-            if (sampled == 0) left = [.. times];
+            var early = time - step / 4;
+            runs.Enqueue(new Run(ExactAsync(path, video, early > TimeSpan.Zero ? early : TimeSpan.Zero, size, OneThread, timeout, ct), []));
         }
 
+        var output = Channel.CreateBounded<SampledFrame>(RunsAtOnce);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        int sampled = 0;
         string? failure = null;
-        foreach (var time in left)
+        async Task WorkAsync()
         {
-            byte[]? pixels;
-            // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
-            try { pixels = await ExactAsync(path, time, size, timeout, ct); }
-            catch (FFmpegException e) when (!e.TimedOut) { failure = e.Message; continue; }
-            if (pixels is null) continue;
-            sampled++;
-            yield return new SampledFrame(time, Bitmap(pixels, size.Width, size.Height));
+            try
+            {
+                while (runs.TryDequeue(out var run))
+                {
+                    int given = 0;
+                    try
+                    {
+                        await foreach (var frame in run.Frames.WithCancellation(stop.Token))
+                        {
+                            given++;
+                            Interlocked.Increment(ref sampled);
+                            try { await output.Writer.WriteAsync(frame, stop.Token); }
+                            catch { frame.Dispose(); throw; }
+                        }
+                    }
+                    // A keyframe run that fails before giving anything has its times sought exactly instead.
+                    catch (FFmpegException e) when (!e.TimedOut && given == 0 && run.TimesIfFailed.Count > 0)
+                    {
+                        foreach (var time in run.TimesIfFailed) runs.Enqueue(new Run(ExactAsync(path, video, time, size, OneThread, timeout, ct), []));
+                    }
+                    // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
+                    catch (FFmpegException e) when (!e.TimedOut && run.TimesIfFailed.Count == 0) { failure = e.Message; }
+                }
+            }
+            catch (Exception e)
+            {
+                // The first failure ends the sampling and stops the other runs; once stopping, nothing else matters.
+                if (!stop.IsCancellationRequested) output.Writer.TryComplete(e);
+                stop.Cancel();
+            }
         }
+        async Task RunAllAsync()
+        {
+            await Task.WhenAll(Enumerable.Range(0, RunsAtOnce).Select(_ => Task.Run(WorkAsync, CancellationToken.None)));
+            output.Writer.TryComplete();
+        }
+
+        var running = RunAllAsync();
+        try
+        {
+            await foreach (var frame in output.Reader.ReadAllAsync(ct)) yield return frame;
+        }
+        finally
+        {
+            stop.Cancel();
+            await running;
+            while (output.Reader.TryRead(out var left)) left.Dispose();
+        }
+        ct.ThrowIfCancellationRequested();
         if (sampled == 0)
             throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
     }
 
+    /// <summary>One FFmpeg run, and for a run of keyframes the times to seek exactly should it fail before giving a frame.</summary>
+    sealed record Run(IAsyncEnumerable<SampledFrame> Frames, IReadOnlyList<TimeSpan> TimesIfFailed);
+
     /// <summary>The frame at <paramref name="time"/>, exactly, its long side at most <paramref name="longSide"/> (never enlarged).</summary>
     public static async Task<SKBitmap> FrameAtAsync(string path, VideoInfo video, TimeSpan time, int longSide, TimeSpan timeout, CancellationToken ct)
     {
-        var size = Scaled(video, Math.Min(1, (double)longSide / Math.Max(video.Width, video.Height)));
-        var pixels = await ExactAsync(path, time, size, timeout, ct)
+        var size = SizeWithin(video, longSide);
+        // Alone, it may as well decode with FFmpeg's frame threads.
+        var frame = await ExactAsync(path, video, time, size, [], timeout, ct).FirstOrDefaultAsync(ct)
             ?? throw new FFmpegException($"The frame at {time.TotalSeconds:0.##} s could not be decoded.");
-        return Bitmap(pixels, size.Width, size.Height);
+        return frame.Image;
     }
 
     /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded).</summary>
-    static async Task<List<TimeSpan>> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
+    static async Task<IReadOnlyList<TimeSpan>> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
     {
         var csv = System.Text.Encoding.ASCII.GetString(await FFmpeg.RunAsync("ffprobe",
             ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", path], timeout, ct));
@@ -134,33 +207,22 @@ public static class FrameSampler
 
     /// <summary>
     /// One run decoding only keyframes and keeping the chosen ones (indices in increasing order),
-    /// streamed as they are decoded.
-    /// Each frame's time comes from FFmpeg's own report of it (showinfo), so a keyframe FFmpeg
+    /// streamed as they are decoded, each with the time FFmpeg reports for it, so a keyframe FFmpeg
     /// counts differently or cannot decode never shifts the times of the others.
     /// </summary>
-    static async IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, List<int> chosen, IReadOnlyList<TimeSpan> keyframes, (int Width, int Height) size, TimeSpan timeout,
-        [EnumeratorCancellation] CancellationToken ct)
+    static IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, IReadOnlyList<int> chosen, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct) =>
+        RunAsync([.. FFmpeg.SafeInput, .. OneThread, "-skip_frame", "nokey", "-i", path, "-vf", $"select='{AnyOf(chosen)}',{Scale(size)},{ReportEachFrame}"], [], video, size, timeout, ct);
+
+    /// <summary>
+    /// One run with an input per keyframe, each sought to and decoded alone, for when a keyframe-only
+    /// run would decode many keyframes nobody asked for. interleave puts the frames in time order.
+    /// </summary>
+    static IAsyncEnumerable<SampledFrame> KeyframeSeeksAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> keyframeTimes, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
     {
-        var select = AnyOf(chosen);
-        var reported = new ConcurrentQueue<TimeSpan>();
-        string[] arguments = [
-            "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", .. FFmpeg.SafeInput, "-skip_frame", "nokey", "-i", path,
-            "-vf", $"select='{select}',showinfo,scale={size.Width}:{size.Height}:flags=area", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
-        int index = 0;
-        await foreach (var pixels in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, timeout, line =>
-        {
-            if (ShowInfoTime(line) is { } t) reported.Enqueue(t - video.StartTime);
-        }, ct))
-        {
-            // The report goes to stderr just before the pixels go to stdout; the two pipes are read independently.
-            // Should it never come, the keyframe this frame was asked for is the best guess.
-            TimeSpan time = default;
-            bool known = false;
-            for (int wait = 0; !(known = reported.TryDequeue(out time)) && wait < 50; wait++) await Task.Delay(10, ct);
-            var frame = new SampledFrame(known ? time : keyframes[chosen[Math.Min(index, chosen.Count - 1)]], Bitmap(pixels, size.Width, size.Height));
-            index++;
-            yield return frame;
-        }
+        var inputs = keyframeTimes.SelectMany(t => (string[])[.. FFmpeg.SafeInput, .. OneThread, "-ss", Seconds(t), "-i", path]);
+        var branches = string.Concat(keyframeTimes.Select((_, i) => $"[{i}:v:0]trim=end_frame=1,{Scale(size)}[f{i}];"));
+        var graph = branches + string.Concat(keyframeTimes.Select((_, i) => $"[f{i}]")) + $"interleave=nb_inputs={keyframeTimes.Count},{ReportEachFrame}";
+        return RunAsync([.. inputs, "-filter_complex", graph], [], video, size, timeout, ct);
     }
 
     /// <summary>
@@ -171,25 +233,60 @@ public static class FrameSampler
         ? $"eq(n\\,{frameNumbers[0]})"
         : $"({AnyOf(frameNumbers.Take(frameNumbers.Count / 2).ToList())}+{AnyOf(frameNumbers.Skip(frameNumbers.Count / 2).ToList())})";
 
-    static TimeSpan? ShowInfoTime(string line)
+    /// <summary>The first frame at or after <paramref name="time"/>, as raw RGBA at <paramref name="size"/>, with its own time; none when there is none.</summary>
+    static IAsyncEnumerable<SampledFrame> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, string[] decoding, TimeSpan timeout, CancellationToken ct) =>
+        RunAsync([.. FFmpeg.SafeInput, .. decoding, "-ss", Seconds(time), "-i", path, "-vf", $"{Scale(size)},{ReportEachFrame}"], ["-frames:v", "1"], video, size, timeout, ct);
+
+    static string Scale((int Width, int Height) size) => $"scale={size.Width}:{size.Height}:flags=area";
+
+    /// <summary>
+    /// The filters every run ends with: timestamps in microseconds, then showinfo logging each frame.
+    /// Nothing after showinfo drops or repeats a frame (-fps_mode passthrough), so it reports exactly the frames written.
+    /// </summary>
+    const string ReportEachFrame = "settb=AVTB,showinfo";
+
+    /// <summary>
+    /// Runs FFmpeg with <paramref name="inputsAndFilters"/> (their filters ending in <see cref="ReportEachFrame"/>)
+    /// and yields the raw RGBA frames it writes to the pipe, each with the time showinfo logged for it:
+    /// the n-th frame written gets the n-th report, awaited, never guessed. Timestamps are kept as in
+    /// the file (-copyts), so a time is the frame's own; a frame without one is left out.
+    /// </summary>
+    static async IAsyncEnumerable<SampledFrame> RunAsync(string[] inputsAndFilters, string[] output, VideoInfo video, (int Width, int Height) size, TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        int at = line.IndexOf("pts_time:", StringComparison.Ordinal);
-        if (at < 0 || !line.Contains("Parsed_showinfo", StringComparison.Ordinal)) return null;
-        var value = line.AsSpan(at + "pts_time:".Length).TrimStart();
-        int end = value.IndexOf(' ');
-        return double.TryParse(end < 0 ? value : value[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds) : null;
+        string[] arguments = [
+            "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", "-copyts", .. inputsAndFilters,
+            "-fps_mode", "passthrough", .. output, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
+        long expected = 0;
+        await foreach (var (pixels, report) in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, ShowInfoReport, timeout, ct))
+        {
+            // showinfo numbers the frames it passes; a gap would mean a report was lost and the pairing could no longer be trusted.
+            if (report.Frame != expected++) throw new FFmpegException($"FFmpeg reported frame {report.Frame} where frame {expected - 1} was expected.");
+            if (report.Time is { } time) yield return new SampledFrame(time - video.StartTime, Bitmap(pixels, size.Width, size.Height));
+        }
     }
 
-    /// <summary>The first frame at or after <paramref name="time"/> as raw RGBA at <paramref name="size"/>; null when there is none.</summary>
-    static async Task<byte[]?> ExactAsync(string path, TimeSpan time, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    /// <summary>What showinfo logs for a frame: its number among the frames it passed, and its timestamp (none when the frame has none).</summary>
+    readonly record struct FrameReport(long Frame, TimeSpan? Time);
+
+    /// <summary>Reads showinfo's line for a frame, "[Parsed_showinfo_3 @ 0x...] n:   0 pts:12500000 pts_time:12.5 ...", with pts in microseconds; null for any other line.</summary>
+    static FrameReport? ShowInfoReport(string line)
     {
-        var pixels = await FFmpeg.RunAsync("ffmpeg", [
-            "-v", "error", "-nostdin", .. FFmpeg.SafeInput,
-            "-ss", time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
-            "-frames:v", "1", "-vf", $"scale={size.Width}:{size.Height}:flags=area", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], timeout, ct);
-        return pixels.Length < size.Width * size.Height * 4 ? null : pixels;
+        if (!line.Contains("Parsed_showinfo", StringComparison.Ordinal) || !long.TryParse(Field(line, " n:"), out var frame)) return null;
+        return new FrameReport(frame, long.TryParse(Field(line, " pts:"), out var microseconds) ? TimeSpan.FromMicroseconds(microseconds) : null);
     }
+
+    static ReadOnlySpan<char> Field(string line, string name)
+    {
+        int at = line.IndexOf(name, StringComparison.Ordinal);
+        if (at < 0) return default;
+        var value = line.AsSpan(at + name.Length).TrimStart();
+        int end = value.IndexOf(' ');
+        return end < 0 ? value : value[..end];
+    }
+
+    /// <summary>Seconds for -ss, rounded down to the microsecond so that seeking to a frame's own time never lands past it.</summary>
+    static string Seconds(TimeSpan time) => (time.Ticks / 10 / 1e6).ToString("0.######", CultureInfo.InvariantCulture);
 
     static SKBitmap Bitmap(byte[] rgba, int width, int height)
     {

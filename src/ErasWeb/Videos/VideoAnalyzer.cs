@@ -39,14 +39,55 @@ public static class VideoAnalyzer
 {
     const int BatchSize = 8;
 
+    /// <summary>Plans of up to this many frames sample them at display size and keep them (about 2.4 MB each) until the poster is chosen.</summary>
+    const int KeptFramesUpTo = 16;
+
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
     public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
     {
-        var video = await VideoProbe.ProbeAsync(path, options.FFmpegTimeout, ct);
+        var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
         CheckDuration(video, options);
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
         progress(0.02);
+        // A few frames come at display size and are kept, so the poster is one of them rather than decoded again (from its
+        // keyframe on) at the end; many come at the model's size, as moving and keeping them at display size would cost more.
+        bool keepFrames = times.Count <= KeptFramesUpTo;
+        var size = keepFrames ? FrameSampler.SizeWithin(video, ImageDecoder.DisplayLongSide) : FrameSampler.OutputSize(video, model.PreferredShortSide);
+        var kept = new List<SampledFrame>();
+        try
+        {
+            var frames = await ClassifySampledFramesAsync(path, video, times, size, model, cpu, options, progress, keepFrames ? kept : null, ct);
+            frames.Sort((a, b) => a.Time.CompareTo(b.Time));
+            var mean = new float[model.Labels.Count];
+            foreach (var frame in frames) System.Numerics.Tensors.TensorPrimitives.Add(mean, frame.Probabilities, mean);
+            System.Numerics.Tensors.TensorPrimitives.Divide(mean, frames.Count, mean);
+            int winner = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(mean);
+            int key = Enumerable.Range(0, frames.Count).MaxBy(i => frames[i].Probabilities[winner]);
+            var timeline = Timeline.Build(frames.Select(f => (f.Time, model.Labels[f.EraIndex])).ToList(), video.Duration);
 
+            using var sought = keepFrames ? null : await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
+            var poster = sought ?? kept.First(f => f.Time == frames[key].Time).Image;
+            var explained = model.Classify([poster], HeatmapFor.Of(winner))[0];
+            using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop);
+            progress(0.95);
+
+            int uncertain = frames.Count(f => f.Uncertain);
+            string? reason = uncertain * 2 > frames.Count
+                ? $"Most sampled frames ({uncertain} of {frames.Count}) do not look like the Eras Tour stage photos the model learned from, so its era guess is not trustworthy."
+                : null;
+            return new VideoAnalysis(video, model.Labels, frames, mean, winner, key, timeline, reason, explained.Heatmap.Kind.Name(),
+                ImageEncoder.Jpeg(poster), ImageEncoder.JpegWithin(poster, ImagePipeline.ThumbnailLongSide, 80), ImageEncoder.Jpeg(overlay));
+        }
+        finally { kept.ForEach(f => f.Dispose()); }
+    }
+
+    /// <summary>
+    /// Samples the frames and classifies them in batches as they arrive (decoding and classifying overlap);
+    /// the frames go into <paramref name="keep"/> when given, else are disposed once classified.
+    /// </summary>
+    static async Task<List<FrameResult>> ClassifySampledFramesAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size,
+        IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, List<SampledFrame>? keep, CancellationToken ct)
+    {
         var frames = new List<FrameResult>(times.Count);
         var decoded = Channel.CreateBounded<SampledFrame>(2 * BatchSize);
         // Stops the sampler (and its FFmpeg) if classifying fails, rather than leaving it blocked on a full channel.
@@ -55,7 +96,7 @@ public static class VideoAnalyzer
         {
             try
             {
-                await foreach (var frame in FrameSampler.SampleAsync(path, video, times, model.PreferredShortSide, options.FFmpegTimeout, stop.Token))
+                await foreach (var frame in FrameSampler.SampleAsync(path, video, times, size, options.FFmpegTimeout, stop.Token))
                     await decoded.Writer.WriteAsync(frame, stop.Token);
                 decoded.Writer.Complete();
             }
@@ -69,9 +110,13 @@ public static class VideoAnalyzer
                 while (batch.Count < BatchSize && decoded.Reader.TryRead(out var frame)) batch.Add(frame);
                 await cpu.WaitAsync(ct);
                 try { frames.AddRange(Classify(model, batch)); }
-                finally { cpu.Release(); }
-                batch.ForEach(f => f.Dispose());
-                batch.Clear();
+                finally
+                {
+                    cpu.Release();
+                    if (keep is null) batch.ForEach(f => f.Dispose());
+                    else keep.AddRange(batch);
+                    batch.Clear();
+                }
                 progress(0.02 + 0.88 * Math.Min(1, (double)frames.Count / times.Count));
             }
         }
@@ -81,26 +126,7 @@ public static class VideoAnalyzer
             await producer;
             while (decoded.Reader.TryRead(out var left)) left.Dispose();
         }
-
-        frames.Sort((a, b) => a.Time.CompareTo(b.Time));
-        var mean = new float[model.Labels.Count];
-        foreach (var frame in frames) System.Numerics.Tensors.TensorPrimitives.Add(mean, frame.Probabilities, mean);
-        System.Numerics.Tensors.TensorPrimitives.Divide(mean, frames.Count, mean);
-        int winner = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(mean);
-        int key = Enumerable.Range(0, frames.Count).MaxBy(i => frames[i].Probabilities[winner]);
-        var timeline = Timeline.Build(frames.Select(f => (f.Time, model.Labels[f.EraIndex])).ToList(), video.Duration);
-
-        using var poster = await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
-        var explained = model.Classify([poster], HeatmapFor.Of(winner))[0];
-        using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop);
-        progress(0.95);
-
-        int uncertain = frames.Count(f => f.Uncertain);
-        string? reason = uncertain * 2 > frames.Count
-            ? $"Most sampled frames ({uncertain} of {frames.Count}) do not look like the Eras Tour stage photos the model learned from, so its era guess is not trustworthy."
-            : null;
-        return new VideoAnalysis(video, model.Labels, frames, mean, winner, key, timeline, reason, explained.Heatmap.Kind.Name(),
-            ImageEncoder.Jpeg(poster), ImageEncoder.JpegWithin(poster, ImagePipeline.ThumbnailLongSide, 80), ImageEncoder.Jpeg(overlay));
+        return frames;
     }
 
     /// <summary>A header can claim any duration; past the limit the file is refused rather than sampled into nothing.</summary>

@@ -34,7 +34,7 @@ public class VideoTests
         Assert.Equal((640, 360, 0, "h264"), (video.Width, video.Height, video.Rotation, video.Codec));
         Assert.InRange(video.Duration.TotalSeconds, 3.9, 4.1);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], 256, Timeout, CancellationToken.None).ToListAsync();
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], 256, Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
         try
         {
             Assert.Equal(2, frames.Count);
@@ -52,7 +52,7 @@ public class VideoTests
         var clip = TestVideos.Colours("keyframes.mp4", 320, 180, keyframeEvery: 10, ("red", 2), ("blue", 2));
         var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], 180, Timeout, CancellationToken.None).ToListAsync();
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], 180, Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
         try
         {
             Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], frames.Select(f => f.Time));
@@ -60,6 +60,36 @@ public class VideoTests
             Assert.True(IsBlue(At(frames[1].Image, 0.5, 0.5)));
         }
         finally { frames.ForEach(f => f.Dispose()); }
+    }
+
+    [Fact]
+    public async Task Where_a_few_of_many_keyframes_are_wanted_each_is_sought_and_its_true_time_reported()
+    {
+        // A keyframe every 0.2 s (2 frames at 10 fps): 50 keyframes, 4 wanted, so each is sought rather than all decoded.
+        var clip = TestVideos.Colours("dense-keyframes.mp4", 320, 180, keyframeEvery: 2, ("red", 5), ("blue", 5));
+        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.05), TimeSpan.FromSeconds(3.95), TimeSpan.FromSeconds(6.05), TimeSpan.FromSeconds(8.95)],
+            180, Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
+        try
+        {
+            Assert.Equal([1, 4, 6, 9], frames.Select(f => f.Time.TotalSeconds));
+            Assert.Equal([true, true, false, false], frames.Select(f => IsRed(At(f.Image, 0.5, 0.5))));
+            Assert.All(frames.Skip(2), f => Assert.True(IsBlue(At(f.Image, 0.5, 0.5))));
+        }
+        finally { frames.ForEach(f => f.Dispose()); }
+    }
+
+    [Fact]
+    public async Task A_frame_FFmpeg_never_reports_fails_the_run_rather_than_getting_a_time_from_elsewhere()
+    {
+        // Five frames written, no report logged for any of them.
+        var error = await Assert.ThrowsAsync<FFmpegException>(async () =>
+        {
+            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=s=16x16:d=1:r=5", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
+                16 * 16 * 4, _ => (int?)null, Timeout, CancellationToken.None)) { }
+        });
+        Assert.Contains("never reported", error.Message);
     }
 
     [Fact]

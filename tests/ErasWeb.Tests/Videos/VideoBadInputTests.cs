@@ -114,7 +114,7 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Contains("took longer than 1 s and was stopped", error.Message);
         var streamed = await Assert.ThrowsAsync<FFmpegException>(async () =>
         {
-            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-i", fifo, "-f", "rawvideo", "pipe:1"], 1024, TimeSpan.FromSeconds(1), _ => { }, CancellationToken.None)) { }
+            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-i", fifo, "-f", "rawvideo", "pipe:1"], 1024, _ => (int?)null, TimeSpan.FromSeconds(1), CancellationToken.None)) { }
         });
         Assert.Contains("produced nothing for 1 s and was stopped", streamed.Message);
         await Task.Delay(200);
