@@ -24,6 +24,13 @@ public static class FFmpeg
     /// </summary>
     public static readonly string[] SafeInput = ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"];
 
+    /// <summary>Kills the process (and anything it started) and waits for it to be gone, so "stopped" is true when the caller says it.</summary>
+    static void Stop(Process process)
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Runs the tool to the end and returns all it wrote to stdout; killed after <paramref name="timeout"/>.</summary>
     public static async Task<byte[]> RunAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct)
     {
@@ -39,7 +46,7 @@ public static class FFmpeg
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            Stop(process);
             ct.ThrowIfCancellationRequested();
             throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
         }
@@ -97,7 +104,7 @@ public static class FFmpeg
         }
         finally
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited) Stop(process);
         }
 
         // Closing the channel when stderr ends is what turns a missing report into an error rather than a wait.
