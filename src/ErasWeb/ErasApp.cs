@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Fans;
 using ErasWeb.Predictions;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
@@ -52,6 +54,7 @@ public static class ErasApp
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
+        services.AddScoped<FanFeedbackService>();
         services.AddVideoJobs();
 
         services.AddHealthChecks()
@@ -62,8 +65,16 @@ public static class ErasApp
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            // Numbers are numbers: the web default also reads them from strings, which the document would then have to allow.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The generator marks nullable strings but not a nullable object, which the answer then sends as null.
+            if (context.JsonPropertyInfo is { IsGetNullable: true } && schema.Type == Microsoft.OpenApi.JsonSchemaType.Object)
+                schema.Type |= Microsoft.OpenApi.JsonSchemaType.Null;
+            return Task.CompletedTask;
+        }));
         services.AddRazorPages();
     }
 
@@ -112,6 +123,7 @@ public static class ErasApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapUploadApi();
         app.MapPredictionApi();
+        app.MapFanApi();
         app.MapVideoApi();
         app.MapModelApi();
         app.MapRazorPages();

@@ -12,7 +12,7 @@ public partial class ArchitectureTests
         ["Configuration", "Files", "Cli", "Media", "Data"],
         ["Classification"],
         ["Training", "Predictions"],
-        ["Videos"],
+        ["Videos", "Fans"],
         ["Uploads"],
         ["Pages"],
     ];

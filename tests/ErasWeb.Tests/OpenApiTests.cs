@@ -27,6 +27,8 @@ public class OpenApiTests(AppFixture app) : IClassFixture<AppFixture>
         ["GET /api/predictions/{id}/frames/{index}/thumbnail"] = [200, 404],
         ["GET /api/jobs/{id}"] = [200, 404],
         ["GET /api/model"] = [200, 503],
+        ["POST /api/predictions/{id}/feedback"] = [201, 400, 404],
+        ["GET /api/predictions/{id}/feedback"] = [200, 404],
     };
 
     async Task<JsonElement> DocumentAsync() => await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

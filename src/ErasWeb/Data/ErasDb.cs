@@ -12,6 +12,8 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     public DbSet<VideoJob> VideoJobs => Set<VideoJob>();
     public DbSet<VideoFrame> VideoFrames => Set<VideoFrame>();
     public DbSet<TimelineSegment> TimelineSegments => Set<TimelineSegment>();
+    public DbSet<Feedback> Feedback => Set<Feedback>();
+    public DbSet<FanVote> FanVotes => Set<FanVote>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -29,6 +31,20 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         prediction.HasIndex(p => new { p.Kind, p.Id });
         prediction.HasOne(p => p.Pictures).WithOne().HasForeignKey<PredictionPictures>(p => p.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<PredictionPictures>().HasKey(p => p.PredictionId);
+
+        var feedback = model.Entity<Feedback>();
+        feedback.HasIndex(f => f.PredictionId).IsUnique();
+        feedback.HasIndex(f => new { f.Status, f.Id });
+        feedback.HasOne(f => f.Prediction).WithOne(p => p.Feedback).HasForeignKey<Feedback>(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
+        feedback.Property(f => f.Votes).HasConversion(
+            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+            v => JsonSerializer.Deserialize<Dictionary<string, int>>(v, (JsonSerializerOptions?)null) ?? new(),
+            new ValueComparer<Dictionary<string, int>>(
+                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
+                v => new Dictionary<string, int>(v)));
+        model.Entity<FanVote>().HasIndex(v => new { v.PredictionId, v.Voter }).IsUnique();
+        model.Entity<FanVote>().HasOne<Prediction>().WithMany().HasForeignKey(v => v.PredictionId).OnDelete(DeleteBehavior.Cascade);
 
         var job = model.Entity<VideoJob>();
         job.HasIndex(j => j.Status);

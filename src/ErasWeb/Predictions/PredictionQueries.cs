@@ -7,7 +7,8 @@ namespace ErasWeb.Predictions;
 /// <param name="Kind"><see cref="PredictionKind.Image"/> or <see cref="PredictionKind.Video"/>; anything else lists both.</param>
 /// <param name="MinConfidence">Only answers the model was sure of, with at least this confidence.</param>
 /// <param name="OnlyUncertain">Only answers the model said it was not sure of.</param>
-public sealed record PredictionFilter(string? Era = null, string? Kind = null, float? MinConfidence = null, bool OnlyUncertain = false);
+/// <param name="FansDisagree">Only answers most voting fans say are wrong.</param>
+public sealed record PredictionFilter(string? Era = null, string? Kind = null, float? MinConfidence = null, bool OnlyUncertain = false, bool FansDisagree = false);
 
 /// <summary>Predictions newest first; <paramref name="NextBefore"/> asks for the page after this one, null on the last.</summary>
 public sealed record PredictionSummaryPage(IReadOnlyList<PredictionSummary> Items, long? NextBefore);
@@ -21,6 +22,7 @@ public static class PredictionQueries
         if (filter.Kind is PredictionKind.Image or PredictionKind.Video) predictions = predictions.Where(p => p.Kind == filter.Kind);
         if (filter.MinConfidence is float min) predictions = predictions.Where(p => p.Confidence >= min && p.UncertainReason == null);
         if (filter.OnlyUncertain) predictions = predictions.Where(p => p.UncertainReason != null);
+        if (filter.FansDisagree) predictions = predictions.Where(p => p.Feedback != null && p.Feedback.FanEra != p.PredictedClass);
         return predictions;
     }
 

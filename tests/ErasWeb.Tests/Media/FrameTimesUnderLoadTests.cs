@@ -41,7 +41,8 @@ public class FrameTimesUnderLoadTests
         {
             double x = 1;
             while (!stop.IsCancellationRequested) x = Math.Sqrt(x + 1);
-        }) { IsBackground = true }).ToList();
+        })
+        { IsBackground = true }).ToList();
         burners.ForEach(b => b.Start());
         List<SampledFrame> frames;
         try { frames = await FrameSampler.SampleAsync(clip, video, times, 48, TimeSpan.FromSeconds(60), CancellationToken.None).ToListAsync(); }

@@ -17,6 +17,83 @@ namespace ErasWeb.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ErasWeb.Data.FanVote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Era")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Voter")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId", "Voter")
+                        .IsUnique();
+
+                    b.ToTable("FanVotes");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Feedback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FanEra")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FanVotes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReviewedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalVotes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Votes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("Feedback");
+                });
+
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>
                 {
                     b.Property<long>("Id")
@@ -237,6 +314,26 @@ namespace ErasWeb.Data.Migrations
                     b.ToTable("VideoJobs");
                 });
 
+            modelBuilder.Entity("ErasWeb.Data.FanVote", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Prediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Feedback", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Prediction", "Prediction")
+                        .WithOne("Feedback")
+                        .HasForeignKey("ErasWeb.Data.Feedback", "PredictionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Prediction");
+                });
+
             modelBuilder.Entity("ErasWeb.Data.PredictionPictures", b =>
                 {
                     b.HasOne("ErasWeb.Data.Prediction", null)
@@ -276,6 +373,8 @@ namespace ErasWeb.Data.Migrations
 
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>
                 {
+                    b.Navigation("Feedback");
+
                     b.Navigation("Pictures");
                 });
 #pragma warning restore 612, 618

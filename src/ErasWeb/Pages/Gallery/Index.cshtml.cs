@@ -19,6 +19,8 @@ public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
     [BindProperty(SupportsGet = true)] public string? Kind { get; set; }
     /// <summary>"50" or "80" (at least that many percent), "unsure" (the model said it is not sure), or empty for all.</summary>
     [BindProperty(SupportsGet = true)] public string? Confidence { get; set; }
+    /// <summary>"disagree": only answers most voting fans say are wrong.</summary>
+    [BindProperty(SupportsGet = true)] public string? Fans { get; set; }
     [BindProperty(SupportsGet = true)] public long? Before { get; set; }
 
     public IReadOnlyList<PredictionSummary> Items { get; private set; } = [];
@@ -31,7 +33,7 @@ public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var filter = new PredictionFilter(Era, Kind, MinConfidence: Confidence switch { "50" => 0.5f, "80" => 0.8f, _ => null }, OnlyUncertain: Confidence == "unsure");
+        var filter = new PredictionFilter(Era, Kind, MinConfidence: Confidence switch { "50" => 0.5f, "80" => 0.8f, _ => null }, OnlyUncertain: Confidence == "unsure", FansDisagree: Fans == "disagree");
         var predictions = db.Predictions.AsNoTracking();
         // Counted over every era, so each era's badge says what choosing it would show.
         Counts = (await predictions.Matching(filter with { Era = null }).GroupBy(p => p.PredictedClass).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
@@ -51,6 +53,7 @@ public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
             ["era"] = allEras ? null : era ?? Era,
             ["kind"] = Kind,
             ["confidence"] = Confidence,
+            ["fans"] = Fans,
             ["before"] = before?.ToString(),
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/gallery", query.Where(q => !string.IsNullOrEmpty(q.Value)));

@@ -1,4 +1,5 @@
 using ErasWeb.Data;
+using ErasWeb.Fans;
 using ErasWeb.Predictions;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Mvc;
@@ -8,12 +9,16 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Pages.Predictions;
 
 /// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
-public sealed class DetailsModel(ErasDb db) : PageModel
+public sealed class DetailsModel(ErasDb db, FanFeedbackService fans) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
     public IReadOnlyList<SegmentResponse> Timeline { get; private set; } = [];
     public bool IsVideo => Prediction.Kind == PredictionKind.Video;
+    /// <summary>This browser's answer to "Is this right?", if it gave one.</summary>
+    public string? YourVote { get; private set; }
+    /// <summary>Shown right after a vote.</summary>
+    [BindProperty(SupportsGet = true)] public bool Thanks { get; set; }
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
@@ -21,7 +26,26 @@ public sealed class DetailsModel(ErasDb db) : PageModel
         if (found is null) return NotFound();
         Prediction = found;
         if (IsVideo) (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
+        if (Request.Cookies.ContainsKey(Voters.Cookie))
+        {
+            var voter = Voters.Of(HttpContext, remember: false);
+            YourVote = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter).Select(v => v.Era).FirstOrDefaultAsync(ct);
+        }
         return Page();
+    }
+
+    /// <summary>A fan's answer from the page's form (antiforgery-checked); back to the page, which then thanks them.</summary>
+    public async Task<IActionResult> OnPostFeedbackAsync(long id, string? era, CancellationToken ct)
+    {
+        try
+        {
+            if (await fans.VoteAsync(id, Voters.Of(HttpContext, remember: true), era ?? "", ct) is null) return NotFound();
+        }
+        catch (UnknownEraException)
+        {
+            return BadRequest();
+        }
+        return Redirect($"/predictions/{id}?thanks=true#feedback");
     }
 
     /// <summary>A moment in this video: "4.2 s" in a clip shorter than a minute, else as <see cref="Clock"/>.</summary>

@@ -1,0 +1,42 @@
+namespace ErasWeb.Data;
+
+public static class FeedbackStatus
+{
+    public const string Pending = "pending", Accepted = "accepted", Rejected = "rejected";
+    public static readonly string[] All = [Pending, Accepted, Rejected];
+}
+
+/// <summary>
+/// What fans said about one prediction, and what the admin made of it: one row per prediction that
+/// has votes, kept up to date with every vote so lists and filters never count votes.
+/// </summary>
+public sealed class Feedback
+{
+    public long Id { get; set; }
+    public long PredictionId { get; set; }
+    public Prediction? Prediction { get; set; }
+    /// <summary>The era most fans chose (on a tie, the one chosen most recently).</summary>
+    public required string FanEra { get; set; }
+    /// <summary>How many fans chose <see cref="FanEra"/>.</summary>
+    public int FanVotes { get; set; }
+    public int TotalVotes { get; set; }
+    /// <summary>Every era fans chose and how many chose it, most first.</summary>
+    public required Dictionary<string, int> Votes { get; set; }
+    public required string Status { get; set; }
+    /// <summary>The era an admin accepted as the truth; the prediction's picture then becomes a training example.</summary>
+    public string? Label { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime UpdatedAtUtc { get; set; }
+    public DateTime? ReviewedAtUtc { get; set; }
+}
+
+/// <summary>One voter's answer for one prediction; a second vote by the same voter replaces the first.</summary>
+public sealed class FanVote
+{
+    public long Id { get; set; }
+    public long PredictionId { get; set; }
+    /// <summary>A browser's random cookie id, or for a client without it a hash of its address and user agent.</summary>
+    public required string Voter { get; set; }
+    public required string Era { get; set; }
+    public DateTime AtUtc { get; set; }
+}

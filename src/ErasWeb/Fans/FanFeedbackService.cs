@@ -1,0 +1,45 @@
+using ErasWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ErasWeb.Fans;
+
+/// <summary>A vote refused because its era is not one the prediction's model knows.</summary>
+public sealed class UnknownEraException(string era, IEnumerable<string> eras)
+    : Exception($"'{era}' is not an era this answer could have been; choose one of: {string.Join(", ", eras)}.");
+
+/// <summary>Records fans' votes and keeps each prediction's <see cref="Feedback"/> summary in step with them.</summary>
+public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
+{
+    /// <summary>The prediction's feedback after this voter's vote (a second vote replaces the first); null when there is no such prediction.</summary>
+    public async Task<Feedback?> VoteAsync(long predictionId, string voter, string era, CancellationToken ct)
+    {
+        var eras = await db.Predictions.Where(p => p.Id == predictionId).Select(p => p.Probabilities).FirstOrDefaultAsync(ct);
+        if (eras is null) return null;
+        if (!eras.ContainsKey(era)) throw new UnknownEraException(era, eras.Keys);
+
+        // One vote at a time per database (SQLite's write transaction), so the counts never miss one.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var vote = await db.FanVotes.FirstOrDefaultAsync(v => v.PredictionId == predictionId && v.Voter == voter, ct);
+        if (vote is null) db.FanVotes.Add(new FanVote { PredictionId = predictionId, Voter = voter, Era = era, AtUtc = now });
+        else (vote.Era, vote.AtUtc) = (era, now);
+        await db.SaveChangesAsync(ct);
+
+        var votes = await db.FanVotes.Where(v => v.PredictionId == predictionId).Select(v => new { v.Era, v.AtUtc }).ToListAsync(ct);
+        var byEra = votes.GroupBy(v => v.Era).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(v => v.AtUtc)).ToList();
+        var feedback = await db.Feedback.FirstOrDefaultAsync(f => f.PredictionId == predictionId, ct);
+        if (feedback is null)
+        {
+            feedback = new Feedback { PredictionId = predictionId, FanEra = era, Votes = [], Status = FeedbackStatus.Pending, CreatedAtUtc = now };
+            db.Feedback.Add(feedback);
+        }
+        feedback.FanEra = byEra[0].Key;
+        feedback.FanVotes = byEra[0].Count();
+        feedback.TotalVotes = votes.Count;
+        feedback.Votes = byEra.ToDictionary(g => g.Key, g => g.Count());
+        feedback.UpdatedAtUtc = now;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return feedback;
+    }
+}
