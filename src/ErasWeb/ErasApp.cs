@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using ErasWeb.Admin;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
@@ -55,7 +57,22 @@ public static class ErasApp
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
         services.AddScoped<FanFeedbackService>();
+        services.AddScoped<FeedbackReview>();
         services.AddVideoJobs();
+        services.AddAdminAuthentication();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Guessing the admin token from one address: a handful of tries a minute, the form itself always shown.
+            o.AddPolicy(AdminAuthentication.SignInAttempts, http => HttpMethods.IsPost(http.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) })
+                : RateLimitPartition.GetNoLimiter(""));
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
 
         services.AddHealthChecks()
             .AddCheck<ModelReadyCheck>("model", tags: ["ready"])
@@ -75,7 +92,7 @@ public static class ErasApp
                 schema.Type |= Microsoft.OpenApi.JsonSchemaType.Null;
             return Task.CompletedTask;
         }));
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Admin", AdminAuthentication.PagesPolicy).AllowAnonymousToPage("/Admin/SignIn"));
     }
 
     /// <summary>
@@ -115,7 +132,16 @@ public static class ErasApp
         // People get a page with a way on; API clients keep their problem JSON.
         app.UseWhen(context => !IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
+        // Without a token there is no admin: its pages answer 404, and its API is not even mapped.
+        // (Read from configuration, not the options: those are validated at start, with a message, not here.)
+        bool admin = !string.IsNullOrEmpty(app.Configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.AdminToken)}"]);
+        if (!admin)
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/admin"),
+                pages => pages.Run(context => { context.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; }));
         app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapOpenApi();
@@ -126,6 +152,7 @@ public static class ErasApp
         app.MapFanApi();
         app.MapVideoApi();
         app.MapModelApi();
+        if (admin) app.MapAdminApi();
         app.MapRazorPages();
     }
 }

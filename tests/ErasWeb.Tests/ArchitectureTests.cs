@@ -13,7 +13,7 @@ public partial class ArchitectureTests
         ["Classification"],
         ["Training", "Predictions"],
         ["Videos", "Fans"],
-        ["Uploads"],
+        ["Uploads", "Admin"],
         ["Pages"],
     ];
 

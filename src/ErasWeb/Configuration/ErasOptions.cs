@@ -28,6 +28,14 @@ public sealed class ErasOptions
     /// </summary>
     public string ModelManifest { get; set; } = "";
 
+    /// <summary>
+    /// The secret that signs an admin in (pages) or authorises admin API calls (as a Bearer token);
+    /// empty turns every admin feature off, so its pages and API answer 404.
+    /// </summary>
+    public string AdminToken { get; set; } = "";
+
+    public bool AdminEnabled => AdminToken.Length > 0;
+
     [Range(1, 1L << 30)]
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
@@ -93,6 +101,7 @@ public sealed class ErasOptions
         ("ERAS_MAX_VIDEO_SECONDS", nameof(MaxVideoSeconds)),
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
+        ("ERAS_ADMIN_TOKEN", nameof(AdminToken)),
     ];
 
     /// <summary>
@@ -133,6 +142,9 @@ public sealed class ErasOptions
 /// <summary>Checks what data annotations cannot: that paths and URLs point at something usable.</summary>
 public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ErasOptions>
 {
+    /// <summary>Short enough to type, long enough that guessing it is hopeless.</summary>
+    public const int AdminTokenMinLength = 16;
+
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ErasOptions o)
     {
         var errors = new List<string>();
@@ -144,6 +156,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");
         else if (WritableDirectory.Problem(o.DataDirFullPath) is { } problem)
             errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' {problem}: set it to a directory this process may write in.");
+        if (o.AdminEnabled && o.AdminToken.Length < AdminTokenMinLength)
+            errors.Add($"ERAS_ADMIN_TOKEN is {o.AdminToken.Length} characters; use at least {AdminTokenMinLength} random ones (e.g. openssl rand -hex 24), or leave it empty to turn admin off.");
         if (o.ModelManifest.Length > 0)
         {
             if (!File.Exists(o.ModelManifest))

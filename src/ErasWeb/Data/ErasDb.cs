@@ -29,6 +29,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique();
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
         prediction.HasIndex(p => new { p.Kind, p.Id });
+        prediction.HasQueryFilter(p => !p.Hidden);
         prediction.HasOne(p => p.Pictures).WithOne().HasForeignKey<PredictionPictures>(p => p.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<PredictionPictures>().HasKey(p => p.PredictionId);
 

@@ -33,6 +33,8 @@ public sealed class Prediction
     public required string Explanation { get; set; }
     public required string ModelVersion { get; set; }
     public PredictionPictures? Pictures { get; set; }
+    /// <summary>Taken out of public view by an admin: every query leaves it out unless it asks for hidden ones (IgnoreQueryFilters).</summary>
+    public bool Hidden { get; set; }
     /// <summary>What fans said of this answer, if any voted.</summary>
     public Feedback? Feedback { get; set; }
 }

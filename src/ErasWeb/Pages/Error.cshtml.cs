@@ -16,6 +16,7 @@ public sealed class ErrorModel : PageModel
     void Describe(int code) => (Title, Explanation) = code switch
     {
         404 => ("Not found", "There is nothing at this address. The prediction or video you are looking for may have a different number."),
+        429 => ("Too many attempts", "Wait a minute, then try again."),
         >= 500 => ("Something went wrong", "ErasWeb hit an error it did not expect. It has been logged; please try again."),
         _ => ($"Error {code}", "This request could not be handled."),
     };

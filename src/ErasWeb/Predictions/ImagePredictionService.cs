@@ -58,7 +58,8 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
     }
 
     Task<PredictionSummary?> FindAsync(string sha, string modelVersion, CancellationToken ct) =>
-        db.Predictions.AsNoTracking()
+        // Hidden ones too: the same bytes stay one prediction, even one an admin took out of view.
+        db.Predictions.AsNoTracking().IgnoreQueryFilters()
             .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion)
             .Select(PredictionSummary.FromEntity)
             .FirstOrDefaultAsync(ct);

@@ -18,13 +18,13 @@ public static class PredictionApi
         predictions.MapGet("/{id:long}", Get).WithName("GetPrediction").WithSummary("One prediction.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         predictions.MapGet("/{id:long}/image", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
-            Picture(id, db.PredictionPictures.Where(p => p.PredictionId == id).Select(p => p.Display), http, ct))
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.Display), http, ct))
             .WithName("GetPredictionImage").WithSummary("The stored display copy (JPEG, long side at most 1024 px).").ProducesJpeg();
         predictions.MapGet("/{id:long}/thumbnail", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
-            Picture(id, db.PredictionPictures.Where(p => p.PredictionId == id).Select(p => p.Thumbnail), http, ct))
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.Thumbnail), http, ct))
             .WithName("GetPredictionThumbnail").WithSummary("The stored thumbnail (JPEG, long side at most 256 px).").ProducesJpeg();
         predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
-            Picture(id, db.PredictionPictures.Where(p => p.PredictionId == id).Select(p => p.GradCam), http, ct))
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.GradCam), http, ct))
             .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).").ProducesJpeg();
         return app;
     }

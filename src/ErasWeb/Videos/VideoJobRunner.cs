@@ -78,7 +78,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var existing = await db.Predictions.Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => (long?)p.Id).FirstOrDefaultAsync();
+        var existing = await db.Predictions.IgnoreQueryFilters().Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => (long?)p.Id).FirstOrDefaultAsync();
         if (existing is null)
         {
             var prediction = new Prediction

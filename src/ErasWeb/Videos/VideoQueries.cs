@@ -11,7 +11,8 @@ public static class VideoQueries
     public static async Task<VideoJobResponse> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
     {
         if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
-        var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstAsync(ct);
+        // A job answers for its video even when an admin has hidden it from the public lists.
+        var prediction = await db.Predictions.AsNoTracking().IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstAsync(ct);
         var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);
         return VideoJobResponses.Done(job, prediction, frames, timeline);
     }

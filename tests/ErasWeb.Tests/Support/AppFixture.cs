@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Tests.Support;
 
 /// <summary>The real app on Kestrel at a free loopback port, with its own data directory and SQLite file.</summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     WebApplication? app;
 
@@ -76,4 +76,12 @@ public sealed class AppFixture : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The app with its admin features on.</summary>
+public sealed class AdminAppFixture : AppFixture
+{
+    public const string Token = "a-test-admin-token-that-is-long";
+
+    public AdminAppFixture() => Settings = new Dictionary<string, string?> { ["Eras:AdminToken"] = Token };
 }

@@ -128,6 +128,9 @@ namespace ErasWeb.Data.Migrations
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Hidden")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("KeyFrameSeconds")
                         .HasColumnType("REAL");
 

@@ -1,0 +1,79 @@
+using System.ComponentModel;
+using ErasWeb.Data;
+using ErasWeb.Fans;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ErasWeb.Admin;
+
+/// <summary>An admin's verdict on fan feedback: the era to accept, if not the one most fans chose.</summary>
+public sealed record AcceptRequest([property: Description("The era to accept as the truth; by default the one most fans chose.")] string? Era);
+
+/// <summary>The admin API: review fan feedback, hide or delete predictions. Every call needs the admin token as a Bearer token.</summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminAuthentication.ApiPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).DisableAntiforgery();
+        admin.MapGet("/feedback", List).WithName("ListFeedback")
+            .WithSummary("Predictions fans voted on, by review status (pending by default), most recently voted on first.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        admin.MapPost("/feedback/{id:long}/accept", Accept).WithName("AcceptFeedback")
+            .WithSummary("Accepts the fans' era, or the era given, as the truth: the picture becomes a training example.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/feedback/{id:long}/reject", Reject).WithName("RejectFeedback")
+            .WithSummary("Rejects the fans' answer: the picture is not used for training.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/predictions/{id:long}/hide", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, true, review, ct)).WithName("HidePrediction")
+            .WithSummary("Takes a prediction out of the gallery and the public API.").ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/predictions/{id:long}/show", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, false, review, ct)).WithName("ShowPrediction")
+            .WithSummary("Puts a hidden prediction back.").ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapDelete("/predictions/{id:long}", Delete).WithName("DeletePrediction")
+            .WithSummary("Deletes a prediction with its pictures, frames, votes and video job.").ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<Results<Ok<IReadOnlyList<FeedbackItem>>, ProblemHttpResult>> List(FeedbackReview review, CancellationToken ct,
+        [Description("pending (default), accepted or rejected.")] string status = FeedbackStatus.Pending,
+        [Description("At most this many, 1-200.")] int limit = 50)
+    {
+        if (!FeedbackStatus.All.Contains(status))
+            return TypedResults.Problem($"status must be one of {string.Join(", ", FeedbackStatus.All)}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid status");
+        if (limit is < 1 or > FeedbackReview.MaxPage)
+            return TypedResults.Problem($"limit must be between 1 and {FeedbackReview.MaxPage}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
+        return TypedResults.Ok(await review.ListAsync(status, limit, ct));
+    }
+
+    static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Accept(long id, FeedbackReview review, CancellationToken ct, AcceptRequest? request = null)
+    {
+        try
+        {
+            return await review.AcceptAsync(id, request?.Era, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
+        }
+        catch (UnknownEraException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Unknown era");
+        }
+    }
+
+    static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Reject(long id, FeedbackReview review, CancellationToken ct) =>
+        await review.RejectAsync(id, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
+
+    static async Task<Results<NoContent, ProblemHttpResult>> SetHidden(long id, bool hidden, FeedbackReview review, CancellationToken ct) =>
+        await review.SetHiddenAsync(id, hidden, ct) ? TypedResults.NoContent() : PredictionNotFound(id);
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FeedbackReview review, CancellationToken ct) =>
+        await review.DeleteAsync(id, ct) ? TypedResults.NoContent() : PredictionNotFound(id);
+
+    static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"No feedback has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    static ProblemHttpResult PredictionNotFound(long id) =>
+        TypedResults.Problem($"No prediction has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}
+
+/// <summary>A feedback item after an admin's verdict.</summary>
+public sealed record FeedbackVerdict(long Id, long PredictionId, string Status, string? Label)
+{
+    public static FeedbackVerdict Of(Feedback f) => new(f.Id, f.PredictionId, f.Status, f.Label);
+}

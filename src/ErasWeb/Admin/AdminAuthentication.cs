@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using ErasWeb.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Admin;
+
+/// <summary>
+/// Who may use the admin features: a person signed in on the admin pages (a cookie, after typing
+/// the token) or a script sending the token as <c>Authorization: Bearer</c>. Pages and API keep
+/// separate schemes, so a page without the cookie is sent to sign in and an API call gets a 401.
+/// </summary>
+public static class AdminAuthentication
+{
+    public const string CookieScheme = "AdminCookie", BearerScheme = "AdminBearer";
+    public const string PagesPolicy = "AdminPages", ApiPolicy = "AdminApi";
+    public const string SignInPath = "/admin/signin";
+    /// <summary>The rate limiting policy on sign-in attempts.</summary>
+    public const string SignInAttempts = "admin-signin";
+
+    public static IServiceCollection AddAdminAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = "erasweb_admin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = SignInPath;
+                o.LogoutPath = "/admin/signout";
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+            })
+            .AddScheme<AuthenticationSchemeOptions, AdminBearerHandler>(BearerScheme, _ => { });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PagesPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerScheme).RequireAuthenticatedUser());
+        return services;
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is the configured token, in time that does not depend on where they differ.</summary>
+    public static bool IsToken(ErasOptions options, string? candidate) =>
+        options.AdminEnabled && candidate is not null
+        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), SHA256.HashData(Encoding.UTF8.GetBytes(options.AdminToken)));
+
+    public static ClaimsPrincipal Principal(string scheme) => new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], scheme));
+}
+
+/// <summary><c>Authorization: Bearer TOKEN</c> for the admin API; without it or with a wrong one, a 401 problem.</summary>
+public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory logger, UrlEncoder encoder,
+    IOptions<ErasOptions> options, IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
+        return Task.FromResult(AdminAuthentication.IsToken(options.Value, header["Bearer ".Length..].Trim())
+            ? AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name), Scheme.Name))
+            : AuthenticateResult.Fail("Wrong admin token."));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = 401, Title = "Admin token required", Detail = "Send the admin token as 'Authorization: Bearer <token>'." },
+        });
+    }
+}

@@ -1,0 +1,68 @@
+using ErasWeb.Data;
+using ErasWeb.Fans;
+using ErasWeb.Predictions;
+using Microsoft.EntityFrameworkCore;
+
+namespace ErasWeb.Admin;
+
+/// <summary>One prediction fans voted on, as the review queue shows it.</summary>
+public sealed record FeedbackItem(
+    long Id, long PredictionId, string Kind, string FileName, string PredictedClass, float Confidence, string? UncertainReason,
+    string FanEra, int FanVotes, int TotalVotes, IReadOnlyDictionary<string, int> Votes, string Status, string? Label,
+    IReadOnlyList<string> Eras, string ThumbnailUrl, string ImageUrl, DateTime UpdatedAt, bool Hidden);
+
+/// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
+public sealed class FeedbackReview(ErasDb db, TimeProvider clock)
+{
+    public const int MaxPage = 200;
+
+    /// <summary>Items of one status, the most recently voted on first; disagreements with the model before agreements among pending ones.</summary>
+    public async Task<IReadOnlyList<FeedbackItem>> ListAsync(string status, int limit, CancellationToken ct)
+    {
+        var rows = await db.Feedback.AsNoTracking().IgnoreQueryFilters().Where(f => f.Status == status)
+            .OrderByDescending(f => f.UpdatedAtUtc).Take(limit)
+            .Select(f => new { Feedback = f, f.Prediction!.Kind, f.Prediction.FileName, f.Prediction.PredictedClass, f.Prediction.Confidence, f.Prediction.UncertainReason, f.Prediction.Probabilities, f.Prediction.Hidden })
+            .ToListAsync(ct);
+        return rows.Select(r => new FeedbackItem(r.Feedback.Id, r.Feedback.PredictionId, r.Kind, r.FileName, r.PredictedClass, r.Confidence, r.UncertainReason,
+                r.Feedback.FanEra, r.Feedback.FanVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status, r.Feedback.Label,
+                [.. r.Probabilities.Keys.Order()], PredictionUrls.Thumbnail(r.Feedback.PredictionId), PredictionUrls.Image(r.Feedback.PredictionId),
+                DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden))
+            .OrderBy(i => status == FeedbackStatus.Pending && i.FanEra == i.PredictedClass) // disagreements first
+            .ToList();
+    }
+
+    /// <summary>Accepts the fans' era, or <paramref name="era"/> when given, as the truth; null when there is no such item.</summary>
+    public async Task<Feedback?> AcceptAsync(long id, string? era, CancellationToken ct)
+    {
+        var item = await db.Feedback.IgnoreQueryFilters().Include(f => f.Prediction).FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (item is null) return null;
+        var label = string.IsNullOrEmpty(era) ? item.FanEra : era;
+        if (!item.Prediction!.Probabilities.ContainsKey(label)) throw new UnknownEraException(label, item.Prediction.Probabilities.Keys);
+        (item.Status, item.Label, item.ReviewedAtUtc) = (FeedbackStatus.Accepted, label, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return item;
+    }
+
+    public async Task<Feedback?> RejectAsync(long id, CancellationToken ct)
+    {
+        var item = await db.Feedback.IgnoreQueryFilters().FirstOrDefaultAsync(f => f.Id == id, ct);
+        if (item is null) return null;
+        (item.Status, item.Label, item.ReviewedAtUtc) = (FeedbackStatus.Rejected, null, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return item;
+    }
+
+    /// <summary>Takes a prediction out of public view, or back in; false when there is no such prediction.</summary>
+    public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct) =>
+        await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Hidden, hidden), ct) > 0;
+
+    /// <summary>Deletes a prediction with its pictures, frames, votes and feedback, and the video jobs that made it; false when there is no such prediction.</summary>
+    public async Task<bool> DeleteAsync(long predictionId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.VideoJobs.Where(j => j.PredictionId == predictionId).ExecuteDeleteAsync(ct);
+        int deleted = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        return deleted > 0;
+    }
+}

@@ -1,0 +1,67 @@
+using ErasWeb.Admin;
+using ErasWeb.Data;
+using ErasWeb.Fans;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ErasWeb.Pages.Admin;
+
+/// <summary>The review queue: what fans said of each answer, and the admin's verdict on it.</summary>
+public sealed class IndexModel(FeedbackReview review) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string Status { get; set; } = FeedbackStatus.Pending;
+    public IReadOnlyList<FeedbackItem> Items { get; private set; } = [];
+    /// <summary>What the last action did, shown once.</summary>
+    [TempData] public string? Done { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!FeedbackStatus.All.Contains(Status)) return NotFound();
+        Items = await review.ListAsync(Status, FeedbackReview.MaxPage, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAcceptAsync(long id, string? era, CancellationToken ct)
+    {
+        try
+        {
+            if (await review.AcceptAsync(id, era, ct) is not { } item) return NotFound();
+            Done = $"Accepted {item.Label} for prediction {item.PredictionId}.";
+        }
+        catch (UnknownEraException e)
+        {
+            Done = e.Message;
+        }
+        return Back();
+    }
+
+    public async Task<IActionResult> OnPostRejectAsync(long id, CancellationToken ct)
+    {
+        if (await review.RejectAsync(id, ct) is not { } item) return NotFound();
+        Done = $"Rejected the fans' answer for prediction {item.PredictionId}.";
+        return Back();
+    }
+
+    public async Task<IActionResult> OnPostHideAsync(long prediction, bool hidden, CancellationToken ct)
+    {
+        if (!await review.SetHiddenAsync(prediction, hidden, ct)) return NotFound();
+        Done = hidden ? $"Prediction {prediction} is hidden from the public." : $"Prediction {prediction} is public again.";
+        return Back();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(long prediction, CancellationToken ct)
+    {
+        if (!await review.DeleteAsync(prediction, ct)) return NotFound();
+        Done = $"Prediction {prediction} is deleted.";
+        return Back();
+    }
+
+    public async Task<IActionResult> OnPostSignOutAsync()
+    {
+        await HttpContext.SignOutAsync(AdminAuthentication.CookieScheme);
+        return LocalRedirect("/");
+    }
+
+    IActionResult Back() => RedirectToPage(new { status = Status });
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ErasWeb.Tests.Support;
+
+namespace ErasWeb.Tests;
+
+/// <summary>The admin's side: on only with a token, the token checked for the API and the pages, reviews, hiding and deleting.</summary>
+public sealed partial class AdminTests : IAsyncLifetime
+{
+    const string AdminToken = AdminAppFixture.Token;
+    readonly AdminAppFixture app = new();
+    HttpClient admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        await app.InitializeAsync();
+        admin = new HttpClient { BaseAddress = app.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        admin.Dispose();
+        await app.DisposeAsync();
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+
+    async Task<(long Prediction, long Feedback, string ModelEra)> VotedPredictionAsync(string photo, string fanEra)
+    {
+        var answer = await app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo(photo)), Path.GetFileName(photo));
+        long id = answer.GetProperty("prediction_id").GetInt64();
+        await app.Client.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = fanEra });
+        var pending = await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback?status=pending");
+        var item = pending.EnumerateArray().Single(i => i.GetProperty("prediction_id").GetInt64() == id);
+        return (id, item.GetProperty("id").GetInt64(), answer.GetProperty("predicted_class").GetString()!);
+    }
+
+    [Fact]
+    public async Task Without_the_token_or_with_a_wrong_one_the_admin_api_answers_401()
+    {
+        var none = await app.Client.GetAsync("/api/admin/feedback");
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+
+        using var wrong = new HttpClient { BaseAddress = app.BaseAddress };
+        wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.PostAsync("/api/admin/feedback/1/reject", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/feedback")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Accepting_labels_a_picture_with_the_fans_era_or_another_and_rejecting_takes_it_out_of_the_queue()
+    {
+        var (_, first, _) = await VotedPredictionAsync("Red/etl-18.jpeg", "Reputation");
+        var (_, second, _) = await VotedPredictionAsync("Lover/etl-4.jpeg", "Lover");
+        var (_, third, _) = await VotedPredictionAsync("Midnights/etl-36.jpeg", "TTPD");
+
+        var accepted = await (await admin.PostAsync($"/api/admin/feedback/{first}/accept", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("accepted", "Reputation"), (accepted.GetProperty("status").GetString(), accepted.GetProperty("label").GetString()));
+        var other = await (await admin.PostAsJsonAsync($"/api/admin/feedback/{second}/accept", new { era = "Fearless" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Fearless", other.GetProperty("label").GetString());
+        Assert.Equal("rejected", (await (await admin.PostAsync($"/api/admin/feedback/{third}/reject", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        var pending = (await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback")).EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).ToList();
+        Assert.DoesNotContain(first, pending);
+        Assert.DoesNotContain(third, pending);
+        var acceptedIds = (await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback?status=accepted")).EnumerateArray().Select(i => i.GetProperty("id").GetInt64());
+        Assert.Contains(second, acceptedIds);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/admin/feedback/{first}/accept", new { era = "Debut" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/admin/feedback/987654/accept", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/feedback?status=maybe")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hidden_prediction_leaves_the_public_lists_until_shown_and_a_deleted_one_is_gone()
+    {
+        var (id, _, _) = await VotedPredictionAsync("Speak Now/etl-16.jpeg", "Speak Now");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/admin/predictions/{id}/hide", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{id}/image")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/predictions/{id}")).StatusCode);
+        Assert.DoesNotContain($"/predictions/{id}\"", await app.Client.GetStringAsync("/gallery"));
+        var listed = (await app.Client.GetFromJsonAsync<JsonElement>("/api/predictions?limit=100")).GetProperty("items").EnumerateArray().Select(p => p.GetProperty("prediction_id").GetInt64());
+        Assert.DoesNotContain(id, listed);
+        // The admin still sees it in the queue, marked hidden.
+        Assert.True((await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback")).EnumerateArray().Single(i => i.GetProperty("prediction_id").GetInt64() == id).GetProperty("hidden").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/admin/predictions/{id}/show", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/predictions/{id}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/predictions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{id}")).StatusCode);
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback")).EnumerateArray(), i => i.GetProperty("prediction_id").GetInt64() == id);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/admin/predictions/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_admin_pages_need_a_sign_in_with_the_token_and_too_many_wrong_tries_are_refused()
+    {
+        var (_, item, _) = await VotedPredictionAsync("Folkmore/etl-23.jpeg", "Folkmore");
+        var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+
+        var queue = await browser.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Redirect, queue.StatusCode);
+        Assert.StartsWith("/admin/signin", queue.Headers.Location!.PathAndQuery);
+
+        async Task<HttpResponseMessage> SignInAsync(string token)
+        {
+            var form = await browser.GetStringAsync("/admin/signin");
+            return await browser.PostAsync("/admin/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value,
+                ["Token"] = token,
+                ["ReturnUrl"] = "/admin",
+            }));
+        }
+        var wrong = await SignInAsync("not-the-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("That is not the admin token", await wrong.Content.ReadAsStringAsync());
+
+        var right = await SignInAsync(AdminToken);
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        var page = await browser.GetStringAsync("/admin");
+        Assert.Contains($"id=\"item-{item}\"", page);
+        var accept = await browser.PostAsync("/admin?handler=Accept&status=pending", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Token().Match(page).Groups[1].Value,
+            ["id"] = item.ToString(),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
+        Assert.Contains($"id=\"item-{item}\"", await browser.GetStringAsync("/admin?status=accepted"));
+
+        // Guessing from one address: after five tries in a minute, the next is refused outright.
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 5; i++) statuses.Add((await SignInAsync($"guess-{i}")).StatusCode);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task Without_a_token_there_is_no_admin_at_all()
+    {
+        var plain = new AppFixture();
+        await plain.InitializeAsync();
+        try
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await plain.Client.GetAsync("/api/admin/feedback")).StatusCode);
+            Assert.DoesNotContain("/api/admin", await plain.Client.GetStringAsync("/openapi/v1.json"));
+            var page = await plain.Client.GetAsync("/admin/signin");
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+            Assert.Contains("Not found", await page.Content.ReadAsStringAsync());
+        }
+        finally { await plain.DisposeAsync(); }
+    }
+}
