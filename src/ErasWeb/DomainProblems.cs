@@ -1,5 +1,7 @@
 using ErasWeb.Classification;
+using ErasWeb.Fans;
 using ErasWeb.Media;
+using ErasWeb.Predictions;
 
 namespace ErasWeb;
 
@@ -25,6 +27,8 @@ public static class DomainProblems
         MediaRejectedException rejected => From(rejected.Reason, rejected.Message),
         // Loading takes seconds; a client that waits a little gets an answer.
         ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
+        TakenDownException takenDown => new(StatusCodes.Status410Gone, "Taken down", takenDown.Message),
+        UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, "Unknown era", unknownEra.Message),
         _ => null,
     };
 

@@ -11,6 +11,7 @@ using ErasWeb.Uploads;
 using ErasWeb.Videos;
 using Hangfire;
 using Hangfire.InMemory;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,10 @@ public static class ErasApp
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
         services.AddScoped<FanFeedbackService>();
+        services.AddSingleton<Voters>();
+        // Kept with the data, so cookies (admin, antiforgery, voters) outlive a restart.
+        services.AddDataProtection().SetApplicationName("ErasWeb")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.DataDir)}"] ?? new ErasOptions().DataDir), "keys")));
         services.AddScoped<FeedbackReview>();
         services.AddVideoJobs();
         services.AddAdminAuthentication();
@@ -66,6 +71,9 @@ public static class ErasApp
             // Guessing the admin token from one address: a handful of tries a minute, the form itself always shown.
             o.AddPolicy(AdminAuthentication.SignInAttempts, http => HttpMethods.IsPost(http.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) })
+                : RateLimitPartition.GetNoLimiter(""));
+            o.AddPolicy(FanApi.Votes, http => HttpMethods.IsPost(http.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) })
                 : RateLimitPartition.GetNoLimiter(""));
             o.OnRejected = (context, _) =>
             {

@@ -103,6 +103,26 @@ public sealed partial class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hidden_photo_or_video_is_not_answered_again_nor_shown_through_its_job()
+    {
+        var photo = File.ReadAllBytes(TestData.Photo("Fearless/etl-8.jpeg"));
+        long photoId = (await app.UploadJsonAsync<JsonElement>(photo, "fearless.jpg")).GetProperty("prediction_id").GetInt64();
+        await admin.PostAsync($"/api/admin/predictions/{photoId}/hide", null);
+        var again = await AppFixture.PostFileAsync(app.Client, photo, "again.jpg");
+        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        Assert.Contains("taken down", await again.Content.ReadAsStringAsync());
+
+        var video = TestVideos.Slideshow("hidden.mp4", 320, 180, (TestData.Photo("Lover/etl-7.jpeg"), 2));
+        var job = await (await AppFixture.PostFileAsync(app.Client, File.ReadAllBytes(video), "hidden.mp4", query: "?wait=60")).Content.ReadFromJsonAsync<JsonElement>();
+        long jobId = job.GetProperty("job_id").GetInt64(), videoId = job.GetProperty("prediction_id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/jobs/{jobId}")).StatusCode);
+        await admin.PostAsync($"/api/admin/predictions/{videoId}/hide", null);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/jobs/{jobId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{videoId}/frames/0/thumbnail")).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await AppFixture.PostFileAsync(app.Client, File.ReadAllBytes(video), "again.mp4")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_admin_pages_need_a_sign_in_with_the_token_and_too_many_wrong_tries_are_refused()
     {
         var (_, item, _) = await VotedPredictionAsync("Folkmore/etl-23.jpeg", "Folkmore");

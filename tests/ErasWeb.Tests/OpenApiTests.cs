@@ -18,7 +18,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
     static readonly Dictionary<string, int[]> Operations = new()
     {
         ["GET /ping"] = [200],
-        ["POST /predict"] = [200, 202, 400, 413, 415, 422, 503],
+        ["POST /predict"] = [200, 202, 400, 410, 413, 415, 422, 503],
         ["GET /api/predictions"] = [200, 400],
         ["GET /api/predictions/{id}"] = [200, 404],
         ["GET /api/predictions/{id}/image"] = [200, 404],
@@ -27,7 +27,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["GET /api/predictions/{id}/frames/{index}/thumbnail"] = [200, 404],
         ["GET /api/jobs/{id}"] = [200, 404],
         ["GET /api/model"] = [200, 503],
-        ["POST /api/predictions/{id}/feedback"] = [201, 400, 404],
+        ["POST /api/predictions/{id}/feedback"] = [201, 400, 404, 429],
         ["GET /api/predictions/{id}/feedback"] = [200, 404],
         ["GET /api/admin/feedback"] = [200, 400, 401],
         ["POST /api/admin/feedback/{id}/accept"] = [200, 400, 401, 404],

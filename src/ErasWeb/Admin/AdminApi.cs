@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using ErasWeb.Data;
-using ErasWeb.Fans;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ErasWeb.Admin;
@@ -46,14 +45,8 @@ public static class AdminApi
 
     static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Accept(long id, FeedbackReview review, CancellationToken ct, AcceptRequest? request = null)
     {
-        try
-        {
-            return await review.AcceptAsync(id, request?.Era, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
-        }
-        catch (UnknownEraException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Unknown era");
-        }
+        // An era the answer could not have been is a 400, from the shared mapping (DomainProblems).
+        return await review.AcceptAsync(id, request?.Era, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
     }
 
     static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Reject(long id, FeedbackReview review, CancellationToken ct) =>

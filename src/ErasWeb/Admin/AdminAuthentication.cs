@@ -35,6 +35,13 @@ public static class AdminAuthentication
                 o.LogoutPath = "/admin/signout";
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                // A sign-in holds for the token it was made with: a new ERAS_ADMIN_TOKEN signs everyone out.
+                o.Events.OnValidatePrincipal = context =>
+                {
+                    var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<ErasOptions>>().Value;
+                    if (context.Principal?.FindFirst(TokenClaim)?.Value != TokenFingerprint(options)) context.RejectPrincipal();
+                    return Task.CompletedTask;
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, AdminBearerHandler>(BearerScheme, _ => { });
         services.AddAuthorizationBuilder()
@@ -48,7 +55,13 @@ public static class AdminAuthentication
         options.AdminEnabled && candidate is not null
         && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), SHA256.HashData(Encoding.UTF8.GetBytes(options.AdminToken)));
 
-    public static ClaimsPrincipal Principal(string scheme) => new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], scheme));
+    const string TokenClaim = "erasweb:token";
+
+    /// <summary>Names the token without revealing it: a hash, kept in the (encrypted) sign-in cookie.</summary>
+    static string TokenFingerprint(ErasOptions options) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("erasweb-admin:" + options.AdminToken)))[..32];
+
+    public static ClaimsPrincipal Principal(string scheme, ErasOptions options) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(TokenClaim, TokenFingerprint(options))], scheme));
 }
 
 /// <summary><c>Authorization: Bearer TOKEN</c> for the admin API; without it or with a wrong one, a 401 problem.</summary>
@@ -60,7 +73,7 @@ public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptio
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
         return Task.FromResult(AdminAuthentication.IsToken(options.Value, header["Bearer ".Length..].Trim())
-            ? AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name), Scheme.Name))
+            ? AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name, options.Value), Scheme.Name))
             : AuthenticateResult.Fail("Wrong admin token."));
     }
 

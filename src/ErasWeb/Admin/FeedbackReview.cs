@@ -8,7 +8,7 @@ namespace ErasWeb.Admin;
 /// <summary>One prediction fans voted on, as the review queue shows it.</summary>
 public sealed record FeedbackItem(
     long Id, long PredictionId, string Kind, string FileName, string PredictedClass, float Confidence, string? UncertainReason,
-    string FanEra, int FanVotes, int TotalVotes, IReadOnlyDictionary<string, int> Votes, string Status, string? Label,
+    string FanEra, int FanEraVotes, int TotalVotes, IReadOnlyDictionary<string, int> Votes, string Status, string? Label,
     IReadOnlyList<string> Eras, string ThumbnailUrl, string ImageUrl, DateTime UpdatedAt, bool Hidden);
 
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
@@ -20,14 +20,13 @@ public sealed class FeedbackReview(ErasDb db, TimeProvider clock)
     public async Task<IReadOnlyList<FeedbackItem>> ListAsync(string status, int limit, CancellationToken ct)
     {
         var rows = await db.Feedback.AsNoTracking().IgnoreQueryFilters().Where(f => f.Status == status)
-            .OrderByDescending(f => f.UpdatedAtUtc).Take(limit)
+            .OrderBy(f => status == FeedbackStatus.Pending && f.FanEra == f.Prediction!.PredictedClass).ThenByDescending(f => f.UpdatedAtUtc).Take(limit)
             .Select(f => new { Feedback = f, f.Prediction!.Kind, f.Prediction.FileName, f.Prediction.PredictedClass, f.Prediction.Confidence, f.Prediction.UncertainReason, f.Prediction.Probabilities, f.Prediction.Hidden })
             .ToListAsync(ct);
         return rows.Select(r => new FeedbackItem(r.Feedback.Id, r.Feedback.PredictionId, r.Kind, r.FileName, r.PredictedClass, r.Confidence, r.UncertainReason,
-                r.Feedback.FanEra, r.Feedback.FanVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status, r.Feedback.Label,
+                r.Feedback.FanEra, r.Feedback.FanEraVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status, r.Feedback.Label,
                 [.. r.Probabilities.Keys.Order()], PredictionUrls.Thumbnail(r.Feedback.PredictionId), PredictionUrls.Image(r.Feedback.PredictionId),
                 DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden))
-            .OrderBy(i => status == FeedbackStatus.Pending && i.FanEra == i.PredictedClass) // disagreements first
             .ToList();
     }
 
@@ -51,6 +50,10 @@ public sealed class FeedbackReview(ErasDb db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
         return item;
     }
+
+    /// <summary>A prediction's thumbnail, hidden or not, for the admin's eyes.</summary>
+    public Task<byte[]?> ThumbnailAsync(long predictionId, CancellationToken ct) =>
+        db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(p => p.Pictures!.Thumbnail).FirstOrDefaultAsync(ct);
 
     /// <summary>Takes a prediction out of public view, or back in; false when there is no such prediction.</summary>
     public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct) =>

@@ -9,6 +9,9 @@ namespace ErasWeb.Classification;
 /// </summary>
 public static class ContentBounds
 {
+    /// <summary>Changes whenever the trimming does, so features cached for trimmed pictures are not reused.</summary>
+    public const string Version = "bars1";
+
     /// <summary>A row or column is a bar when no channel varies along it by more than this (of 255): JPEG and video noise stay below it.</summary>
     const int Tolerance = 24;
     /// <summary>Each bar takes at most this share of its side, so a picture that is flat all over keeps its middle.</summary>

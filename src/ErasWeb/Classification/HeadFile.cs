@@ -73,7 +73,9 @@ public sealed record TrainingPhoto(string File, string Sha256, string Class, str
 /// <summary>
 /// Scores of a model on labelled photos. <paramref name="CalibrationError"/> is the expected
 /// calibration error: how far the stated confidence is from the share of answers that are right,
-/// averaged over ten confidence bins (0 is perfectly calibrated).
+/// averaged over ten confidence bins (0 is perfectly calibrated). A report pooled over
+/// <paramref name="Runs"/> cross-validations scores each of its <paramref name="Samples"/> photos
+/// once per run: its per-era support and confusion matrix count answers, not photos.
 /// </summary>
 public sealed record EvaluationReport(
     string Method,
@@ -82,7 +84,8 @@ public sealed record EvaluationReport(
     double MacroF1,
     IReadOnlyDictionary<string, ClassScores> PerClass,
     int[][] Confusion,
-    double? CalibrationError = null);
+    double? CalibrationError = null,
+    int Runs = 1);
 
 public sealed record ClassScores(double Precision, double Recall, double F1, int Support);
 

@@ -35,7 +35,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
 
         var feedback = model.Entity<Feedback>();
         feedback.HasIndex(f => f.PredictionId).IsUnique();
-        feedback.HasIndex(f => new { f.Status, f.Id });
+        feedback.HasIndex(f => new { f.Status, f.UpdatedAtUtc });
         feedback.HasOne(f => f.Prediction).WithOne(p => p.Feedback).HasForeignKey<Feedback>(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
         feedback.Property(f => f.Votes).HasConversion(
             v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),

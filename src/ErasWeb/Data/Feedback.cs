@@ -18,7 +18,7 @@ public sealed class Feedback
     /// <summary>The era most fans chose (on a tie, the one chosen most recently).</summary>
     public required string FanEra { get; set; }
     /// <summary>How many fans chose <see cref="FanEra"/>.</summary>
-    public int FanVotes { get; set; }
+    public int FanEraVotes { get; set; }
     public int TotalVotes { get; set; }
     /// <summary>Every era fans chose and how many chose it, most first.</summary>
     public required Dictionary<string, int> Votes { get; set; }

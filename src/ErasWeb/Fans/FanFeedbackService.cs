@@ -25,18 +25,21 @@ public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
         else (vote.Era, vote.AtUtc) = (era, now);
         await db.SaveChangesAsync(ct);
 
-        var votes = await db.FanVotes.Where(v => v.PredictionId == predictionId).Select(v => new { v.Era, v.AtUtc }).ToListAsync(ct);
-        var byEra = votes.GroupBy(v => v.Era).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(v => v.AtUtc)).ToList();
+        var byEra = (await db.FanVotes.Where(v => v.PredictionId == predictionId).GroupBy(v => v.Era)
+                .Select(g => new { Era = g.Key, Count = g.Count(), Last = g.Max(v => v.AtUtc) }).ToListAsync(ct))
+            .OrderByDescending(g => g.Count).ThenByDescending(g => g.Last).ToList();
         var feedback = await db.Feedback.FirstOrDefaultAsync(f => f.PredictionId == predictionId, ct);
         if (feedback is null)
         {
             feedback = new Feedback { PredictionId = predictionId, FanEra = era, Votes = [], Status = FeedbackStatus.Pending, CreatedAtUtc = now };
             db.Feedback.Add(feedback);
         }
-        feedback.FanEra = byEra[0].Key;
-        feedback.FanVotes = byEra[0].Count();
-        feedback.TotalVotes = votes.Count;
-        feedback.Votes = byEra.ToDictionary(g => g.Key, g => g.Count());
+        // Fans changed their verdict after the admin's: it is up for review again.
+        if (feedback.Status != FeedbackStatus.Pending && feedback.FanEra != byEra[0].Era) (feedback.Status, feedback.Label, feedback.ReviewedAtUtc) = (FeedbackStatus.Pending, null, null);
+        feedback.FanEra = byEra[0].Era;
+        feedback.FanEraVotes = byEra[0].Count;
+        feedback.TotalVotes = byEra.Sum(g => g.Count);
+        feedback.Votes = byEra.ToDictionary(g => g.Era, g => g.Count);
         feedback.UpdatedAtUtc = now;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

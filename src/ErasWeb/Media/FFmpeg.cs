@@ -25,10 +25,12 @@ public static class FFmpeg
     public static readonly string[] SafeInput = ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"];
 
     /// <summary>Kills the process (and anything it started) and waits for it to be gone, so "stopped" is true when the caller says it.</summary>
-    static void Stop(Process process)
+    static async Task StopAsync(Process process)
     {
         process.Kill(entireProcessTree: true);
-        process.WaitForExit(TimeSpan.FromSeconds(10));
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await process.WaitForExitAsync(patience.Token); }
+        catch (OperationCanceledException) { } // a process SIGKILL cannot end is the kernel's to reap
     }
 
     /// <summary>Runs the tool to the end and returns all it wrote to stdout; killed after <paramref name="timeout"/>.</summary>
@@ -46,7 +48,7 @@ public static class FFmpeg
         }
         catch (OperationCanceledException)
         {
-            Stop(process);
+            await StopAsync(process);
             ct.ThrowIfCancellationRequested();
             throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
         }
@@ -104,7 +106,7 @@ public static class FFmpeg
         }
         finally
         {
-            if (!process.HasExited) Stop(process);
+            if (!process.HasExited) await StopAsync(process);
         }
 
         // Closing the channel when stderr ends is what turns a missing report into an error rather than a wait.

@@ -16,6 +16,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         var sniff = FileSniffer.SniffImage(upload.Bytes);
         var classifier = models.Model ?? throw new ModelNotReadyException();
         var sha = ContentHash.Sha256Hex(upload.Bytes);
+        if (await db.IsTakenDownAsync(sha, ct)) throw new TakenDownException();
         if (await FindAsync(sha, classifier.Version, ct) is { } existing) return existing;
 
         AnalyzedImage analyzed;
@@ -63,4 +64,11 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion)
             .Select(PredictionSummary.FromEntity)
             .FirstOrDefaultAsync(ct);
+}
+
+public static class TakenDown
+{
+    /// <summary>Whether an admin hid a prediction of these bytes (under any model): they are not analysed or shown again.</summary>
+    public static Task<bool> IsTakenDownAsync(this ErasDb db, string contentSha256, CancellationToken ct) =>
+        db.Predictions.IgnoreQueryFilters().AnyAsync(p => p.ContentSha256 == contentSha256 && p.Hidden, ct);
 }

@@ -27,7 +27,7 @@ public sealed record PredictionResponse(
     FansSay? Fans);
 
 /// <summary>What fans said of an answer: the era most of them chose, how many chose it, and how many voted.</summary>
-public sealed record FansSay(string Era, int Votes, int TotalVotes)
+public sealed record FansSay(string Era, int EraVotes, int TotalVotes)
 {
     public bool Agree(string predictedClass) => Era == predictedClass;
 }
@@ -41,7 +41,7 @@ public sealed record PredictionSummary(
     public static readonly System.Linq.Expressions.Expression<Func<Prediction, PredictionSummary>> FromEntity = p =>
         new PredictionSummary(p.Id, p.CreatedAtUtc, p.Kind, p.FileName, p.ContentSha256, p.SizeBytes,
             p.Width, p.Height, p.DurationSeconds, p.KeyFrameSeconds, p.Format, p.PredictedClass, p.Confidence, p.UncertainReason, p.Probabilities, p.ModelVersion, p.Explanation,
-            p.Feedback == null ? null : new FansSay(p.Feedback.FanEra, p.Feedback.FanVotes, p.Feedback.TotalVotes));
+            p.Feedback == null ? null : new FansSay(p.Feedback.FanEra, p.Feedback.FanEraVotes, p.Feedback.TotalVotes));
 
     public static readonly Func<Prediction, PredictionSummary> Of = FromEntity.Compile();
 

@@ -35,7 +35,7 @@ public static class ConfusionMatrixChart
             throw new ArgumentException($"The confusion matrix is not {n}x{n}, one row and column per label.", nameof(report));
 
         _ = ChartFont.Value; // before the plot is made: its parts take the default font when they are created
-        var plot = new Plot();
+        using var plot = new Plot();
         var support = report.Confusion.Select(row => row.Sum()).ToArray();
         var shares = new double[n, n];
         for (int r = 0; r < n; r++)
@@ -66,9 +66,9 @@ public static class ConfusionMatrixChart
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Left.TickGenerator = new NumericManual(Ticks(r => n - 1 - r, r => $"{labels[r]} ({support[r]})"));
         plot.XLabel("predicted era");
-        plot.YLabel("true era (photos)");
+        plot.YLabel(report.Runs > 1 ? $"true era (answers of {report.Runs} runs)" : "true era (photos)");
         plot.Title(report.Method + "\n" + string.Create(CultureInfo.InvariantCulture,
-            $"accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000}, {report.Samples} photos"));
+            $"accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000}, {report.Samples} photos{(report.Runs > 1 ? $" x {report.Runs} runs" : "")}"));
 
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = "share of the true era's photos";

@@ -104,10 +104,17 @@ public static class EvalCommand
             uncertain.AddRange(scored.Select(i => cv.Uncertain[i]));
             perSeed.Add(Scores(cv.Report.Method, labels, scored.Select(i => examples[i].Photo).ToList(), scored.Select(i => cv.Probabilities[i]).ToList()));
         }
-        var method = $"{folds}-fold cross-validation grouped by outfit"
+        var method = $"{folds}-fold cross-validation grouped by outfit group"
             + (seeds > 1 ? $", {seeds} fold assignments (seeds {seed ?? settings.Seed}-{(seed ?? settings.Seed) + seeds - 1}) pooled" : $", seed {seed ?? settings.Seed}")
             + (kinds.Count > 0 ? $", scored on {string.Join(", ", kinds)}" : "");
-        return Score(method, labels, photos, probabilities, uncertain, []) with { PerSeed = seeds > 1 ? perSeed : null };
+        var pooled = Score(method, labels, photos, probabilities, uncertain, []);
+        if (seeds == 1) return pooled;
+        // Calibration is measured per run (pooling the same photos would smooth it), and each photo is counted once.
+        return pooled with
+        {
+            Report = pooled.Report with { Samples = scored.Count, Runs = seeds, CalibrationError = Math.Round(perSeed.Average(r => r.CalibrationError ?? 0), 4) },
+            PerSeed = perSeed,
+        };
     }
 
     /// <summary>The configured model (or --head) on every photo, through the same decoder and model as uploads.</summary>

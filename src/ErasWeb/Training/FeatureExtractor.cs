@@ -85,7 +85,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
     // The key names everything the numbers depend on: backbone, preprocessing revision, rendition, view, bytes.
     string? CachePath(string sha, string rendition, View view) => cacheDir is null ? null : Path.Combine(cacheDir, $"{spec.Sha256[..12]}-p1",
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{(rendition == "upload" ? "" : rendition + "-")}s{view.Scale:0.####}-x{view.CenterX:0.####}-y{view.CenterY:0.####}{(view.Mirror ? "-m" : "")}{(view.Stretch ? "-content-stretch" : "")}"),
+            $"{(rendition == "upload" ? "" : rendition + "-")}s{view.Scale:0.####}-x{view.CenterX:0.####}-y{view.CenterY:0.####}{(view.Mirror ? "-m" : "")}{(view.Stretch ? $"-{ContentBounds.Version}-stretch" : "")}"),
         sha + ".f32");
 
     float[]? ReadCached(string sha, string rendition, View view)

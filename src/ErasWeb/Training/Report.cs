@@ -23,11 +23,11 @@ public static class Report
     {
         var lines = new List<string>
         {
-            $"{report.Method}: {report.Samples} photos, accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000} (over the eras present)",
-            $"{"era",-12} {"precision",9} {"recall",7} {"F1",6} {"support",8}",
+            $"{report.Method}: {report.Samples} photos{(report.Runs > 1 ? $" x {report.Runs} runs" : "")}, accuracy {report.Accuracy:0.000}, macro F1 {report.MacroF1:0.000} (over the eras present)",
+            $"{"era",-12} {"precision",9} {"recall",7} {"F1",6} {(report.Runs > 1 ? "answers" : "support"),8}",
         };
         lines.AddRange(report.PerClass.Select(p => $"{p.Key,-12} {p.Value.Precision,9:0.000} {p.Value.Recall,7:0.000} {p.Value.F1,6:0.000} {p.Value.Support,8}"));
-        if (report.CalibrationError is { } ece) lines.Add($"expected calibration error {ece:0.000} (0 when the stated confidence matches how often it is right)");
+        if (report.CalibrationError is { } ece) lines.Add($"expected calibration error {ece:0.000}{(report.Runs > 1 ? ", the mean of the runs'" : "")} (0 when the stated confidence matches how often it is right)");
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -51,7 +51,7 @@ public static class Report
     {
         var labels = report.PerClass.Keys.ToList();
         static string Short(string label) => label.Length <= 5 ? label : label[..5];
-        var lines = new List<string> { "confusion (rows: true era, columns: predicted)", $"{"",-12}" + string.Concat(labels.Select(l => $"{Short(l),6}")) };
+        var lines = new List<string> { $"confusion (rows: true era, columns: predicted{(report.Runs > 1 ? $"; answers of {report.Runs} runs" : "")})", $"{"",-12}" + string.Concat(labels.Select(l => $"{Short(l),6}")) };
         for (int r = 0; r < labels.Count; r++)
             lines.Add($"{labels[r],-12}" + string.Concat(report.Confusion[r].Select(n => $"{(n == 0 ? "." : n.ToString()),6}")));
         return string.Join(Environment.NewLine, lines);

@@ -72,6 +72,8 @@ public static class UploadApi
         Description = "The file is in a format ErasWeb does not read (HEIC, SVG, text...), or the request is not multipart/form-data.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemJson,
         Description = "The video cannot be read or claims to be too long; with wait, its analysis failed (the problem's job_id and status_url name the job).")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, ProblemJson,
+        Description = "The same file was taken down by the site's admin.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
         Description = "The model is still loading; Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
@@ -98,7 +100,7 @@ public static class UploadApi
     {
         var job = await jobs.AcceptAsync(video, ct);
         if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
-        var described = await VideoQueries.DescribeAsync(job, db, ct);
+        var described = await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException();
         return job.Status switch
         {
             VideoJobStatus.Succeeded => TypedResults.Ok(described),

@@ -21,14 +21,15 @@ public static class VideoApi
     static async Task<Results<Ok<VideoJobResponse>, ProblemHttpResult>> Get(long id, ErasDb db, CancellationToken ct)
     {
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-        return job is null
-            ? TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
-            : TypedResults.Ok(await VideoQueries.DescribeAsync(job, db, ct));
+        return job is not null && await VideoQueries.DescribeAsync(job, db, ct) is { } described
+            ? TypedResults.Ok(described)
+            : TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
     }
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FrameThumbnail(long id, int index, ErasDb db, HttpContext http, CancellationToken ct)
     {
-        var bytes = await db.VideoFrames.Where(f => f.PredictionId == id && f.Index == index).Select(f => f.Thumbnail).FirstOrDefaultAsync(ct);
+        // Only a visible prediction's frames: the query filter leaves out hidden ones.
+        var bytes = await db.VideoFrames.Where(f => f.PredictionId == id && f.Index == index && db.Predictions.Any(p => p.Id == id)).Select(f => f.Thumbnail).FirstOrDefaultAsync(ct);
         if (bytes is null)
             return TypedResults.Problem($"Prediction {id} has no frame {index}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";

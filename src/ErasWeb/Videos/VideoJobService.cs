@@ -20,6 +20,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
         var keep = false;
         try
         {
+            if (await db.IsTakenDownAsync(upload.ContentSha256, ct)) throw new TakenDownException();
             var existing = await db.VideoJobs.AsNoTracking()
                 .Where(j => j.ContentSha256 == upload.ContentSha256 && j.Status != VideoJobStatus.Failed)
                 .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
@@ -69,10 +70,10 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// <summary>The job once it has finished, or as it is when <paramref name="wait"/> runs out.</summary>
     public async Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct)
     {
-        var finished = signals.Finished(id);
+        using var finished = signals.Subscribe(id);
         var job = await LoadAsync(id, ct);
         if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return job;
-        try { await finished.WaitAsync(wait, clock, ct); }
+        try { await finished.Finished.WaitAsync(wait, clock, ct); }
         catch (TimeoutException) { return job; }
         return await LoadAsync(id, ct);
     }

@@ -7,12 +7,15 @@ namespace ErasWeb.Videos;
 /// <summary>What the job API, the upload door and the pages read about video jobs and video predictions.</summary>
 public static class VideoQueries
 {
-    /// <summary>The job as the API tells it: its status, and once it has succeeded, its prediction, frames and timeline.</summary>
-    public static async Task<VideoJobResponse> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
+    /// <summary>
+    /// The job as the API tells it: its status, and once it has succeeded, its prediction, frames and
+    /// timeline; null when an admin has hidden that prediction (the job then answers for nothing).
+    /// </summary>
+    public static async Task<VideoJobResponse?> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
     {
         if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
-        // A job answers for its video even when an admin has hidden it from the public lists.
-        var prediction = await db.Predictions.AsNoTracking().IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstAsync(ct);
+        var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
+        if (prediction is null) return null;
         var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);
         return VideoJobResponses.Done(job, prediction, frames, timeline);
     }

@@ -18,40 +18,63 @@ public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture
         return (answer.GetProperty("prediction_id").GetInt64(), answer.GetProperty("predicted_class").GetString()!);
     }
 
-    static HttpClient Client(AppFixture app, string userAgent)
+    /// <summary>A browser with its own cookies, as a fan's phone is.</summary>
+    HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+
+    /// <summary>Answers on the result page's form, as a browser without JavaScript does.</summary>
+    static async Task<HttpResponseMessage> AnswerOnPageAsync(HttpClient browser, long id, string era)
     {
-        var client = new HttpClient { BaseAddress = app.BaseAddress };
-        client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
-        return client;
+        var page = await browser.GetStringAsync($"/predictions/{id}");
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token().Match(page).Groups[1].Value, ["era"] = era });
+        return await browser.PostAsync($"/predictions/{id}?handler=Feedback", form);
     }
 
     [Fact]
-    public async Task Each_client_has_one_vote_a_second_replaces_the_first_and_the_answer_shows_what_fans_say()
+    public async Task Each_browser_has_one_vote_a_second_replaces_the_first_and_the_answer_shows_what_fans_say()
     {
         var (id, era) = await UploadAsync("Red/etl-17.jpeg", "red.jpg");
         var other = era == "Reputation" ? "Lover" : "Reputation";
-        using var a = Client(app, "fan-a/1.0");
-        using var b = Client(app, "fan-b/1.0");
-        using var c = Client(app, "fan-c/1.0");
+        using var a = Browser();
+        using var b = Browser();
+        using var c = Browser();
 
-        var first = await a.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = other });
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal($"/api/predictions/{id}/feedback", first.Headers.Location!.ToString());
-        await b.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = other });
-        await c.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = era });
-        // Fan a changes their mind: still one vote, now for the model's answer.
-        var changed = await (await a.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = era })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Redirect, (await AnswerOnPageAsync(a, id, other)).StatusCode);
+        await AnswerOnPageAsync(b, id, other);
+        await AnswerOnPageAsync(c, id, era);
+        // Fan a changes their mind, through the API with the browser's cookie: still one vote, now for the model's answer.
+        var changed = await a.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era });
+        Assert.Equal(HttpStatusCode.Created, changed.StatusCode);
+        Assert.Equal($"/api/predictions/{id}/feedback", changed.Headers.Location!.ToString());
+        var fans = await changed.Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Equal(era, changed.GetProperty("fan_era").GetString());
-        Assert.Equal((2, 3), (changed.GetProperty("fan_votes").GetInt32(), changed.GetProperty("total_votes").GetInt32()));
-        Assert.Equal(2, changed.GetProperty("votes").GetProperty(era).GetInt32());
-        Assert.Equal(1, changed.GetProperty("votes").GetProperty(other).GetInt32());
-        Assert.Equal(era, (await b.GetFromJsonAsync<JsonElement>($"/api/predictions/{id}/feedback")).GetProperty("fan_era").GetString());
+        Assert.Equal(era, fans.GetProperty("fan_era").GetString());
+        Assert.Equal((2, 3), (fans.GetProperty("fan_era_votes").GetInt32(), fans.GetProperty("total_votes").GetInt32()));
+        Assert.Equal(2, fans.GetProperty("votes").GetProperty(era).GetInt32());
+        Assert.Equal(1, fans.GetProperty("votes").GetProperty(other).GetInt32());
         Assert.Equal(other, (await b.GetFromJsonAsync<JsonElement>($"/api/predictions/{id}/feedback")).GetProperty("your_vote").GetString());
 
         var prediction = await app.Client.GetFromJsonAsync<JsonElement>($"/api/predictions/{id}");
         Assert.Equal(era, prediction.GetProperty("fans").GetProperty("era").GetString());
-        Assert.Equal(3, prediction.GetProperty("fans").GetProperty("total_votes").GetInt32());
+        Assert.Equal((2, 3), (prediction.GetProperty("fans").GetProperty("era_votes").GetInt32(), prediction.GetProperty("fans").GetProperty("total_votes").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_made_up_voter_cookie_is_no_new_voter_and_a_client_without_cookies_is_one_voter_however_it_calls_itself()
+    {
+        var (id, era) = await UploadAsync("Midnights/etl-38.jpeg", "midnights.jpg");
+        var other = era == "Lover" ? "Red" : "Lover";
+        using var plain = new HttpClient { BaseAddress = app.BaseAddress };
+        using var forged = new HttpClient { BaseAddress = app.BaseAddress };
+        forged.DefaultRequestHeaders.Add("Cookie", $"erasweb_voter={new string('a', 32)}");
+        using var renamed = new HttpClient { BaseAddress = app.BaseAddress };
+        renamed.DefaultRequestHeaders.UserAgent.ParseAdd("another-client/2.0");
+
+        await plain.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = other });
+        await forged.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = other });
+        var last = await (await renamed.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era })).Content.ReadFromJsonAsync<JsonElement>();
+
+        // All three come from one address with no valid cookie: one voter, whose last answer counts.
+        Assert.Equal((era, 1), (last.GetProperty("fan_era").GetString(), last.GetProperty("total_votes").GetInt32()));
     }
 
     [Fact]
@@ -75,7 +98,7 @@ public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture
     {
         var (id, era) = await UploadAsync("Folkmore/etl-21.jpeg", "folkmore.jpg");
         var fanEra = era == "Midnights" ? "TTPD" : "Midnights";
-        var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+        using var browser = Browser();
         var page = await browser.GetStringAsync($"/predictions/{id}");
         Assert.Contains("Is this right?", page);
         Assert.Contains($"Yes, it is {era}", page);
@@ -98,7 +121,8 @@ public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture
         Assert.Contains($"/predictions/{id}\"", disagreements);
         Assert.Contains($"1 fan says {fanEra}", disagreements);
         var agreed = await UploadAsync("Lover/etl-3.jpeg", "lover.jpg");
-        await app.Client.PostAsJsonAsync($"/api/predictions/{agreed.Id}/feedback", new { era = agreed.Era });
+        Assert.Equal(HttpStatusCode.Created, (await app.Client.PostAsJsonAsync($"/api/predictions/{agreed.Id}/feedback", new { era = agreed.Era })).StatusCode);
+        Assert.Contains($"/predictions/{agreed.Id}\"", await browser.GetStringAsync("/gallery"));
         Assert.DoesNotContain($"/predictions/{agreed.Id}\"", await browser.GetStringAsync("/gallery?fans=disagree"));
     }
 }

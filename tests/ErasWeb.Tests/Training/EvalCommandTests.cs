@@ -29,19 +29,22 @@ public class EvalCommandTests
         var (exit, stdout, stderr, reportDir) = await Run(manifest, cv: 3, kinds: [LabelledPhotos.StagePhoto], seeds: 2);
 
         Assert.True(exit == 0, stderr);
-        Assert.Contains($"3-fold cross-validation grouped by outfit, 2 fold assignments (seeds 42-43) pooled, scored on stage_photo: {2 * stage} photos", stdout);
+        Assert.Contains($"3-fold cross-validation grouped by outfit group, 2 fold assignments (seeds 42-43) pooled, scored on stage_photo: {stage} photos x 2 runs", stdout);
         Assert.Contains("over 2 runs: accuracy", stdout);
         Assert.Contains("expected calibration error", stdout);
-        Assert.Contains("confusion (rows: true era, columns: predicted)", stdout);
+        Assert.Contains("confusion (rows: true era, columns: predicted; answers of 2 runs)", stdout);
 
         var saved = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(reportDir, "report.json"))).RootElement;
         var report = saved.GetProperty("report");
         var confusion = report.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToArray();
         Assert.Equal(2 * stage, confusion.Sum(r => r.Sum()));
         int correct = Enumerable.Range(0, confusion.Length).Sum(i => confusion[i][i]);
-        var perSeed = saved.GetProperty("per_seed").EnumerateArray().Select(r => r.GetProperty("accuracy").GetDouble()).ToList();
+        Assert.Equal((stage, 2), (report.GetProperty("samples").GetInt32(), report.GetProperty("runs").GetInt32()));
+        var perSeed = saved.GetProperty("per_seed").EnumerateArray().ToList();
         Assert.Equal(2, perSeed.Count);
-        Assert.Equal(Math.Round((double)correct / (2 * stage), 4), perSeed.Average(), 3);
+        Assert.Equal(Math.Round((double)correct / (2 * stage), 4), perSeed.Average(r => r.GetProperty("accuracy").GetDouble()), 3);
+        // The calibration error is each run's, averaged: not that of the same photos binned twice.
+        Assert.Equal(perSeed.Average(r => r.GetProperty("calibration_error").GetDouble()), report.GetProperty("calibration_error").GetDouble(), 3);
         // Each photo wrong in either run is listed once, with how many runs got it wrong.
         var mistakes = saved.GetProperty("mistakes").EnumerateArray().ToList();
         Assert.Equal(mistakes.Count, mistakes.Select(m => m.GetProperty("file").GetString()).Distinct().Count());

@@ -115,7 +115,7 @@ public class TrainingTests
     }
 
     [Fact]
-    public async Task Held_out_Reputation_and_TTPD_stage_photos_are_recognised_by_heads_that_never_saw_their_outfit()
+    public async Task Held_out_Reputation_and_TTPD_stage_photos_are_recognised_by_heads_that_never_saw_their_photo_group()
     {
         var settings = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead)).Provenance!.Settings;
         var options = new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = TestData.TrainingDataDir.Value };

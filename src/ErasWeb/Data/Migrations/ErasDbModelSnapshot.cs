@@ -58,7 +58,7 @@ namespace ErasWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("FanVotes")
+                    b.Property<int>("FanEraVotes")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Label")
@@ -89,7 +89,7 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("PredictionId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "Id");
+                    b.HasIndex("Status", "UpdatedAtUtc");
 
                     b.ToTable("Feedback");
                 });

@@ -22,6 +22,10 @@ public sealed class IndexModel(FeedbackReview review) : PageModel
         return Page();
     }
 
+    /// <summary>The queue's pictures come from here, so hidden ones show too.</summary>
+    public async Task<IActionResult> OnGetThumbnailAsync(long prediction, CancellationToken ct) =>
+        await review.ThumbnailAsync(prediction, ct) is { } bytes ? File(bytes, "image/jpeg") : NotFound();
+
     public async Task<IActionResult> OnPostAcceptAsync(long id, string? era, CancellationToken ct)
     {
         try

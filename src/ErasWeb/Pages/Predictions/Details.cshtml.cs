@@ -4,12 +4,14 @@ using ErasWeb.Predictions;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Pages.Predictions;
 
 /// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
-public sealed class DetailsModel(ErasDb db, FanFeedbackService fans) : PageModel
+[EnableRateLimiting(FanApi.Votes)]
+public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
@@ -28,7 +30,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans) : PageModel
         if (IsVideo) (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
         if (Request.Cookies.ContainsKey(Voters.Cookie))
         {
-            var voter = Voters.Of(HttpContext, remember: false);
+            var voter = voters.Of(HttpContext, remember: false);
             YourVote = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter).Select(v => v.Era).FirstOrDefaultAsync(ct);
         }
         return Page();
@@ -39,7 +41,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans) : PageModel
     {
         try
         {
-            if (await fans.VoteAsync(id, Voters.Of(HttpContext, remember: true), era ?? "", ct) is null) return NotFound();
+            if (await fans.VoteAsync(id, voters.Of(HttpContext, remember: true), era ?? "", ct) is null) return NotFound();
         }
         catch (UnknownEraException)
         {
