@@ -27,9 +27,6 @@ public sealed partial class AdminTests : IAsyncLifetime
         await app.DisposeAsync();
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
-
     async Task<(long Prediction, long Feedback, string ModelEra)> VotedPredictionAsync(string photo, string fanEra)
     {
         var answer = await app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo(photo)), Path.GetFileName(photo));
@@ -137,7 +134,7 @@ public sealed partial class AdminTests : IAsyncLifetime
             var form = await browser.GetStringAsync("/admin/signin");
             return await browser.PostAsync("/admin/signin", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value,
+                ["__RequestVerificationToken"] = Antiforgery.TokenIn(form),
                 ["Token"] = token,
                 ["ReturnUrl"] = "/admin",
             }));
@@ -152,7 +149,7 @@ public sealed partial class AdminTests : IAsyncLifetime
         Assert.Contains($"id=\"item-{item}\"", page);
         var accept = await browser.PostAsync("/admin?handler=Accept&status=pending", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Token().Match(page).Groups[1].Value,
+            ["__RequestVerificationToken"] = Antiforgery.TokenIn(page),
             ["id"] = item.ToString(),
         }));
         Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);

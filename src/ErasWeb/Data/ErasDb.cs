@@ -18,13 +18,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder model)
     {
         var prediction = model.Entity<Prediction>();
-        prediction.Property(p => p.Probabilities).HasConversion(
-            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-            v => JsonSerializer.Deserialize<Dictionary<string, float>>(v, (JsonSerializerOptions?)null) ?? new(),
-            new ValueComparer<Dictionary<string, float>>(
-                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
-                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
-                v => new Dictionary<string, float>(v)));
+        prediction.Property(p => p.Probabilities).AsJson();
         // The same bytes under the same model are one prediction.
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique();
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
@@ -37,13 +31,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         feedback.HasIndex(f => f.PredictionId).IsUnique();
         feedback.HasIndex(f => new { f.Status, f.UpdatedAtUtc });
         feedback.HasOne(f => f.Prediction).WithOne(p => p.Feedback).HasForeignKey<Feedback>(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
-        feedback.Property(f => f.Votes).HasConversion(
-            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-            v => JsonSerializer.Deserialize<Dictionary<string, int>>(v, (JsonSerializerOptions?)null) ?? new(),
-            new ValueComparer<Dictionary<string, int>>(
-                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
-                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
-                v => new Dictionary<string, int>(v)));
+        feedback.Property(f => f.Votes).AsJson();
         model.Entity<FanVote>().HasIndex(v => new { v.PredictionId, v.Voter }).IsUnique();
         model.Entity<FanVote>().HasOne<Prediction>().WithMany().HasForeignKey(v => v.PredictionId).OnDelete(DeleteBehavior.Cascade);
 
@@ -93,4 +81,17 @@ public sealed class DesignTimeErasDbFactory : IDesignTimeDbContextFactory<ErasDb
 {
     public ErasDb CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<ErasDb>().UseSqlite(ErasDb.ConnectionString(Path.GetTempPath())).Options);
+}
+
+static class JsonColumns
+{
+    /// <summary>A dictionary kept as one JSON text column, compared by content so edits are saved.</summary>
+    public static void AsJson<TValue>(this Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<Dictionary<string, TValue>> property) =>
+        property.HasConversion(
+            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+            v => JsonSerializer.Deserialize<Dictionary<string, TValue>>(v, (JsonSerializerOptions?)null) ?? new(),
+            new ValueComparer<Dictionary<string, TValue>>(
+                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
+                v => new Dictionary<string, TValue>(v)));
 }

@@ -9,9 +9,6 @@ namespace ErasWeb.Tests.Predictions;
 /// <summary>"Is this right?": fans' votes through the API and the result page's forms, and what they change.</summary>
 public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
-
     async Task<(long Id, string Era)> UploadAsync(string photo, string name)
     {
         var answer = await app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo(photo)), name);
@@ -25,7 +22,7 @@ public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture
     static async Task<HttpResponseMessage> AnswerOnPageAsync(HttpClient browser, long id, string era)
     {
         var page = await browser.GetStringAsync($"/predictions/{id}");
-        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token().Match(page).Groups[1].Value, ["era"] = era });
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Antiforgery.TokenIn(page), ["era"] = era });
         return await browser.PostAsync($"/predictions/{id}?handler=Feedback", form);
     }
 
@@ -102,7 +99,7 @@ public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture
         var page = await browser.GetStringAsync($"/predictions/{id}");
         Assert.Contains("Is this right?", page);
         Assert.Contains($"Yes, it is {era}", page);
-        var token = Token().Match(page).Groups[1].Value;
+        var token = Antiforgery.TokenIn(page);
 
         var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["era"] = fanEra });
         var posted = await browser.PostAsync($"/predictions/{id}?handler=Feedback", form);

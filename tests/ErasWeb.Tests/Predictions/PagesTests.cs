@@ -7,14 +7,11 @@ namespace ErasWeb.Tests.Predictions;
 /// <summary>The upload form as a browser without JavaScript uses it: antiforgery token, cookie, plain form post.</summary>
 public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
-
     async Task<(HttpClient Browser, string Token)> OpenHomeAsync()
     {
         var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
         var home = await browser.GetStringAsync("/");
-        return (browser, Token().Match(home).Groups[1].Value);
+        return (browser, Antiforgery.TokenIn(home));
     }
 
     static MultipartFormDataContent Form(string token, byte[] bytes, string fileName) =>

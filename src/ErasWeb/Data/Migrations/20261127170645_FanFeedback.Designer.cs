@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ErasWeb.Data.Migrations
 {
     [DbContext(typeof(ErasDb))]
-    [Migration("20261127162655_FanFeedback")]
+    [Migration("20261127170645_FanFeedback")]
     partial class FanFeedback
     {
         /// <inheritdoc />
@@ -61,7 +61,7 @@ namespace ErasWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("FanVotes")
+                    b.Property<int>("FanEraVotes")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Label")
@@ -92,7 +92,7 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("PredictionId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "Id");
+                    b.HasIndex("Status", "UpdatedAtUtc");
 
                     b.ToTable("Feedback");
                 });
@@ -129,6 +129,9 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Hidden")
                         .HasColumnType("INTEGER");
 
                     b.Property<double?>("KeyFrameSeconds")

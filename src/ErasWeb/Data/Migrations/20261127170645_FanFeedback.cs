@@ -11,6 +11,13 @@ namespace ErasWeb.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "Hidden",
+                table: "Predictions",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.CreateTable(
                 name: "FanVotes",
                 columns: table => new
@@ -41,7 +48,7 @@ namespace ErasWeb.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     PredictionId = table.Column<long>(type: "INTEGER", nullable: false),
                     FanEra = table.Column<string>(type: "TEXT", nullable: false),
-                    FanVotes = table.Column<int>(type: "INTEGER", nullable: false),
+                    FanEraVotes = table.Column<int>(type: "INTEGER", nullable: false),
                     TotalVotes = table.Column<int>(type: "INTEGER", nullable: false),
                     Votes = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<string>(type: "TEXT", nullable: false),
@@ -74,9 +81,9 @@ namespace ErasWeb.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Feedback_Status_Id",
+                name: "IX_Feedback_Status_UpdatedAtUtc",
                 table: "Feedback",
-                columns: new[] { "Status", "Id" });
+                columns: new[] { "Status", "UpdatedAtUtc" });
         }
 
         /// <inheritdoc />
@@ -87,6 +94,10 @@ namespace ErasWeb.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropColumn(
+                name: "Hidden",
+                table: "Predictions");
         }
     }
 }
