@@ -12,7 +12,7 @@ namespace ErasWeb.Tests;
 /// </summary>
 public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
 {
-    const string Json = "application/json", ProblemJson = "application/problem+json", Jpeg = "image/jpeg";
+    const string Json = "application/json", ProblemJson = "application/problem+json", Jpeg = "image/jpeg", Zip = "application/zip";
 
     /// <summary>Every operation and the statuses it answers with; a new route has to be documented to be added here.</summary>
     static readonly Dictionary<string, int[]> Operations = new()
@@ -35,6 +35,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["POST /api/admin/predictions/{id}/hide"] = [204, 401, 404],
         ["POST /api/admin/predictions/{id}/show"] = [204, 401, 404],
         ["DELETE /api/admin/predictions/{id}"] = [204, 401, 404],
+        ["GET /api/admin/dataset/export"] = [200, 401],
     };
 
     async Task<JsonElement> DocumentAsync() => await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -71,12 +72,14 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
                 }
                 Assert.True(response.Value.TryGetProperty("content", out var body), $"{name} {response.Name} documents its body");
                 var content = body.EnumerateObject().ToList();
-                var expected = int.Parse(response.Name) >= 400 ? ProblemJson : name.EndsWith("/image") || name.EndsWith("thumbnail") || name.EndsWith("/gradcam") ? Jpeg : Json;
+                var expected = int.Parse(response.Name) >= 400 ? ProblemJson
+                    : name.EndsWith("/image") || name.EndsWith("thumbnail") || name.EndsWith("/gradcam") ? Jpeg
+                    : name.EndsWith("/export") ? Zip : Json;
                 Assert.True(content.Count == 1 && content[0].Name == expected, $"{name} {response.Name} is {expected}");
                 var schema = Resolve(document, content[0].Value.GetProperty("schema"));
                 if (expected == ProblemJson)
                     Assert.Equal(new[] { "detail", "instance", "status", "title", "type" }, schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
-                if (expected == Jpeg)
+                if (expected is Jpeg or Zip)
                     Assert.Equal("binary", schema.GetProperty("format").GetString());
             }
         }

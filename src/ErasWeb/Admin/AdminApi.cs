@@ -27,6 +27,9 @@ public static class AdminApi
             .WithSummary("Takes a prediction out of the gallery and the public API.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/predictions/{id:long}/show", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, false, review, ct)).WithName("ShowPrediction")
             .WithSummary("Puts a hidden prediction back.").ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/dataset/export", Export).WithName("ExportDataset")
+            .WithSummary("The pictures with accepted labels as a zip: <era>/<file>.jpg and a MANIFEST.tsv like the shared photos', for the train command.")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip");
         admin.MapDelete("/predictions/{id:long}", Delete).WithName("DeletePrediction")
             .WithSummary("Deletes a prediction with its pictures, frames, votes and video job.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -57,6 +60,23 @@ public static class AdminApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FeedbackReview review, CancellationToken ct) =>
         await review.DeleteAsync(id, ct) ? TypedResults.NoContent() : PredictionNotFound(id);
+
+    static async Task<FileStreamHttpResult> Export(ErasDb db, CancellationToken ct)
+    {
+        // Built in a temporary file that goes away when the response is done: any number of pictures, little memory.
+        var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await DatasetExport.WriteAsync(db, zip, ct);
+            zip.Position = 0;
+            return TypedResults.File(zip, "application/zip", $"erasweb-dataset-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip");
+        }
+        catch
+        {
+            await zip.DisposeAsync();
+            throw;
+        }
+    }
 
     static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"No feedback has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");

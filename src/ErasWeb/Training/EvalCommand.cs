@@ -18,7 +18,7 @@ public static class EvalCommand
 
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "A MANIFEST.tsv or a folder of class sub-folders." };
+        var source = new Argument<string[]>("sources") { Description = "One or more MANIFEST.tsv files or folders of class sub-folders.", Arity = ArgumentArity.OneOrMore };
         var head = new Option<string?>("--head") { Description = "The era head to evaluate; by default the model the app is configured with." };
         var cv = new Option<int>("--cv") { Description = "Score the head's training recipe by K-fold cross-validation grouped by outfit instead (K >= 2)." };
         var kinds = new Option<string[]>("--kinds") { Description = "Score only these kinds of photo (e.g. stage_photo); all by default.", AllowMultipleArgumentsPerToken = true };
@@ -35,7 +35,7 @@ public static class EvalCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(string source, string? headPath, int cvFolds, IReadOnlyList<string> kinds, int? seed, int seeds, string? nonConcert, string reportDir,
+    public static async Task<int> RunAsync(IReadOnlyList<string> source, string? headPath, int cvFolds, IReadOnlyList<string> kinds, int? seed, int seeds, string? nonConcert, string reportDir,
         ErasOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         try
@@ -80,7 +80,7 @@ public static class EvalCommand
     /// regularisation), repeated over <paramref name="seeds"/> fold assignments: the answers of all
     /// runs are pooled into one report, and each run's own scores are kept to show the spread.
     /// </summary>
-    static async Task<Evaluation> CrossValidateAsync(string source, int folds, IReadOnlyList<string> kinds, int? seed, int seeds, ErasOptions options, TextWriter log, CancellationToken ct)
+    static async Task<Evaluation> CrossValidateAsync(IReadOnlyList<string> source, int folds, IReadOnlyList<string> kinds, int? seed, int seeds, ErasOptions options, TextWriter log, CancellationToken ct)
     {
         var head = EraHead.Load(options.HeadPath);
         var settings = head.File.Provenance?.Settings
@@ -118,10 +118,10 @@ public static class EvalCommand
     }
 
     /// <summary>The configured model (or --head) on every photo, through the same decoder and model as uploads.</summary>
-    static async Task<Evaluation> EvaluateModelAsync(string source, IReadOnlyList<string> kinds, string? nonConcertFolder, ErasOptions options, TextWriter log, CancellationToken ct)
+    static async Task<Evaluation> EvaluateModelAsync(IReadOnlyList<string> source, IReadOnlyList<string> kinds, string? nonConcertFolder, ErasOptions options, TextWriter log, CancellationToken ct)
     {
         var photos = LabelledPhotos.Load(source).Where(p => kinds.Count == 0 || kinds.Contains(p.Kind)).ToList();
-        if (photos.Count == 0) throw new InvalidDataException($"No photos found in '{source}'{(kinds.Count > 0 ? $" of kinds {string.Join(", ", kinds)}" : "")}.");
+        if (photos.Count == 0) throw new InvalidDataException($"No photos found in {string.Join(", ", source.Select(s => $"'{s}'"))}{(kinds.Count > 0 ? $" of kinds {string.Join(", ", kinds)}" : "")}.");
         using var model = await ModelFactory.LoadAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
         if (photos.FirstOrDefault(p => !model.Labels.Contains(p.Class)) is { } unknown)
             throw new InvalidDataException($"'{unknown.RelativePath}' is labelled '{unknown.Class}', which the model does not know (it knows {string.Join(", ", model.Labels)}).");
@@ -154,7 +154,7 @@ public static class EvalCommand
         progress.Done();
         if (seenInTraining > 0)
             log.WriteLine($"Note: {seenInTraining} of these photos trained this head, so the scores below overstate how it does on new photos; --cv K scores its recipe on held-out outfits.");
-        return Score($"{model.Version} on {source}", model.Labels, scored, probabilities, uncertain, NonConcertAnswers(model, nonConcertFolder, options, log));
+        return Score($"{model.Version} on {string.Join(" + ", source)}", model.Labels, scored, probabilities, uncertain, NonConcertAnswers(model, nonConcertFolder, options, log));
     }
 
     /// <summary>The model's answers for pictures that are not stage photos: the generated ones and any in the folder given.</summary>

@@ -12,6 +12,9 @@ public static class LabelledPhotos
     /// Reads a manifest (TSV with file, class, kind and group columns) or a folder of class
     /// sub-folders. Photos from a plain folder count as stage photos, each its own group.
     /// </summary>
+    /// <summary>The photos of every source, one after another (the shared set and a dataset exported from the app, say).</summary>
+    public static IReadOnlyList<LabelledPhoto> Load(IEnumerable<string> sources) => sources.SelectMany(Load).ToList();
+
     public static IReadOnlyList<LabelledPhoto> Load(string source)
     {
         if (File.Exists(source)) return FromManifest(source);

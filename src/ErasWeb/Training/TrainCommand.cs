@@ -9,7 +9,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "A MANIFEST.tsv (file, class, kind, group columns) or a folder of class sub-folders." };
+        var source = new Argument<string[]>("sources") { Description = "One or more MANIFEST.tsv files (file, class, kind, group columns) or folders of class sub-folders, such as the shared photos and a dataset exported from the app.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out") { Description = "Where to write the head file.", DefaultValueFactory = _ => "models/era-head.json" };
         var kinds = new Option<string[]>("--kinds") { Description = "Which kinds of photo to train on (manifest 'kind' column); all by default.", AllowMultipleArgumentsPerToken = true };
         var classWeights = new Option<string>("--class-weights") { Description = "inverse-frequency (default) or none.", DefaultValueFactory = _ => "inverse-frequency" };
@@ -45,9 +45,9 @@ public static class TrainCommand
         ["center+mirror"] = [View.Center, View.CenterMirrored],
     };
 
-    public static async Task<int> RunAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
+    public static async Task<int> RunAsync(IReadOnlyList<string> sources, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
     {
-        try { return await TrainAsync(source, output, settings, cvFolds, command, options, ct); }
+        try { return await TrainAsync(sources, output, settings, cvFolds, command, options, ct); }
         catch (Exception e) when (e is BackboneUnavailableException or FileNotFoundException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync(e.Message);
@@ -55,12 +55,15 @@ public static class TrainCommand
         }
     }
 
-    static async Task<int> TrainAsync(string source, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
+    static async Task<int> TrainAsync(IReadOnlyList<string> sources, string output, TrainingSettings settings, int cvFolds, string command, ErasOptions options, CancellationToken ct)
     {
-        var examples = await TrainingSet.LoadAsync(source, settings, options, Console.Error, ct);
+        var examples = await TrainingSet.LoadAsync(sources, settings, options, Console.Error, ct);
         Console.Error.WriteLine($"Training on {examples.Count} photos ({string.Join(", ", examples.GroupBy(e => e.Photo.Class).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"))})");
-        var fullSource = Path.GetFullPath(source);
-        var sourceName = Path.Combine(Path.GetFileName(Path.GetDirectoryName(fullSource)) ?? "", Path.GetFileName(fullSource));
+        var sourceName = string.Join(" + ", sources.Select(source =>
+        {
+            var full = Path.GetFullPath(source);
+            return Path.Combine(Path.GetFileName(Path.GetDirectoryName(full)) ?? "", Path.GetFileName(full));
+        }));
         var head = HeadTrainer.Train(examples, settings, cvFolds, command, sourceName, BackboneSpec.MobileNetV2Int8);
         await Files.AtomicFile.WriteAllBytesAsync(output, head.ToJson(), ct);
 

@@ -7,11 +7,11 @@ namespace ErasWeb.Training;
 /// <summary>Labelled photos with their features through every view a recipe needs, read from the feature cache where possible.</summary>
 public static class TrainingSet
 {
-    public static async Task<IReadOnlyList<TrainingExample>> LoadAsync(string source, TrainingSettings settings, ErasOptions options, TextWriter log, CancellationToken ct)
+    public static async Task<IReadOnlyList<TrainingExample>> LoadAsync(IReadOnlyList<string> sources, TrainingSettings settings, ErasOptions options, TextWriter log, CancellationToken ct)
     {
-        var photos = LabelledPhotos.Load(source).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
+        var photos = LabelledPhotos.Load(sources).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
         if (photos.Count == 0)
-            throw new InvalidDataException($"No photos found in '{source}'{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
+            throw new InvalidDataException($"No photos found in {string.Join(", ", sources.Select(s => $"'{s}'"))}{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
 
         var spec = BackboneSpec.MobileNetV2Int8;
         var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).PrepareAsync(ct);

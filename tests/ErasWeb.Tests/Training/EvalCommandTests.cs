@@ -16,7 +16,7 @@ public class EvalCommandTests
         var reportDir = TestData.NewTempDir("eval-report");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await EvalCommand.RunAsync(source, null, cv, kinds ?? [], null, seeds, null, reportDir, options, stdout, stderr, CancellationToken.None);
+        int exit = await EvalCommand.RunAsync([source], null, cv, kinds ?? [], null, seeds, null, reportDir, options, stdout, stderr, CancellationToken.None);
         return (exit, stdout.ToString(), stderr.ToString(), reportDir);
     }
 

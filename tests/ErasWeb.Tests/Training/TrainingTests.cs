@@ -96,7 +96,7 @@ public class TrainingTests
         var output = Path.Combine(TestData.NewTempDir("train"), "head.json");
         var options = new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = TestData.TrainingDataDir.Value };
 
-        int exit = await TrainCommand.RunAsync(Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), output, provenance.Settings, 5, provenance.Command, options, CancellationToken.None);
+        int exit = await TrainCommand.RunAsync([Path.Combine(TestData.PhotosDir, "MANIFEST.tsv")], output, provenance.Settings, 5, provenance.Command, options, CancellationToken.None);
 
         Assert.Equal(0, exit);
         var retrained = HeadFile.Read(File.ReadAllBytes(output));
@@ -119,7 +119,7 @@ public class TrainingTests
     {
         var settings = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead)).Provenance!.Settings;
         var options = new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = TestData.TrainingDataDir.Value };
-        var examples = await TrainingSet.LoadAsync(Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), settings, options, TextWriter.Null, CancellationToken.None);
+        var examples = await TrainingSet.LoadAsync([Path.Combine(TestData.PhotosDir, "MANIFEST.tsv")], settings, options, TextWriter.Null, CancellationToken.None);
 
         var cv = HeadTrainer.CrossValidate(examples, settings, 5);
 
