@@ -7,6 +7,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Predictions;
+using ErasWeb.Retraining;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
 using Hangfire;
@@ -63,6 +64,9 @@ public static class ErasApp
         services.AddDataProtection().SetApplicationName("ErasWeb")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.DataDir)}"] ?? new ErasOptions().DataDir), "keys")));
         services.AddScoped<FeedbackReview>();
+        services.AddScoped<ModelVersions>();
+        services.AddScoped<RetrainScheduler>();
+        services.AddScoped<RetrainRunner>();
         services.AddVideoJobs();
         services.AddAdminAuthentication();
         services.AddRateLimiter(o =>
@@ -127,6 +131,7 @@ public static class ErasApp
             o.ServerName = "erasweb";
         });
         services.AddHostedService<VideoJobRecovery>();
+        services.AddHostedService<RetrainRecovery>();
     }
 
     static bool IsApi(PathString path) =>
@@ -160,6 +165,7 @@ public static class ErasApp
         app.MapFanApi();
         app.MapVideoApi();
         app.MapModelApi();
+        app.MapModelVersionApi();
         if (admin) app.MapAdminApi();
         app.MapRazorPages();
     }

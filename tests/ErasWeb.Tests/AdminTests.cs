@@ -154,6 +154,7 @@ public sealed partial class AdminTests : IAsyncLifetime
         }));
         Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
         Assert.Contains($"id=\"item-{item}\"", await browser.GetStringAsync("/admin?status=accepted"));
+        Assert.Contains("Retrain now", await browser.GetStringAsync("/admin/models"));
 
         // Guessing from one address: after five tries in a minute, the next is refused outright.
         var statuses = new List<HttpStatusCode>();

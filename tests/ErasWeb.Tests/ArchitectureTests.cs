@@ -13,7 +13,8 @@ public partial class ArchitectureTests
         ["Classification"],
         ["Training", "Predictions"],
         ["Videos", "Fans"],
-        ["Uploads", "Admin"],
+        ["Uploads", "Retraining"],
+        ["Admin"],
         ["Pages"],
     ];
 

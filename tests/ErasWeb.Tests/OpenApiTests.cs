@@ -36,6 +36,10 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["POST /api/admin/predictions/{id}/show"] = [204, 401, 404],
         ["DELETE /api/admin/predictions/{id}"] = [204, 401, 404],
         ["GET /api/admin/dataset/export"] = [200, 401],
+        ["GET /api/model/versions"] = [200],
+        ["POST /api/admin/model/retrain"] = [202, 401],
+        ["GET /api/admin/model/retrain/{id}"] = [200, 401, 404],
+        ["POST /api/admin/model/versions/{id}/activate"] = [200, 401, 404],
     };
 
     async Task<JsonElement> DocumentAsync() => await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

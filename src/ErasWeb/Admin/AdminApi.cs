@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using ErasWeb.Data;
+using ErasWeb.Retraining;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Admin;
 
@@ -27,6 +29,12 @@ public static class AdminApi
             .WithSummary("Takes a prediction out of the gallery and the public API.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/predictions/{id:long}/show", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, false, review, ct)).WithName("ShowPrediction")
             .WithSummary("Puts a hidden prediction back.").ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/model/retrain", Retrain).WithName("Retrain")
+            .WithSummary("Retrains the era head on the base photos and every accepted label, as a job (202; follow its status_url); it is promoted only if the eval gate lets it.");
+        admin.MapGet("/model/retrain/{id:long}", RetrainStatusOf).WithName("GetRetrain")
+            .WithSummary("A retraining: status, progress 0-100, and the model version it made.").ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/model/versions/{id:long}/activate", Activate).WithName("ActivateModelVersion")
+            .WithSummary("Makes a model version the one answering uploads, at once: a promotion or a rollback.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/dataset/export", Export).WithName("ExportDataset")
             .WithSummary("The pictures with accepted labels as a zip: <era>/<file>.jpg and a MANIFEST.tsv like the shared photos', for the train command.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip");
@@ -61,13 +69,29 @@ public static class AdminApi
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FeedbackReview review, CancellationToken ct) =>
         await review.DeleteAsync(id, ct) ? TypedResults.NoContent() : PredictionNotFound(id);
 
+    static async Task<Accepted<RetrainResponse>> Retrain(RetrainScheduler scheduler, CancellationToken ct)
+    {
+        var run = RetrainResponse.Of(await scheduler.StartAsync("admin", ct));
+        return TypedResults.Accepted(run.StatusUrl, run);
+    }
+
+    static async Task<Results<Ok<RetrainResponse>, ProblemHttpResult>> RetrainStatusOf(long id, ErasDb db, CancellationToken ct) =>
+        await db.RetrainRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } run
+            ? TypedResults.Ok(RetrainResponse.Of(run))
+            : TypedResults.Problem($"No retraining has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(long id, ModelVersions versions, ErasDb db, CancellationToken ct) =>
+        await versions.ActivateAsync(id, ct)
+            ? TypedResults.Ok(ModelVersionResponse.Of(await db.ModelVersions.AsNoTracking().FirstAsync(v => v.Id == id, ct)))
+            : TypedResults.Problem($"No model version has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
     static async Task<FileStreamHttpResult> Export(ErasDb db, CancellationToken ct)
     {
         // Built in a temporary file that goes away when the response is done: any number of pictures, little memory.
         var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await DatasetExport.WriteAsync(db, zip, ct);
+            await DatasetExport.WriteZipAsync(db, zip, ct);
             zip.Position = 0;
             return TypedResults.File(zip, "application/zip", $"erasweb-dataset-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip");
         }

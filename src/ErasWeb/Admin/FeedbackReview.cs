@@ -1,6 +1,7 @@
 using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Predictions;
+using ErasWeb.Retraining;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Admin;
@@ -12,7 +13,7 @@ public sealed record FeedbackItem(
     IReadOnlyList<string> Eras, string ThumbnailUrl, string ImageUrl, DateTime UpdatedAt, bool Hidden);
 
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
-public sealed class FeedbackReview(ErasDb db, TimeProvider clock)
+public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeProvider clock)
 {
     public const int MaxPage = 200;
 
@@ -39,6 +40,7 @@ public sealed class FeedbackReview(ErasDb db, TimeProvider clock)
         if (!item.Prediction!.Probabilities.ContainsKey(label)) throw new UnknownEraException(label, item.Prediction.Probabilities.Keys);
         (item.Status, item.Label, item.ReviewedAtUtc) = (FeedbackStatus.Accepted, label, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
+        await retraining.AfterLabelAsync(ct);
         return item;
     }
 

@@ -76,5 +76,8 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
         finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
     }
 
+    /// <summary>The same backbone with another head: what a promoted head becomes, without loading the backbone again.</summary>
+    public EraClassifier WithHead(EraHead other) => new(backbone, other, spec);
+
     public void Dispose() => backbone.Dispose();
 }

@@ -22,18 +22,22 @@ public sealed class EraHead
     }
 
     public HeadFile File { get; }
+    /// <summary>The JSON it was read from, whose hash is its <see cref="Version"/>; null for a head made in code.</summary>
+    public byte[]? Json { get; private init; }
     /// <summary>The first 12 hex digits of the head file's sha256: changes whenever the head does.</summary>
     public string Version { get; }
     public IReadOnlyList<string> Labels => File.Labels;
     public int FeatureCount { get; }
 
-    public static EraHead Load(string path)
+    public static EraHead Load(string path) => Parse(System.IO.File.ReadAllBytes(path), $"file '{path}'");
+
+    /// <summary>A head from its JSON (a file's, or a promoted version's kept in the database); its version is that JSON's hash.</summary>
+    public static EraHead Parse(byte[] json, string where)
     {
-        var bytes = System.IO.File.ReadAllBytes(path);
-        try { return new EraHead(HeadFile.Read(bytes), Media.ContentHash.Sha256Hex(bytes)[..12]); }
+        try { return new EraHead(HeadFile.Read(json), Media.ContentHash.Sha256Hex(json)[..12]) { Json = json }; }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
         {
-            throw new InvalidDataException($"The era head file '{path}' is not valid: {e.Message}", e);
+            throw new InvalidDataException($"The era head {where} is not valid: {e.Message}", e);
         }
     }
 

@@ -2,14 +2,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ErasWeb.Classification;
 
-/// <summary>Holds the process's one model once it is loaded; until then the app serves but is not ready.</summary>
+/// <summary>
+/// Holds the process's model once it is loaded; until then the app serves but is not ready. A newly
+/// promoted era head replaces it while the app runs: each request reads <see cref="Model"/> once
+/// and finishes on the head it started with.
+/// </summary>
 public sealed class ModelHost : IDisposable
 {
     readonly TaskCompletionSource<IEraModel> loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    volatile IEraModel? model;
 
-    /// <summary>Completes when the model is loaded: work that cannot go on without it awaits this instead of polling.</summary>
+    /// <summary>Completes when the first model is loaded: work that cannot go on without it awaits this instead of polling.</summary>
     public Task<IEraModel> Ready => loaded.Task;
-    public IEraModel? Model => loaded.Task.IsCompletedSuccessfully ? loaded.Task.Result : null;
+    public IEraModel? Model => model;
     public bool IsReady => Model is not null;
 
     /// <summary>
@@ -19,7 +24,12 @@ public sealed class ModelHost : IDisposable
     /// </summary>
     public SemaphoreSlim Analyses { get; } = new(Environment.ProcessorCount);
 
-    public void Publish(IEraModel model) => loaded.SetResult(model);
+    /// <summary>Makes <paramref name="next"/> the model every new request uses. The one it replaces shares its backbone, so it is left to finish, not disposed.</summary>
+    public void Publish(IEraModel next)
+    {
+        model = next;
+        loaded.TrySetResult(next);
+    }
 
     public void Dispose() => Model?.Dispose();
 }

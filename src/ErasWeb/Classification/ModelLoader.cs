@@ -1,4 +1,6 @@
 using ErasWeb.Configuration;
+using ErasWeb.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Classification;
@@ -8,7 +10,7 @@ namespace ErasWeb.Classification;
 /// readiness turns true when predictions can be served. A model that cannot be had stops the app
 /// with a message that says what to fix.
 /// </summary>
-public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger)
+public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -18,6 +20,13 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
             var classifier = await ModelFactory.LoadAsync(options.Value, logger, ct);
+            // A head that retraining promoted outlives restarts: it answers instead of the shipped one.
+            if (classifier is EraClassifier builtIn)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                if (await PromotedHeadAsync(scope.ServiceProvider.GetRequiredService<ErasDb>(), ct) is { } promoted)
+                    classifier = builtIn.WithHead(promoted);
+            }
             Warm(classifier);
             host.Publish(classifier);
             logger.LogInformation("Model {Version} ready in {Elapsed} ms", classifier.Version, started.ElapsedMilliseconds);
@@ -30,6 +39,12 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
             lifetime.StopApplication();
         }
     }
+
+    /// <summary>The active model version's head, if retraining ever promoted one; else the app runs the head file it ships with.</summary>
+    static async Task<EraHead?> PromotedHeadAsync(ErasDb db, CancellationToken ct) =>
+        await db.ModelVersions.AsNoTracking().Where(v => v.Status == ModelVersionStatus.Active).OrderByDescending(v => v.ActivatedAtUtc).FirstOrDefaultAsync(ct) is { } active
+            ? EraHead.Parse(System.Text.Encoding.UTF8.GetBytes(active.HeadJson), $"of model version {active.Id}")
+            : null;
 
     /// <summary>The first run allocates ONNX Runtime's buffers; do it before the first user waits for it.</summary>
     static void Warm(IEraModel classifier)

@@ -36,6 +36,20 @@ public sealed class ErasOptions
 
     public bool AdminEnabled => AdminToken.Length > 0;
 
+    /// <summary>
+    /// The labelled photos a retraining starts from (a MANIFEST.tsv or a folder of class folders,
+    /// such as the shared set); fans' accepted labels are added to them. Empty: no retraining.
+    /// </summary>
+    public string BasePhotos { get; set; } = "";
+
+    /// <summary>A retraining starts by itself once this many labels have been accepted since the last one; 0 never.</summary>
+    [Range(0, 1_000_000)]
+    public int RetrainAfter { get; set; } = 20;
+
+    /// <summary>How much held-out macro F1 a retrained head may lose against the active one and still be promoted.</summary>
+    [Range(0, 1)]
+    public double RetrainTolerance { get; set; } = 0.02;
+
     [Range(1, 1L << 30)]
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
@@ -102,6 +116,9 @@ public sealed class ErasOptions
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
         ("ERAS_ADMIN_TOKEN", nameof(AdminToken)),
+        ("ERAS_BASE_PHOTOS", nameof(BasePhotos)),
+        ("ERAS_RETRAIN_AFTER", nameof(RetrainAfter)),
+        ("ERAS_RETRAIN_TOLERANCE", nameof(RetrainTolerance)),
     ];
 
     /// <summary>
@@ -158,6 +175,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' {problem}: set it to a directory this process may write in.");
         if (o.AdminEnabled && o.AdminToken.Length < AdminTokenMinLength)
             errors.Add($"ERAS_ADMIN_TOKEN is {o.AdminToken.Length} characters; use at least {AdminTokenMinLength} random ones (e.g. openssl rand -hex 24), or leave it empty to turn admin off.");
+        if (o.BasePhotos.Length > 0 && !File.Exists(o.BasePhotos) && !Directory.Exists(o.BasePhotos))
+            errors.Add($"ERAS_BASE_PHOTOS '{Path.GetFullPath(o.BasePhotos)}' is neither a manifest nor a folder: point it at the labelled photos retraining starts from, or leave it empty.");
         if (o.ModelManifest.Length > 0)
         {
             if (!File.Exists(o.ModelManifest))

@@ -14,6 +14,8 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     public DbSet<TimelineSegment> TimelineSegments => Set<TimelineSegment>();
     public DbSet<Feedback> Feedback => Set<Feedback>();
     public DbSet<FanVote> FanVotes => Set<FanVote>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<RetrainRun> RetrainRuns => Set<RetrainRun>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -34,6 +36,10 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         feedback.Property(f => f.Votes).AsJson();
         model.Entity<FanVote>().HasIndex(v => new { v.PredictionId, v.Voter }).IsUnique();
         model.Entity<FanVote>().HasOne<Prediction>().WithMany().HasForeignKey(v => v.PredictionId).OnDelete(DeleteBehavior.Cascade);
+
+        model.Entity<ModelVersion>().HasIndex(v => v.Status);
+        model.Entity<ModelVersion>().Property(v => v.Support).AsJson();
+        model.Entity<RetrainRun>().HasIndex(r => r.Status);
 
         var job = model.Entity<VideoJob>();
         job.HasIndex(j => j.Status);

@@ -29,10 +29,12 @@ public static class HeadTrainer
     /// <summary>Share of held-out stage photos allowed to fall under the similarity threshold.</summary>
     public const double FlaggedStagePhotos = 0.05;
 
-    public static HeadFile Train(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int cvFolds, string command, string source, BackboneSpec spec)
+    /// <param name="crossValidation">The recipe's cross-validation on these examples, when the caller has run it already.</param>
+    public static HeadFile Train(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int cvFolds, string command, string source, BackboneSpec spec,
+        CrossValidation? crossValidation = null)
     {
         var labels = Labels(examples);
-        var cv = cvFolds >= 2 ? CrossValidate(examples, settings, cvFolds) : null;
+        var cv = crossValidation ?? (cvFolds >= 2 ? CrossValidate(examples, settings, cvFolds) : null);
         // Calibrated by the temperature the held-out answers call for; without cross-validation there is nothing to calibrate on.
         var final = SoftmaxRegression.WithTemperature(Fit(examples, labels, settings), cv?.Temperature ?? 1);
         var photos = examples.Select(e => new TrainingPhoto(e.Photo.RelativePath, e.Sha256, e.Photo.Class, e.Photo.Kind, e.Photo.Group)).ToList();
@@ -55,7 +57,9 @@ public static class HeadTrainer
     /// Its probabilities are calibrated by a temperature fitted on the other folds' held-out
     /// answers, so the calibration is scored on photos it was not fitted on either.
     /// </summary>
-    public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds)
+    /// <param name="trainable">Which examples a fold may train on (all by default); the others are only scored. Scoring another
+    /// training set on the very same folds and photos is how a retrained head is compared with the one it would replace.</param>
+    public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds, Func<TrainingExample, bool>? trainable = null)
     {
         var labels = Labels(examples);
         var fold = GroupedFolds.Assign(examples.Select(e => e.Photo.Group).ToList(), examples.Select(e => e.Photo.Class).ToList(), folds, settings.Seed);
@@ -63,7 +67,7 @@ public static class HeadTrainer
         var similarities = new float[examples.Count];
         for (int f = 0; f < folds; f++)
         {
-            var train = examples.Where((_, i) => fold[i] != f).ToList();
+            var train = examples.Where((e, i) => fold[i] != f && (trainable?.Invoke(e) ?? true)).ToList();
             if (train.Count == 0) continue;
             var model = Fit(train, labels, settings);
             var prototypes = Prototypes(train, labels);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ErasWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class FanFeedback : Migration
+    public partial class DataEngine : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -68,6 +68,50 @@ namespace ErasWeb.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ModelVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", nullable: false),
+                    HeadVersion = table.Column<string>(type: "TEXT", nullable: false),
+                    HeadJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Accuracy = table.Column<double>(type: "REAL", nullable: false),
+                    MacroF1 = table.Column<double>(type: "REAL", nullable: false),
+                    BaselineAccuracy = table.Column<double>(type: "REAL", nullable: true),
+                    BaselineMacroF1 = table.Column<double>(type: "REAL", nullable: true),
+                    Support = table.Column<string>(type: "TEXT", nullable: false),
+                    Labels = table.Column<int>(type: "INTEGER", nullable: false),
+                    Verdict = table.Column<string>(type: "TEXT", nullable: true),
+                    ActivatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModelVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RetrainRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Status = table.Column<string>(type: "TEXT", nullable: false),
+                    Progress = table.Column<int>(type: "INTEGER", nullable: false),
+                    Trigger = table.Column<string>(type: "TEXT", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    ModelVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RetrainRuns", x => x.Id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_FanVotes_PredictionId_Voter",
                 table: "FanVotes",
@@ -84,6 +128,16 @@ namespace ErasWeb.Data.Migrations
                 name: "IX_Feedback_Status_UpdatedAtUtc",
                 table: "Feedback",
                 columns: new[] { "Status", "UpdatedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_Status",
+                table: "ModelVersions",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RetrainRuns_Status",
+                table: "RetrainRuns",
+                column: "Status");
         }
 
         /// <inheritdoc />
@@ -94,6 +148,12 @@ namespace ErasWeb.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "ModelVersions");
+
+            migrationBuilder.DropTable(
+                name: "RetrainRuns");
 
             migrationBuilder.DropColumn(
                 name: "Hidden",

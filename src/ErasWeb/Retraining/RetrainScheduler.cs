@@ -1,0 +1,49 @@
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Retraining;
+
+/// <summary>Starts retrainings, one at a time: when an admin asks, or by itself once enough new labels are accepted.</summary>
+public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOptions<ErasOptions> options, TimeProvider clock)
+{
+    /// <summary>A new run, or the one already queued or running.</summary>
+    public async Task<RetrainRun> StartAsync(string trigger, CancellationToken ct)
+    {
+        if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
+            return busy;
+        var run = new RetrainRun { Status = RetrainStatus.Queued, Trigger = trigger, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+        db.RetrainRuns.Add(run);
+        await db.SaveChangesAsync(ct);
+        Enqueue(queue, run.Id);
+        return run;
+    }
+
+    public static void Enqueue(IBackgroundJobClient queue, long runId) => queue.Enqueue<RetrainRunner>(runner => runner.RunAsync(runId, CancellationToken.None));
+
+    /// <summary>After a label is accepted: a run, if <see cref="ErasOptions.RetrainAfter"/> labels have been accepted since the last one started.</summary>
+    public async Task<RetrainRun?> AfterLabelAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        if (o.RetrainAfter == 0 || o.BasePhotos.Length == 0) return null;
+        var since = await db.RetrainRuns.MaxAsync(r => (DateTime?)r.CreatedAtUtc, ct) ?? DateTime.MinValue;
+        int fresh = await db.Feedback.CountAsync(f => f.Status == FeedbackStatus.Accepted && f.ReviewedAtUtc > since, ct);
+        return fresh >= o.RetrainAfter ? await StartAsync("labels", ct) : null;
+    }
+}
+
+/// <summary>Queues retrainings a stopped server left unfinished, as video jobs are.</summary>
+public sealed class RetrainRecovery(IServiceScopeFactory scopes, IBackgroundJobClient queue) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        foreach (var id in await db.RetrainRuns.Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).Select(r => r.Id).ToListAsync(ct))
+            RetrainScheduler.Enqueue(queue, id);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
