@@ -13,8 +13,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("ERAS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
     public static readonly string ScreenshotsDir = Path.Combine(RepoRoot(), "artifacts", "screenshots");
 
+    /// <summary>The admin token, so the admin pages are on as on a real site.</summary>
+    public const string AdminToken = AdminAppFixture.Token;
+
     /// <summary>Enough frames per video that its job runs for a few seconds: long enough to watch the progress.</summary>
-    public AppFixture App { get; } = new() { Settings = new Dictionary<string, string?> { ["Eras:VideoFrames"] = "40" } };
+    public AppFixture App { get; } = new() { Settings = new Dictionary<string, string?> { ["Eras:VideoFrames"] = "40", ["Eras:AdminToken"] = AdminToken } };
     IPlaywright? playwright;
     IBrowser? browser;
 
