@@ -67,6 +67,8 @@ public static class ErasApp
         services.AddScoped<ModelVersions>();
         services.AddScoped<RetrainScheduler>();
         services.AddScoped<RetrainRunner>();
+        services.AddScoped<GalleryRerunScheduler>();
+        services.AddScoped<GalleryRerunner>();
         services.AddVideoJobs();
         services.AddAdminAuthentication();
         services.AddRateLimiter(o =>

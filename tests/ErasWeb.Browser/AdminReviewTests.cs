@@ -161,7 +161,7 @@ public class AdminReviewTests(BrowserFixture browser)
     /// <summary>The item's photo is on the screen and has loaded.</summary>
     static async Task ExpectPhotoAsync(ILocator item, string fileName)
     {
-        var img = item.GetByRole(AriaRole.Img, new() { Name = fileName, Exact = true });
+        var img = item.GetByRole(AriaRole.Img, new() { Name = $"The picture fans voted on ({fileName})", Exact = true });
         await img.ScrollIntoViewIfNeededAsync(); // it loads lazily
         await Expect(img).ToBeVisibleAsync();
         await Expect(img).ToHaveJSPropertyAsync("complete", true);

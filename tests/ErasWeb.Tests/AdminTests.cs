@@ -37,6 +37,15 @@ public sealed partial class AdminTests : IAsyncLifetime
         return (id, item.GetProperty("id").GetInt64(), answer.GetProperty("predicted_class").GetString()!);
     }
 
+    /// <summary>One call of each kind the admin API answers.</summary>
+    static readonly (HttpMethod, string)[] AdminCalls =
+    [
+        (HttpMethod.Get, "/api/admin/feedback"), (HttpMethod.Post, "/api/admin/feedback/1/accept"), (HttpMethod.Post, "/api/admin/feedback/1/reject"),
+        (HttpMethod.Post, "/api/admin/predictions/1/hide"), (HttpMethod.Delete, "/api/admin/predictions/1"), (HttpMethod.Get, "/api/admin/dataset/export"),
+        (HttpMethod.Post, "/api/admin/model/retrain"), (HttpMethod.Get, "/api/admin/model/retrain/1"), (HttpMethod.Post, "/api/admin/model/versions/1/activate"),
+        (HttpMethod.Post, "/api/admin/gallery/rerun"), (HttpMethod.Get, "/api/admin/gallery/rerun/1"),
+    ];
+
     [Fact]
     public async Task Without_the_token_or_with_a_wrong_one_the_admin_api_answers_401()
     {
@@ -47,7 +56,11 @@ public sealed partial class AdminTests : IAsyncLifetime
 
         using var wrong = new HttpClient { BaseAddress = app.BaseAddress };
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken + "x");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.PostAsync("/api/admin/feedback/1/reject", null)).StatusCode);
+        foreach (var (method, path) in AdminCalls)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+        }
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/feedback")).StatusCode);
     }
 
@@ -169,7 +182,9 @@ public sealed partial class AdminTests : IAsyncLifetime
         await plain.InitializeAsync();
         try
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await plain.Client.GetAsync("/api/admin/feedback")).StatusCode);
+            foreach (var (method, path) in AdminCalls)
+                Assert.Equal(HttpStatusCode.NotFound, (await plain.Client.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await plain.Client.GetAsync("/admin/models")).StatusCode);
             Assert.DoesNotContain("/api/admin", await plain.Client.GetStringAsync("/openapi/v1.json"));
             var page = await plain.Client.GetAsync("/admin/signin");
             Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);

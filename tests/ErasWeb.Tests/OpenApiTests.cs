@@ -39,6 +39,8 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["GET /api/model/versions"] = [200],
         ["POST /api/admin/model/retrain"] = [202, 401],
         ["GET /api/admin/model/retrain/{id}"] = [200, 401, 404],
+        ["POST /api/admin/gallery/rerun"] = [202, 401],
+        ["GET /api/admin/gallery/rerun/{id}"] = [200, 401, 404],
         ["POST /api/admin/model/versions/{id}/activate"] = [200, 401, 404],
     };
 

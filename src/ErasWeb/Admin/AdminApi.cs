@@ -35,6 +35,10 @@ public static class AdminApi
             .WithSummary("A retraining: status, progress 0-100, and the model version it made.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/model/versions/{id:long}/activate", Activate).WithName("ActivateModelVersion")
             .WithSummary("Makes a model version the one answering uploads, at once: a promotion or a rollback.").ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/gallery/rerun", Rerun).WithName("RerunGallery")
+            .WithSummary("Answers the gallery's photos again with the active head, as a job (202; follow its status_url); earlier answers stay, each with its model version.");
+        admin.MapGet("/gallery/rerun/{id:long}", RerunStatusOf).WithName("GetGalleryRerun")
+            .WithSummary("A gallery re-run: status, photos done of the total, and the head version answering them.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/dataset/export", Export).WithName("ExportDataset")
             .WithSummary("The pictures with accepted labels as a zip: <era>/<file>.jpg and a MANIFEST.tsv like the shared photos', for the train command.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip");
@@ -74,6 +78,17 @@ public static class AdminApi
         var run = RetrainResponse.Of(await scheduler.StartAsync("admin", ct));
         return TypedResults.Accepted(run.StatusUrl, run);
     }
+
+    static async Task<Accepted<GalleryRerunResponse>> Rerun(GalleryRerunScheduler scheduler, CancellationToken ct)
+    {
+        var run = GalleryRerunResponse.Of(await scheduler.StartAsync(ct));
+        return TypedResults.Accepted(run.StatusUrl, run);
+    }
+
+    static async Task<Results<Ok<GalleryRerunResponse>, ProblemHttpResult>> RerunStatusOf(long id, ErasDb db, CancellationToken ct) =>
+        await db.GalleryReruns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } run
+            ? TypedResults.Ok(GalleryRerunResponse.Of(run))
+            : TypedResults.Problem($"No gallery re-run has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     static async Task<Results<Ok<RetrainResponse>, ProblemHttpResult>> RetrainStatusOf(long id, ErasDb db, CancellationToken ct) =>
         await db.RetrainRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } run

@@ -58,8 +58,14 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
         db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(p => p.Pictures!.Thumbnail).FirstOrDefaultAsync(ct);
 
     /// <summary>Takes a prediction out of public view, or back in; false when there is no such prediction.</summary>
-    public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct) =>
-        await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Hidden, hidden), ct) > 0;
+    /// <summary>Hides or shows the picture: every answer to the same bytes, under every head, goes with it.</summary>
+    public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct)
+    {
+        var sha = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(p => p.ContentSha256).FirstOrDefaultAsync(ct);
+        if (sha is null) return false;
+        await db.Predictions.IgnoreQueryFilters().Where(p => p.ContentSha256 == sha).ExecuteUpdateAsync(s => s.SetProperty(p => p.Hidden, hidden), ct);
+        return true;
+    }
 
     /// <summary>Deletes a prediction with its pictures, frames, votes and feedback, and the video jobs that made it; false when there is no such prediction.</summary>
     public async Task<bool> DeleteAsync(long predictionId, CancellationToken ct)

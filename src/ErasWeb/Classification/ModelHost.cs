@@ -12,8 +12,15 @@ public sealed class ModelHost : IDisposable
     readonly TaskCompletionSource<IEraModel> loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     volatile IEraModel? model;
 
-    /// <summary>Completes when the first model is loaded: work that cannot go on without it awaits this instead of polling.</summary>
-    public Task<IEraModel> Ready => loaded.Task;
+    /// <summary>
+    /// The model answering now, once the first one is loaded: work that cannot go on without it
+    /// awaits this instead of polling.
+    /// </summary>
+    public async Task<IEraModel> ActiveAsync(CancellationToken ct)
+    {
+        await loaded.Task.WaitAsync(ct);
+        return model!;
+    }
     public IEraModel? Model => model;
     public bool IsReady => Model is not null;
 

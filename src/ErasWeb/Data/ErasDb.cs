@@ -16,6 +16,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     public DbSet<FanVote> FanVotes => Set<FanVote>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<RetrainRun> RetrainRuns => Set<RetrainRun>();
+    public DbSet<GalleryRerun> GalleryReruns => Set<GalleryRerun>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -40,6 +41,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         model.Entity<ModelVersion>().HasIndex(v => v.Status);
         model.Entity<ModelVersion>().Property(v => v.Support).AsJson();
         model.Entity<RetrainRun>().HasIndex(r => r.Status);
+        model.Entity<GalleryRerun>().HasIndex(r => r.Status);
 
         var job = model.Entity<VideoJob>();
         job.HasIndex(j => j.Status);

@@ -56,3 +56,19 @@ public sealed class RetrainRun
     public DateTime? StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
 }
+
+/// <summary>Re-running the gallery's photos with the active head: a Hangfire job's lasting state. Old answers stay, each with its version.</summary>
+public sealed class GalleryRerun
+{
+    public long Id { get; set; }
+    public required string Status { get; set; }
+    /// <summary>The head version the photos are re-run with, set when the run starts.</summary>
+    public string? ModelVersion { get; set; }
+    /// <summary>Photos to re-run, and how many are done (re-run, or found already answered by that head).</summary>
+    public int Total { get; set; }
+    public int Done { get; set; }
+    public string? Error { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime? StartedAtUtc { get; set; }
+    public DateTime? FinishedAtUtc { get; set; }
+}

@@ -18,6 +18,7 @@ public static class PredictionQueries
 {
     public static IQueryable<Prediction> Matching(this IQueryable<Prediction> predictions, PredictionFilter filter)
     {
+        predictions = predictions.Newest();
         if (!string.IsNullOrEmpty(filter.Era)) predictions = predictions.Where(p => p.PredictedClass == filter.Era);
         if (filter.Kind is PredictionKind.Image or PredictionKind.Video) predictions = predictions.Where(p => p.Kind == filter.Kind);
         if (filter.MinConfidence is float min) predictions = predictions.Where(p => p.Confidence >= min && p.UncertainReason == null);
@@ -25,6 +26,13 @@ public static class PredictionQueries
         if (filter.FansDisagree) predictions = predictions.Where(p => p.Feedback != null && p.Feedback.FanEra != p.PredictedClass);
         return predictions;
     }
+
+    /// <summary>
+    /// Each picture's newest answer only: a photo answered again by a newer head (a re-run, or the
+    /// same bytes uploaded after a swap) is listed once; the older answers stay in its history.
+    /// </summary>
+    public static IQueryable<Prediction> Newest(this IQueryable<Prediction> predictions) =>
+        predictions.Where(p => !predictions.Any(newer => newer.ContentSha256 == p.ContentSha256 && newer.Id > p.Id));
 
     /// <summary>
     /// The rows of a page: those with an id below <paramref name="before"/>, newest first, one more

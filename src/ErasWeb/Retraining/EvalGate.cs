@@ -9,16 +9,17 @@ public sealed record GateScores(double Accuracy, double MacroF1, IReadOnlyDictio
 public sealed record GateVerdict(bool Promote, GateScores Candidate, GateScores Baseline, string Reason);
 
 /// <summary>
-/// The eval gate. Both heads are scored by the same grouped cross-validation, on the same folds and
-/// the same stage photos (fans' labelled pictures included): the candidate trained on everything,
-/// the baseline only on what the active head learned from. The candidate is promoted unless its
+/// The eval gate. Both heads are scored by the same grouped cross-validation, on the same folds: the
+/// candidate trained on everything, the baseline only on what the active head learned from. Scores
+/// count only the curated stage photos, never fans' labels: labels that are wrong in one direction
+/// would otherwise grade the head that learned them as right. The candidate is promoted unless its
 /// macro F1 drops by more than the tolerance, or an era the baseline recognised is never recognised.
 /// </summary>
 public static class EvalGate
 {
-    public static GateVerdict Judge(IReadOnlyList<TrainingExample> examples, CrossValidation candidate, CrossValidation baseline, double tolerance)
+    public static GateVerdict Judge(IReadOnlyList<TrainingExample> examples, CrossValidation candidate, CrossValidation baseline, double tolerance, Func<TrainingExample, bool> curated)
     {
-        var stage = Enumerable.Range(0, examples.Count).Where(i => examples[i].Photo.Kind == LabelledPhotos.StagePhoto).ToList();
+        var stage = Enumerable.Range(0, examples.Count).Where(i => examples[i].Photo.Kind == LabelledPhotos.StagePhoto && curated(examples[i])).ToList();
         GateScores Scores(CrossValidation cv)
         {
             var labels = cv.Labels.ToList();

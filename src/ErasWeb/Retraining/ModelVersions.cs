@@ -29,7 +29,7 @@ public sealed class ModelVersions(ErasDb db, ModelHost models, TimeProvider cloc
     {
         var version = await db.ModelVersions.FirstOrDefaultAsync(v => v.Id == id, ct);
         if (version is null) return false;
-        if (await models.Ready.WaitAsync(ct) is not EraClassifier current)
+        if (await models.ActiveAsync(ct) is not EraClassifier current)
             throw new InvalidOperationException("Model versions apply to the built-in backbone and head, not to a model described by a manifest.");
         var head = EraHead.Parse(Encoding.UTF8.GetBytes(version.HeadJson), $"version {id}");
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))

@@ -34,7 +34,7 @@ public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOpt
     }
 }
 
-/// <summary>Queues retrainings a stopped server left unfinished, as video jobs are.</summary>
+/// <summary>Queues retrainings and gallery re-runs a stopped server left unfinished, as video jobs are.</summary>
 public sealed class RetrainRecovery(IServiceScopeFactory scopes, IBackgroundJobClient queue) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
@@ -43,6 +43,8 @@ public sealed class RetrainRecovery(IServiceScopeFactory scopes, IBackgroundJobC
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
         foreach (var id in await db.RetrainRuns.Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).Select(r => r.Id).ToListAsync(ct))
             RetrainScheduler.Enqueue(queue, id);
+        foreach (var id in await db.GalleryReruns.Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).Select(r => r.Id).ToListAsync(ct))
+            GalleryRerunScheduler.Enqueue(queue, id);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

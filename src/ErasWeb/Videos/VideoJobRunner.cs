@@ -46,7 +46,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         try
         {
             // After a restart, recovered jobs may start before the model has loaded.
-            model = await models.Ready.WaitAsync(ct);
+            model = await models.ActiveAsync(ct);
             var reporter = new ProgressReporter(db, jobId, clock);
             analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, reporter.Report, ct);
         }

@@ -36,7 +36,7 @@ public class AppFixture : IAsyncLifetime
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        await app.Services.GetRequiredService<ErasWeb.Classification.ModelHost>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        await app.Services.GetRequiredService<ErasWeb.Classification.ModelHost>().ActiveAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     public async Task<int> CountPredictionsAsync()

@@ -7,23 +7,34 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Pages.Admin;
 
 /// <summary>The era heads retraining made, the retrainings themselves, and switching heads.</summary>
-public sealed class ModelsModel(ModelVersions versions, RetrainScheduler scheduler, ErasDb db) : PageModel
+public sealed class ModelsModel(ModelVersions versions, RetrainScheduler scheduler, GalleryRerunScheduler reruns, ErasDb db) : PageModel
 {
     public IReadOnlyList<ModelVersionResponse> Versions { get; private set; } = [];
     public IReadOnlyList<RetrainRun> Runs { get; private set; } = [];
-    public bool Busy => Runs.Any(r => r.Status is RetrainStatus.Queued or RetrainStatus.Running);
+    /// <summary>The latest gallery re-run, if any.</summary>
+    public GalleryRerunResponse? Rerun { get; private set; }
+    public bool Retraining => Runs.Any(r => r.Status is RetrainStatus.Queued or RetrainStatus.Running);
+    public bool Rerunning => Rerun?.Status is RetrainStatus.Queued or RetrainStatus.Running;
     [TempData] public string? Done { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         Versions = await versions.ListAsync(ct);
         Runs = await db.RetrainRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(10).ToListAsync(ct);
+        Rerun = await db.GalleryReruns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct) is { } rerun ? GalleryRerunResponse.Of(rerun) : null;
     }
 
     public async Task<IActionResult> OnPostRetrainAsync(CancellationToken ct)
     {
         var run = await scheduler.StartAsync("admin", ct);
         Done = $"Retraining {run.Id} is {run.Status}.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRerunAsync(CancellationToken ct)
+    {
+        var run = await reruns.StartAsync(ct);
+        Done = $"Gallery re-run {run.Id} is {run.Status}.";
         return RedirectToPage();
     }
 

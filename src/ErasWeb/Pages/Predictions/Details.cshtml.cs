@@ -16,6 +16,8 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
     public IReadOnlyList<SegmentResponse> Timeline { get; private set; } = [];
+    /// <summary>Every answer to the same bytes, one per head that answered them, newest first (this one among them).</summary>
+    public IReadOnlyList<(long Id, string Era, float Confidence, string ModelVersion, DateTime At)> History { get; private set; } = [];
     public bool IsVideo => Prediction.Kind == PredictionKind.Video;
     /// <summary>This browser's answer to "Is this right?", if it gave one.</summary>
     public string? YourVote { get; private set; }
@@ -28,6 +30,9 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         if (found is null) return NotFound();
         Prediction = found;
         if (IsVideo) (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
+        History = (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256).OrderByDescending(p => p.Id)
+            .Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion, p.CreatedAtUtc }).ToListAsync(ct))
+            .Select(p => (p.Id, p.PredictedClass, p.Confidence, p.ModelVersion, p.CreatedAtUtc)).ToList();
         if (Request.Cookies.ContainsKey(Voters.Cookie))
         {
             var voter = voters.Of(HttpContext, remember: false);

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ErasWeb.Data.Migrations
 {
     [DbContext(typeof(ErasDb))]
-    [Migration("20261127172025_DataEngine")]
-    partial class DataEngine
+    [Migration("20261127170645_FanFeedback")]
+    partial class FanFeedback
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -95,59 +95,6 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("Status", "UpdatedAtUtc");
 
                     b.ToTable("Feedback");
-                });
-
-            modelBuilder.Entity("ErasWeb.Data.ModelVersion", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("Accuracy")
-                        .HasColumnType("REAL");
-
-                    b.Property<DateTime?>("ActivatedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("BaselineAccuracy")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("BaselineMacroF1")
-                        .HasColumnType("REAL");
-
-                    b.Property<DateTime>("CreatedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HeadJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HeadVersion")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Labels")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("MacroF1")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Support")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Verdict")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Status");
-
-                    b.ToTable("ModelVersions");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>
@@ -247,45 +194,6 @@ namespace ErasWeb.Data.Migrations
                     b.HasKey("PredictionId");
 
                     b.ToTable("PredictionPictures");
-                });
-
-            modelBuilder.Entity("ErasWeb.Data.RetrainRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ModelVersionId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Progress")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("StartedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Status");
-
-                    b.ToTable("RetrainRuns");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.TimelineSegment", b =>

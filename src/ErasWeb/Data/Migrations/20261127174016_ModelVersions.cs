@@ -6,66 +6,29 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ErasWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class DataEngine : Migration
+    public partial class ModelVersions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<bool>(
-                name: "Hidden",
-                table: "Predictions",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: false);
-
             migrationBuilder.CreateTable(
-                name: "FanVotes",
+                name: "GalleryReruns",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    PredictionId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Voter = table.Column<string>(type: "TEXT", nullable: false),
-                    Era = table.Column<string>(type: "TEXT", nullable: false),
-                    AtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_FanVotes", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_FanVotes_Predictions_PredictionId",
-                        column: x => x.PredictionId,
-                        principalTable: "Predictions",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Feedback",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PredictionId = table.Column<long>(type: "INTEGER", nullable: false),
-                    FanEra = table.Column<string>(type: "TEXT", nullable: false),
-                    FanEraVotes = table.Column<int>(type: "INTEGER", nullable: false),
-                    TotalVotes = table.Column<int>(type: "INTEGER", nullable: false),
-                    Votes = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<string>(type: "TEXT", nullable: false),
-                    Label = table.Column<string>(type: "TEXT", nullable: true),
+                    ModelVersion = table.Column<string>(type: "TEXT", nullable: true),
+                    Total = table.Column<int>(type: "INTEGER", nullable: false),
+                    Done = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
                     CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ReviewedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    StartedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Feedback", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Feedback_Predictions_PredictionId",
-                        column: x => x.PredictionId,
-                        principalTable: "Predictions",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
+                    table.PrimaryKey("PK_GalleryReruns", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -113,21 +76,9 @@ namespace ErasWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_FanVotes_PredictionId_Voter",
-                table: "FanVotes",
-                columns: new[] { "PredictionId", "Voter" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Feedback_PredictionId",
-                table: "Feedback",
-                column: "PredictionId",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Feedback_Status_UpdatedAtUtc",
-                table: "Feedback",
-                columns: new[] { "Status", "UpdatedAtUtc" });
+                name: "IX_GalleryReruns_Status",
+                table: "GalleryReruns",
+                column: "Status");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ModelVersions_Status",
@@ -144,20 +95,13 @@ namespace ErasWeb.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "FanVotes");
-
-            migrationBuilder.DropTable(
-                name: "Feedback");
+                name: "GalleryReruns");
 
             migrationBuilder.DropTable(
                 name: "ModelVersions");
 
             migrationBuilder.DropTable(
                 name: "RetrainRuns");
-
-            migrationBuilder.DropColumn(
-                name: "Hidden",
-                table: "Predictions");
         }
     }
 }
