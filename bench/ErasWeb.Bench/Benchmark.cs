@@ -94,6 +94,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         md.AppendLine();
         await VideosAsync(host);
         await GalleryAsync(host);
+        await DataEngineAsync();
     }
 
     void Stages(string name, IReadOnlyList<byte[]> inputs, EraClassifier classifier, IServiceProvider services)
@@ -275,18 +276,18 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         }
     }
 
-    async Task<AppHost> StartAppAsync()
+    /// <summary>The app in-process on a free port; <paramref name="settings"/> on top, in <paramref name="dataDir"/> if given (deleted with the host either way).</summary>
+    async Task<AppHost> StartAppAsync(IReadOnlyDictionary<string, string?>? settings = null, string? dataDir = null)
     {
-        var dataDir = Directory.CreateTempSubdirectory("erasweb-bench-").FullName;
-        var app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        dataDir ??= Directory.CreateTempSubdirectory("erasweb-bench-").FullName;
+        var configuration = new Dictionary<string, string?>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Eras:BackboneSource"] = backboneSource,
-                ["Eras:DataDir"] = dataDir,
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        });
+            ["Eras:BackboneSource"] = backboneSource,
+            ["Eras:DataDir"] = dataDir,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        var app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));
         await app.StartAsync();
         var host = new AppHost(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), dataDir);
         while (!app.Services.GetRequiredService<ModelHost>().IsReady) await Task.Delay(20);
