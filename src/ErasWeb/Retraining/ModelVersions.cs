@@ -62,7 +62,7 @@ public sealed class ModelVersions(ErasDb db, ModelHost models, TimeProvider cloc
             Accuracy = scores?.Accuracy ?? 0,
             MacroF1 = scores?.MacroF1 ?? 0,
             Support = (head.File.Provenance?.Photos ?? []).GroupBy(p => $"{p.Class}/{p.Kind}").ToDictionary(g => g.Key, g => g.Count()),
-            Verdict = "the head the app shipped with (its scores are its own cross-validation over every kind it trained on)",
+            Verdict = "the head the app ran before its first promotion (its scores are its own cross-validation over every kind it trained on)",
         };
     }
 }
