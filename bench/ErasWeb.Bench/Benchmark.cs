@@ -170,7 +170,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
     {
         using var scope = services.CreateScope();
         scope.ServiceProvider.GetRequiredService<ImagePredictionService>()
-            .PredictAsync(new Upload(Unique(bytes), "bench.jpg"), CancellationToken.None).GetAwaiter().GetResult();
+            .PredictAsync(new Upload(Unique(bytes), "bench.jpg"), unlisted: false, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     async Task<(double P50, double Throughput)> HttpAsync(HttpClient client, string name, int concurrency, IReadOnlyList<byte[]> inputs, bool unique = true)

@@ -153,6 +153,13 @@ public static class ErasApp
         if (!admin)
             app.UseWhen(context => context.Request.Path.StartsWithSegments("/admin"),
                 pages => pages.Run(context => { context.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; }));
+        // An unlisted upload's link carries its key; every query this request makes may then see that one prediction.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Query.TryGetValue("key", out var key) && key.ToString() is { Length: > 0 } k)
+                context.RequestServices.GetRequiredService<ErasDb>().AccessKey = k;
+            return next(context);
+        });
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -21,6 +21,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["POST /predict"] = [200, 202, 400, 410, 413, 415, 422, 503],
         ["GET /api/predictions"] = [200, 400],
         ["GET /api/predictions/{id}"] = [200, 404],
+        ["DELETE /api/predictions/{id}"] = [204, 403, 404],
         ["GET /api/predictions/{id}/image"] = [200, 404],
         ["GET /api/predictions/{id}/thumbnail"] = [200, 404],
         ["GET /api/predictions/{id}/gradcam"] = [200, 404],

@@ -68,12 +68,5 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     }
 
     /// <summary>Deletes a prediction with its pictures, frames, votes and feedback, and the video jobs that made it; false when there is no such prediction.</summary>
-    public async Task<bool> DeleteAsync(long predictionId, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.VideoJobs.Where(j => j.PredictionId == predictionId).ExecuteDeleteAsync(ct);
-        int deleted = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).ExecuteDeleteAsync(ct);
-        await transaction.CommitAsync(ct);
-        return deleted > 0;
-    }
+    public Task<bool> DeleteAsync(long predictionId, CancellationToken ct) => db.DeletePredictionAsync(predictionId, ct);
 }

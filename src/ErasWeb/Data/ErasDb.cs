@@ -7,6 +7,9 @@ namespace ErasWeb.Data;
 
 public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options)
 {
+    /// <summary>The key the request came with (<c>?key=</c>): the one unlisted prediction it may see.</summary>
+    public string? AccessKey { get; set; }
+
     public DbSet<Prediction> Predictions => Set<Prediction>();
     public DbSet<PredictionPictures> PredictionPictures => Set<PredictionPictures>();
     public DbSet<VideoJob> VideoJobs => Set<VideoJob>();
@@ -22,11 +25,12 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     {
         var prediction = model.Entity<Prediction>();
         prediction.Property(p => p.Probabilities).AsJson();
-        // The same bytes under the same model are one prediction.
-        prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique();
+        // The same public bytes under the same model are one prediction; an unlisted upload is its own.
+        prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique().HasFilter("AccessKey IS NULL");
+        prediction.HasIndex(p => p.AccessKey);
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
         prediction.HasIndex(p => new { p.Kind, p.Id });
-        prediction.HasQueryFilter(p => !p.Hidden);
+        prediction.HasQueryFilter(p => !p.Hidden && (p.AccessKey == null || p.AccessKey == AccessKey));
         prediction.HasOne(p => p.Pictures).WithOne().HasForeignKey<PredictionPictures>(p => p.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<PredictionPictures>().HasKey(p => p.PredictionId);
 

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace ErasWeb.Data;
 
 public static class PredictionKind
@@ -35,6 +37,13 @@ public sealed class Prediction
     public PredictionPictures? Pictures { get; set; }
     /// <summary>Taken out of public view by an admin: every query leaves it out unless it asks for hidden ones (IgnoreQueryFilters).</summary>
     public bool Hidden { get; set; }
+    /// <summary>
+    /// Set for an upload kept out of the gallery: it is then reachable only with this key (the
+    /// unguessable link its uploader gets) and never listed, counted or shared with a re-upload.
+    /// </summary>
+    public string? AccessKey { get; set; }
+    /// <summary>SHA-256 of the delete token its uploader got; null for rows nobody uploaded as such (a re-run).</summary>
+    public string? DeleteTokenHash { get; set; }
     /// <summary>What fans said of this answer, if any voted.</summary>
     public Feedback? Feedback { get; set; }
 }
@@ -52,4 +61,17 @@ public sealed class PredictionPictures
     public required byte[] Thumbnail { get; set; }
     /// <summary>The heatmap blended over <see cref="Display"/>.</summary>
     public required byte[] GradCam { get; set; }
+}
+
+public static class PredictionDeletion
+{
+    /// <summary>Deletes a prediction with its pictures, frames, votes and feedback (by cascade) and the video jobs that made it; false when there is none.</summary>
+    public static async Task<bool> DeletePredictionAsync(this ErasDb db, long predictionId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.VideoJobs.Where(j => j.PredictionId == predictionId).ExecuteDeleteAsync(ct);
+        int deleted = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        return deleted > 0;
+    }
 }

@@ -22,12 +22,19 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
+    /// <summary>Back here after the uploader deleted a prediction.</summary>
+    public bool Deleted { get; private set; }
     public long MaxPhotoBytes => options.Value.MaxUploadBytes;
     public long MaxVideoBytes => options.Value.MaxVideoUploadBytes;
     public string MaxPhotoText => MediaRejectedException.FormatBytes(MaxPhotoBytes);
     public string MaxVideoText => MediaRejectedException.FormatBytes(MaxVideoBytes);
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadRecentAsync(ct);
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        // Read by hand, not bound: a bound property would make every POST read the whole form first.
+        Deleted = Request.Query["deleted"] == "true";
+        await LoadRecentAsync(ct);
+    }
 
     /// <summary>
     /// Takes no parameters on purpose: binding any would make Razor Pages read (and buffer) the
@@ -39,21 +46,27 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         ReceivedUpload? upload = null;
         try
         {
-            bool tokenValid = false;
+            bool tokenValid = false, unlisted = false;
             upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value), ct, async (name, value) =>
             {
+                if (name == UploadApi.UnlistedField) unlisted = UploadApi.IsOn(value);
                 if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return;
                 Request.Headers[header] = value; // the token store reads the header and so leaves the body alone
                 await antiforgery.ValidateRequestAsync(HttpContext);
                 tokenValid = true;
             });
             if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
-            return upload switch
+            if (upload is VideoUpload { Path: var path } && unlisted)
             {
-                VideoUpload video => Redirect($"/jobs/{(await videos.AcceptAsync(video, ct)).Id}"),
-                Upload photo => Redirect($"/predictions/{(await images.PredictAsync(photo, ct)).Id}"),
-                _ => throw new InvalidOperationException(),
-            };
+                System.IO.File.Delete(path);
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return await ShowErrorAsync(UploadApi.VideosAreListed().ProblemDetails.Detail!, ct);
+            }
+            if (upload is VideoUpload video) return Redirect($"/jobs/{(await videos.AcceptAsync(video, ct)).Id}");
+            var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
+            // The result page shows it once with a Delete button, and the browser keeps it for later visits.
+            if (answer.DeleteToken is { } token) TempData[Predictions.DetailsModel.DeleteTokenKey(answer.Prediction.Id)] = token;
+            return Redirect(PredictionUrls.Page(answer.Prediction.Id, answer.Prediction.AccessKey));
         }
         catch (AntiforgeryValidationException)
         {
@@ -76,5 +89,5 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
     }
 
     async Task LoadRecentAsync(CancellationToken ct) =>
-        Recent = await db.Predictions.AsNoTracking().OrderByDescending(p => p.Id).Take(12).Select(PredictionSummary.FromEntity).ToListAsync(ct);
+        Recent = await db.Predictions.AsNoTracking().Where(p => p.AccessKey == null).OrderByDescending(p => p.Id).Take(12).Select(PredictionSummary.FromEntity).ToListAsync(ct);
 }

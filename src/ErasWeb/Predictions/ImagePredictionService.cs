@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
@@ -8,21 +10,26 @@ using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Predictions;
 
-/// <summary>The image use case: sniff, reuse a stored answer for the same bytes, else analyse and store.</summary>
+/// <summary>An answer to one upload: the prediction, and the token that deletes it (null when the answer is a public one stored before, not this upload's).</summary>
+public sealed record UploadedPrediction(PredictionSummary Prediction, string? DeleteToken);
+
+/// <summary>The image use case: sniff, reuse a stored public answer for the same bytes, else analyse and store.</summary>
 public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock)
 {
-    public async Task<PredictionSummary> PredictAsync(Upload upload, CancellationToken ct)
+    /// <param name="unlisted">Kept out of the gallery: stored as its own prediction, reachable only through its key.</param>
+    public async Task<UploadedPrediction> PredictAsync(Upload upload, bool unlisted, CancellationToken ct)
     {
         var sniff = FileSniffer.SniffImage(upload.Bytes);
         var classifier = models.Model ?? throw new ModelNotReadyException();
         var sha = ContentHash.Sha256Hex(upload.Bytes);
         if (await db.IsTakenDownAsync(sha, ct)) throw new TakenDownException();
-        if (await FindAsync(sha, classifier.Version, ct) is { } existing) return existing;
+        if (!unlisted && await FindPublicAsync(sha, classifier.Version, ct) is { } existing) return new(existing, null);
 
         AnalyzedImage analyzed;
         await models.Analyses.WaitAsync(ct);
         try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, options.Value.MaxImagePixels); }
         finally { models.Analyses.Release(); }
+        var deleteToken = DeleteTokens.New();
         var row = new Prediction
         {
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
@@ -39,6 +46,8 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
             ModelVersion = classifier.Version,
+            AccessKey = unlisted ? DeleteTokens.New() : null,
+            DeleteTokenHash = DeleteTokens.Hash(deleteToken),
             Pictures = new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
         };
         db.Predictions.Add(row);
@@ -51,19 +60,32 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         {
             // The same bytes were stored by a concurrent request a moment ago.
             db.ChangeTracker.Clear();
-            var stored = await FindAsync(sha, classifier.Version, ct);
+            var stored = await FindPublicAsync(sha, classifier.Version, ct);
             if (stored is null) throw;
-            return stored;
+            return new(stored, null);
         }
-        return PredictionSummary.Of(row);
+        return new(PredictionSummary.Of(row), deleteToken);
     }
 
-    Task<PredictionSummary?> FindAsync(string sha, string modelVersion, CancellationToken ct) =>
+    Task<PredictionSummary?> FindPublicAsync(string sha, string modelVersion, CancellationToken ct) =>
         // Hidden ones too: the same bytes stay one prediction, even one an admin took out of view.
         db.Predictions.AsNoTracking().IgnoreQueryFilters()
-            .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion)
+            .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion && p.AccessKey == null)
             .Select(PredictionSummary.FromEntity)
             .FirstOrDefaultAsync(ct);
+}
+
+/// <summary>Random tokens an uploader holds (delete tokens, access keys); only a delete token's hash is stored.</summary>
+public static class DeleteTokens
+{
+    public static string New() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+
+    public static string Hash(string token) => ContentHash.Sha256Hex(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>Whether <paramref name="token"/> is the one whose hash is stored, in constant time.</summary>
+    public static bool Matches(string? storedHash, string? token) =>
+        storedHash is not null && !string.IsNullOrEmpty(token)
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(Hash(token)));
 }
 
 public static class TakenDown

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Predictions;
@@ -26,7 +27,23 @@ public static class PredictionApi
         predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
             Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.GradCam), http, ct))
             .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).").ProducesJpeg();
+        predictions.MapDelete("/{id:long}", Delete).WithName("DeleteUpload")
+            .WithSummary("Deletes an upload with its pictures, frames and feedback: send the delete_token its upload was answered with as X-Delete-Token.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
+    }
+
+    public const string DeleteTokenHeader = "X-Delete-Token";
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct)
+    {
+        // Hidden and unlisted ones too: the token alone decides.
+        var stored = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => new { p.DeleteTokenHash }).FirstOrDefaultAsync(ct);
+        if (stored is null) return NotFound(id);
+        if (!DeleteTokens.Matches(stored.DeleteTokenHash, token))
+            return TypedResults.Problem($"Send the delete_token this upload was answered with in the {DeleteTokenHeader} header.", statusCode: StatusCodes.Status403Forbidden, title: "Not your upload");
+        await db.DeletePredictionAsync(id, ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>A stored picture: JPEG bytes, or a 404 problem.</summary>
@@ -56,8 +73,8 @@ public static class PredictionApi
     {
         var bytes = await picture.FirstOrDefaultAsync(ct);
         if (bytes is null) return NotFound(id);
-        // A prediction's pictures never change once stored.
-        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        // Private and short: a deleted or hidden picture must stop being served soon, from caches too.
+        http.Response.Headers.CacheControl = "private, max-age=300";
         return TypedResults.File(bytes, ImageEncoder.JpegContentType);
     }
 

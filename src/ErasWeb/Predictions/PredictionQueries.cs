@@ -18,7 +18,7 @@ public static class PredictionQueries
 {
     public static IQueryable<Prediction> Matching(this IQueryable<Prediction> predictions, PredictionFilter filter)
     {
-        predictions = predictions.Newest();
+        predictions = predictions.Where(p => p.AccessKey == null).Newest();
         if (!string.IsNullOrEmpty(filter.Era)) predictions = predictions.Where(p => p.PredictedClass == filter.Era);
         if (filter.Kind is PredictionKind.Image or PredictionKind.Video) predictions = predictions.Where(p => p.Kind == filter.Kind);
         if (filter.MinConfidence is float min) predictions = predictions.Where(p => p.Confidence >= min && p.UncertainReason == null);

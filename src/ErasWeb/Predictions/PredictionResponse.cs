@@ -13,7 +13,6 @@ public sealed record PredictionResponse(
     string Kind,
     DateTime CreatedAt,
     string FileName,
-    string ContentSha256,
     long SizeBytes,
     int Width,
     int Height,
@@ -24,7 +23,10 @@ public sealed record PredictionResponse(
     string ImageUrl,
     string ThumbnailUrl,
     string GradcamUrl,
-    FansSay? Fans);
+    FansSay? Fans,
+    [property: System.ComponentModel.Description("The result page; for an upload kept out of the gallery, with the key that alone opens it.")] string PageUrl,
+    [property: System.ComponentModel.Description("Whether it is kept out of the gallery.")] bool Unlisted,
+    [property: System.ComponentModel.Description("Only in the answer to the upload that stored it: send it as X-Delete-Token to DELETE /api/predictions/{id}.")] string? DeleteToken = null);
 
 /// <summary>What fans said of an answer: the era most of them chose, how many chose it, and how many voted.</summary>
 public sealed record FansSay(string Era, int EraVotes, int TotalVotes)
@@ -36,26 +38,31 @@ public sealed record FansSay(string Era, int EraVotes, int TotalVotes)
 public sealed record PredictionSummary(
     long Id, DateTime CreatedAtUtc, string Kind, string FileName, string ContentSha256, long SizeBytes,
     int Width, int Height, double? DurationSeconds, double? KeyFrameSeconds, string Format, string PredictedClass, float Confidence, string? UncertainReason,
-    Dictionary<string, float> Probabilities, string ModelVersion, string Explanation, FansSay? Fans)
+    Dictionary<string, float> Probabilities, string ModelVersion, string Explanation, FansSay? Fans, string? AccessKey = null)
 {
     public static readonly System.Linq.Expressions.Expression<Func<Prediction, PredictionSummary>> FromEntity = p =>
         new PredictionSummary(p.Id, p.CreatedAtUtc, p.Kind, p.FileName, p.ContentSha256, p.SizeBytes,
             p.Width, p.Height, p.DurationSeconds, p.KeyFrameSeconds, p.Format, p.PredictedClass, p.Confidence, p.UncertainReason, p.Probabilities, p.ModelVersion, p.Explanation,
-            p.Feedback == null ? null : new FansSay(p.Feedback.FanEra, p.Feedback.FanEraVotes, p.Feedback.TotalVotes));
+            p.Feedback == null ? null : new FansSay(p.Feedback.FanEra, p.Feedback.FanEraVotes, p.Feedback.TotalVotes), p.AccessKey);
 
     public static readonly Func<Prediction, PredictionSummary> Of = FromEntity.Compile();
 
-    public PredictionResponse ToResponse() => new(
+    public PredictionResponse ToResponse(string? deleteToken = null) => new(
         PredictedClass, Confidence, UncertainReason is not null, UncertainReason, Probabilities, Id, Kind, DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
-        FileName, ContentSha256, SizeBytes, Width, Height, DurationSeconds, Format, ModelVersion, Explanation,
-        ImageUrl: PredictionUrls.Image(Id), ThumbnailUrl: PredictionUrls.Thumbnail(Id), GradcamUrl: PredictionUrls.GradCam(Id), Fans);
+        FileName, SizeBytes, Width, Height, DurationSeconds, Format, ModelVersion, Explanation,
+        ImageUrl: PredictionUrls.Image(Id, AccessKey), ThumbnailUrl: PredictionUrls.Thumbnail(Id, AccessKey), GradcamUrl: PredictionUrls.GradCam(Id, AccessKey), Fans,
+        PageUrl: PredictionUrls.Page(Id, AccessKey), Unlisted: AccessKey is not null, DeleteToken: deleteToken);
 }
 
+/// <summary>Where a prediction's page and pictures are; an unlisted one's carry its key.</summary>
 public static class PredictionUrls
 {
-    public static string Image(long id) => $"/api/predictions/{id}/image";
-    public static string Thumbnail(long id) => $"/api/predictions/{id}/thumbnail";
-    public static string GradCam(long id) => $"/api/predictions/{id}/gradcam";
+    public static string Page(long id, string? key = null) => WithKey($"/predictions/{id}", key);
+    public static string Image(long id, string? key = null) => WithKey($"/api/predictions/{id}/image", key);
+    public static string Thumbnail(long id, string? key = null) => WithKey($"/api/predictions/{id}/thumbnail", key);
+    public static string GradCam(long id, string? key = null) => WithKey($"/api/predictions/{id}/gradcam", key);
+
+    static string WithKey(string url, string? key) => key is null ? url : $"{url}?key={Uri.EscapeDataString(key)}";
 }
 
 public sealed record PredictionPage(IReadOnlyList<PredictionResponse> Items, long? NextBefore, string? Next);

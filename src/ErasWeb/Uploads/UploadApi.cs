@@ -83,16 +83,34 @@ public static class UploadApi
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
+        bool unlisted = false;
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct, (name, value) =>
+        {
+            if (name == UnlistedField) unlisted = IsOn(value);
+            return Task.CompletedTask;
+        });
         var received = watch.Elapsed.TotalMilliseconds;
         if (upload is VideoUpload video)
-            return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
-        var prediction = await images.PredictAsync((Upload)upload, ct);
+        {
+            if (unlisted) File.Delete(video.Path);
+            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
+        }
+        var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
+        var prediction = answer.Prediction with { FileName = upload.FileName }; // a stored public answer never tells who uploaded it before under which name
         // Lets clients see where the time of a request went (upload vs. our work).
         request.HttpContext.Response.Headers["Server-Timing"] =
             $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
-        return TypedResults.Ok(prediction.ToResponse());
+        return TypedResults.Ok(prediction.ToResponse(answer.DeleteToken));
     }
+
+    /// <summary>The form field (before the file) that keeps an upload out of the gallery.</summary>
+    public const string UnlistedField = "unlisted";
+
+    public static bool IsOn(string value) => value is "true" or "on" or "1";
+
+    public static ProblemHttpResult VideosAreListed() => TypedResults.Problem(
+        "Only photos can be kept out of the gallery for now; upload the video without that choice, or a photo from it.",
+        statusCode: StatusCodes.Status400BadRequest, title: "Videos are always in the gallery");
 
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(

@@ -191,6 +191,9 @@ namespace ErasWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AccessKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<float>("Confidence")
                         .HasColumnType("REAL");
 
@@ -199,6 +202,9 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeleteTokenHash")
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("DurationSeconds")
@@ -252,8 +258,11 @@ namespace ErasWeb.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccessKey");
+
                     b.HasIndex("ContentSha256", "ModelVersion")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("AccessKey IS NULL");
 
                     b.HasIndex("Kind", "Id");
 

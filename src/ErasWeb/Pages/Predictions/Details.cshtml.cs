@@ -5,6 +5,7 @@ using ErasWeb.Videos;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Pages.Predictions;
@@ -16,11 +17,14 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
     public IReadOnlyList<SegmentResponse> Timeline { get; private set; } = [];
-    /// <summary>Every answer to the same bytes, one per head that answered them, newest first (this one among them).</summary>
-    public IReadOnlyList<(long Id, string Era, float Confidence, string ModelVersion, DateTime At)> History { get; private set; } = [];
+    /// <summary>What each head said of the same bytes, newest first (this answer among them); public answers only, and no one's name or time.</summary>
+    public IReadOnlyList<(long Id, string Era, float Confidence, string ModelVersion)> History { get; private set; } = [];
     public bool IsVideo => Prediction.Kind == PredictionKind.Video;
     /// <summary>This browser's answer to "Is this right?", if it gave one.</summary>
     public string? YourVote { get; private set; }
+    /// <summary>The delete token, on the first view after this browser uploaded it (the page's script keeps it for later ones).</summary>
+    public string? DeleteToken { get; private set; }
+    public static string DeleteTokenKey(long id) => $"delete-token-{id}";
     /// <summary>Shown right after a vote.</summary>
     [BindProperty(SupportsGet = true)] public bool Thanks { get; set; }
 
@@ -29,16 +33,27 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         var found = await db.Predictions.AsNoTracking().Where(p => p.Id == id).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
         if (found is null) return NotFound();
         Prediction = found;
+        DeleteToken = TempData[DeleteTokenKey(id)] as string;
         if (IsVideo) (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
-        History = (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256).OrderByDescending(p => p.Id)
-            .Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion, p.CreatedAtUtc }).ToListAsync(ct))
-            .Select(p => (p.Id, p.PredictedClass, p.Confidence, p.ModelVersion, p.CreatedAtUtc)).ToList();
+        History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256 && p.AccessKey == null)
+            .OrderByDescending(p => p.Id).Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion }).ToListAsync(ct))
+            .Select(p => (p.Id, p.PredictedClass, p.Confidence, p.ModelVersion)).ToList();
         if (Request.Cookies.ContainsKey(Voters.Cookie))
         {
             var voter = voters.Of(HttpContext, remember: false);
             YourVote = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter).Select(v => v.Era).FirstOrDefaultAsync(ct);
         }
         return Page();
+    }
+
+    /// <summary>The uploader deletes it, with the token the upload was answered with; then back to the upload page.</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct)
+    {
+        var stored = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => new { p.DeleteTokenHash }).FirstOrDefaultAsync(ct);
+        if (stored is null) return NotFound();
+        if (!DeleteTokens.Matches(stored.DeleteTokenHash, token)) return StatusCode(StatusCodes.Status403Forbidden);
+        await db.DeletePredictionAsync(id, ct);
+        return Redirect("/?deleted=true");
     }
 
     /// <summary>A fan's answer from the page's form (antiforgery-checked); back to the page, which then thanks them.</summary>
@@ -52,7 +67,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         {
             return BadRequest();
         }
-        return Redirect($"/predictions/{id}?thanks=true#feedback");
+        return Redirect(QueryHelpers.AddQueryString($"/predictions/{id}", new Dictionary<string, string?> { ["key"] = Request.Query["key"].FirstOrDefault(), ["thanks"] = "true" }.Where(q => q.Value is not null)) + "#feedback");
     }
 
     /// <summary>A moment in this video: "4.2 s" in a clip shorter than a minute, else as <see cref="Clock"/>.</summary>
