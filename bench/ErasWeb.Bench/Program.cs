@@ -4,15 +4,30 @@ using System.Text;
 using ErasWeb;
 using ErasWeb.Bench;
 
-// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine: only the data engine section, to stdout and the output file]
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine: only the data engine section, to stdout and the output file | soak [minutes]: only the soak section]
+// The soak also runs as `-- soak [--minutes N]` with the default photos and output.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-var photos = args.Length > 0 ? args[0] : "../shared/eras-photos";
-var output = args.Length > 1 ? args[1] : "BENCHMARKS.md";
+var positional = args.ToList();
+double? minutesOption = null;
+if (positional.IndexOf("--minutes") is >= 0 and var m)
+{
+    if (m + 1 >= positional.Count || !double.TryParse(positional[m + 1], CultureInfo.InvariantCulture, out var value) || value <= 0)
+    {
+        Console.Error.WriteLine("--minutes needs a positive number, e.g. --minutes 1.5");
+        return 2;
+    }
+    minutesOption = value;
+    positional.RemoveRange(m, 2);
+}
+if (positional.Count > 0 && positional[0] == "soak") positional.InsertRange(0, ["../shared/eras-photos", "BENCHMARKS.md"]);
+var photos = positional.Count > 0 ? positional[0] : "../shared/eras-photos";
+var output = positional.Count > 1 ? positional[1] : "BENCHMARKS.md";
+var mode = positional.Count > 2 ? positional[2] : null;
 var backbone = Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { Length: > 0 } s ? s : "../shared/models";
 
 var report = new StringBuilder();
 var bench = new Benchmark(Path.GetFullPath(photos), Path.GetFullPath(backbone), report);
-if (args.Length > 2 && args[2] == "dataengine")
+if (mode == "dataengine")
 {
     await bench.DataEngineAsync();
     Console.Write(report);
@@ -22,12 +37,26 @@ if (args.Length > 2 && args[2] == "dataengine")
         await File.WriteAllTextAsync(output, report.ToString());
         Console.WriteLine($"Wrote {Path.GetFullPath(output)}");
     }
-    return;
+    return 0;
 }
-await bench.RunAsync(videosOnly: args.Length > 2 && args[2] == "videos");
-// The hand-written notes at the end of the report survive a re-run.
-const string notesHeading = "## Notes";
-if (File.Exists(output) && await File.ReadAllTextAsync(output) is var previous && previous.IndexOf(notesHeading, StringComparison.Ordinal) is >= 0 and var notes)
-    report.AppendLine().Append(previous[notes..]);
+if (mode == "soak")
+{
+    double minutes = minutesOption ?? (positional.Count > 3 ? double.Parse(positional[3], CultureInfo.InvariantCulture) : 10);
+    await bench.SoakAsync(minutes);
+    Console.Write(report);
+    var previous = File.Exists(output) ? await File.ReadAllTextAsync(output) : "";
+    await File.WriteAllTextAsync(output, ReportSections.ReplaceSoak(previous, report.ToString()));
+    Console.WriteLine($"Wrote the soak section of {Path.GetFullPath(output)}");
+    return 0;
+}
+await bench.RunAsync(videosOnly: mode == "videos");
+// The hand-written notes at the end of the report, and the soak section (a run of its own), survive a re-run.
+if (File.Exists(output) && await File.ReadAllTextAsync(output) is var earlier)
+{
+    if (ReportSections.Soak(earlier) is { } soak) report.Append(soak);
+    if (earlier.IndexOf(ReportSections.NotesHeading, StringComparison.Ordinal) is >= 0 and var notes)
+        report.AppendLine().Append(earlier[notes..]);
+}
 await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine($"Wrote {Path.GetFullPath(output)}");
+return 0;

@@ -1,0 +1,40 @@
+namespace ErasWeb.Bench;
+
+/// <summary>Finds and replaces the soak section of BENCHMARKS.md, leaving everything else as it was.</summary>
+public static class ReportSections
+{
+    public const string SoakHeading = "## Soak";
+    public const string NotesHeading = "## Notes";
+
+    /// <summary>The soak section (its heading up to the next level-2 heading), or null.</summary>
+    public static string? Soak(string report) => Find(report) is var (start, end) ? report[start..end] : null;
+
+    /// <summary>
+    /// <paramref name="report"/> with its soak section replaced by <paramref name="soak"/>; without one,
+    /// the section goes before the hand-written notes, or at the end.
+    /// </summary>
+    public static string ReplaceSoak(string report, string soak)
+    {
+        soak = soak.TrimEnd() + "\n\n";
+        if (Find(report) is var (start, end)) return report[..start] + soak + report[end..];
+        int notes = LineStarting(report, NotesHeading, 0);
+        if (notes >= 0) return report[..notes] + soak + report[notes..];
+        return report.Length == 0 ? soak : report.TrimEnd() + "\n\n" + soak;
+    }
+
+    static (int Start, int End)? Find(string report)
+    {
+        int start = LineStarting(report, SoakHeading + "\n", 0);
+        if (start < 0) return null;
+        int end = LineStarting(report, "## ", start + SoakHeading.Length);
+        return (start, end < 0 ? report.Length : end);
+    }
+
+    /// <summary>Where the first line beginning with <paramref name="prefix"/> at or after <paramref name="from"/> begins, or -1.</summary>
+    static int LineStarting(string text, string prefix, int from)
+    {
+        for (int i = from; i < text.Length; i = text.IndexOf('\n', i) is var n and >= 0 ? n + 1 : text.Length)
+            if (string.CompareOrdinal(text, i, prefix, 0, prefix.Length) == 0 && (i == 0 || text[i - 1] == '\n')) return i;
+        return -1;
+    }
+}
