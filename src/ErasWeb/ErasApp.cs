@@ -88,6 +88,7 @@ public static class ErasApp
             };
         });
 
+        services.AddPartnerSitesCors();
         services.AddHealthChecks()
             .AddCheck<ModelReadyCheck>("model", tags: ["ready"])
             .AddDbContextCheck<ErasDb>("database", tags: ["ready"]);
@@ -142,11 +143,15 @@ public static class ErasApp
 
     static void UseErasPipeline(this WebApplication app)
     {
+        // First, so error pages, problem answers and static files carry the headers too.
+        app.UseSecurityHeaders(SecurityHeaders.Policy());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // People get a page with a way on; API clients keep their problem JSON.
         app.UseWhen(context => !IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
+        // Before routing, so a preflight is answered here, never counted by a rate limit or refused as a 405.
+        app.UseWhen(context => SecurityHeaders.IsPartnerApi(context.Request.Path), api => api.UseCors(SecurityHeaders.PartnerSites));
         // Without a token there is no admin: its pages answer 404, and its API is not even mapped.
         // (Read from configuration, not the options: those are validated at start, with a message, not here.)
         bool admin = !string.IsNullOrEmpty(app.Configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.AdminToken)}"]);

@@ -56,10 +56,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         // Any script dialog would mean text from an upload ran as code.
         page.Dialog += (_, dialog) => Dialogs.Add(dialog.Message);
+        // A blocked script or style fails silently: Chromium only says so in the console.
+        page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) CspViolations.Add($"{page.Url}: {message.Text}"); };
         return page;
     }
 
     public List<string> Dialogs { get; } = [];
+
+    /// <summary>What the Content-Security-Policy blocked on any page so far.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> CspViolations { get; } = [];
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, $"{name}.png"), FullPage = true });

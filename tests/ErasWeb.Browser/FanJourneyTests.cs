@@ -34,6 +34,9 @@ public class FanJourneyTests(BrowserFixture browser)
         Assert.True(await heatmap.EvaluateAsync<int>("img => img.naturalWidth") > 0, "the heatmap picture loaded");
         await Expect(page.Locator(".bars li")).ToHaveCountAsync(10);
         await Expect(page.Locator(".bars li").First).ToContainTextAsync("Lover"); // the winner's bar comes first
+        // Widths are set by a script (the policy allows no inline style): the winner's bar is the longest.
+        var widths = await page.Locator(".bars .bar span").EvaluateAllAsync<double[]>("spans => spans.map(s => s.getBoundingClientRect().width)");
+        Assert.True(widths[0] > 0 && widths[0] == widths.Max(), string.Join(", ", widths));
 
         // The slider blends between the photo and the heatmap, by mouse or keyboard.
         var slider = page.GetByRole(AriaRole.Slider);
@@ -54,6 +57,7 @@ public class FanJourneyTests(BrowserFixture browser)
         Assert.Empty(await BrowserFixture.AccessibilityProblemsAsync(page));
         await card.ClickAsync();
         await page.WaitForURLAsync(result);
+        Assert.Empty(browser.CspViolations);
     }
 
     [Theory]
@@ -79,6 +83,9 @@ public class FanJourneyTests(BrowserFixture browser)
         var segments = page.Locator(".timeline .segment");
         await Expect(segments).ToHaveTextAsync(["Lover", "Midnights"]);
         await Expect(segments.First).ToHaveAttributeAsync("aria-label", new Regex(@"^Lover from 0\.0 s to [34]\.\d s$"));
+        // Each segment is as wide as its share of the video: about half each here.
+        var shares = await segments.EvaluateAllAsync<double[]>("all => all.map(s => s.getBoundingClientRect().width / s.parentElement.getBoundingClientRect().width)");
+        Assert.All(shares, share => Assert.InRange(share, 0.35, 0.65));
         await Expect(page.Locator(".frames li")).ToHaveCountAsync(40);
         Assert.True(await page.GetByAltText(new Regex("Grad-CAM heatmap")).EvaluateAsync<int>("img => img.naturalWidth") > 0);
         await Expect(page.GetByAltText(new Regex(@"^The key frame, at \d\.\d s$"))).ToBeVisibleAsync();
@@ -92,6 +99,7 @@ public class FanJourneyTests(BrowserFixture browser)
         await Expect(card).ToContainTextAsync("video");
         await card.ClickAsync();
         await page.WaitForURLAsync($"**{result}");
+        Assert.Empty(browser.CspViolations);
     }
 
     [Fact]

@@ -89,6 +89,19 @@ public sealed class ErasOptions
     [Range(1, 64)]
     public int InferenceThreads { get; set; } = 1;
 
+    /// <summary>
+    /// Partner sites whose pages may call the JSON API from a browser: origins such as
+    /// "https://fans.example", comma-separated. Empty keeps cross-origin calls closed.
+    /// </summary>
+    public string CorsOrigins { get; set; } = "";
+
+    public IReadOnlyList<string> CorsOriginList =>
+        CorsOrigins.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(o => o.TrimEnd('/')).ToList();
+
+    /// <summary>An origin as browsers send it: http(s), a host and maybe a port, nothing after.</summary>
+    public static bool IsOrigin(string origin) =>
+        IsUrl(origin) && string.Equals(new Uri(origin).GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase);
+
     public string DataDirFullPath => Path.GetFullPath(DataDir);
 
     /// <summary>Where accepted videos wait for their job; each is deleted when its job has finished.</summary>
@@ -119,6 +132,7 @@ public sealed class ErasOptions
         ("ERAS_BASE_PHOTOS", nameof(BasePhotos)),
         ("ERAS_RETRAIN_AFTER", nameof(RetrainAfter)),
         ("ERAS_RETRAIN_TOLERANCE", nameof(RetrainTolerance)),
+        ("ERAS_CORS_ORIGINS", nameof(CorsOrigins)),
     ];
 
     /// <summary>
@@ -184,6 +198,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
         }
         else if (!File.Exists(o.HeadPath))
             errors.Add($"The era head file '{Path.GetFullPath(o.HeadPath)}' does not exist: set ERAS_HEAD_PATH to a head file made by the train command.");
+        foreach (var origin in o.CorsOriginList.Where(origin => !ErasOptions.IsOrigin(origin)))
+            errors.Add($"ERAS_CORS_ORIGINS has '{origin}', which is not an origin: write each as scheme, host and port only (https://fans.example or http://localhost:3000), separated by commas.");
         return errors.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
             : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace ErasWeb.Media;
 
 /// <summary>FFmpeg or ffprobe failed, hung or could not be started; the message says why in words a person understands.</summary>
-public sealed class FFmpegException(string message, bool timedOut = false) : Exception(message)
+public sealed class FFmpegException(string message, bool timedOut = false, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>It was stopped for taking too long (a hang), rather than failing on the input.</summary>
     public bool TimedOut { get; } = timedOut;
@@ -52,7 +52,7 @@ public static class FFmpeg
             ct.ThrowIfCancellationRequested();
             throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
         }
-        ThrowIfFailed(tool, process, await error);
+        ThrowIfFailed(tool, process, WithoutPaths(await error, arguments));
         return output.ToArray();
     }
 
@@ -92,7 +92,7 @@ public static class FFmpeg
                     }
                     catch (ChannelClosedException)
                     {
-                        throw new FFmpegException($"{tool} wrote a frame it never reported ({await error ?? "no message"}).");
+                        throw new FFmpegException($"{tool} wrote a frame it never reported ({WithoutPaths(await error, arguments) ?? "no message"}).");
                     }
                 }
                 yield return (record, report);
@@ -102,7 +102,7 @@ public static class FFmpeg
                 exit.CancelAfter(idleTimeout);
                 await process.WaitForExitAsync(exit.Token);
             }
-            ThrowIfFailed(tool, process, await error);
+            ThrowIfFailed(tool, process, WithoutPaths(await error, arguments));
         }
         finally
         {
@@ -132,7 +132,8 @@ public static class FFmpeg
         catch (System.ComponentModel.Win32Exception e)
         {
             process.Dispose();
-            throw new FFmpegException($"{tool} could not be started ({e.Message}); install FFmpeg (scripts/setup.sh does).");
+            // The system's message names the working directory; it stays in the inner exception, for the log.
+            throw new FFmpegException($"{tool} could not be started; install FFmpeg (scripts/setup.sh does).", inner: e);
         }
         try { process.PriorityClass = ProcessPriorityClass.BelowNormal; } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         process.StandardInput.Close();
@@ -149,6 +150,18 @@ public static class FFmpeg
             if (line.Trim().Length > 0 && !line.Contains("Parsed_showinfo", StringComparison.Ordinal)) last = line.Trim();
         }
         return last;
+    }
+
+    /// <summary>
+    /// The tool's line with every file it was given called "input": FFmpeg names its input by path
+    /// ("/srv/data/uploads/7f3a.video: Invalid data found"), and these messages reach the uploader.
+    /// </summary>
+    static string? WithoutPaths(string? line, IReadOnlyList<string> arguments)
+    {
+        if (line is null) return null;
+        foreach (var argument in arguments.Where(a => a.Length > 0 && (Path.IsPathFullyQualified(a) || File.Exists(a))).OrderByDescending(a => a.Length))
+            line = line.Replace(Path.GetFullPath(argument), "input", StringComparison.Ordinal).Replace(argument, "input", StringComparison.Ordinal);
+        return line;
     }
 
     static void ThrowIfFailed(string tool, Process process, string? lastErrorLine)

@@ -28,7 +28,7 @@ public static class VideoProbe
             json = await FFmpeg.RunAsync("ffprobe", ["-v", "error", .. FFmpeg.SafeInput, "-print_format", "json=c=1", "-show_format", "-show_streams", "-select_streams", "v:0",
                 .. keyframes ? (string[])["-show_entries", "packet=pts_time,flags"] : [], path], timeout, ct);
         }
-        catch (FFmpegException e) { throw new FFmpegException($"The file cannot be read as a video: {e.Message}"); }
+        catch (FFmpegException e) { throw new FFmpegException($"The file cannot be read as a video: {e.Message}", e.TimedOut, e); }
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;

@@ -13,7 +13,18 @@ public sealed class ErrorModel : PageModel
     public void OnGet(int code) => Describe(code);
     public void OnPost(int code) => Describe(code);
 
-    void Describe(int code) => (Title, Explanation) = code switch
+    /// <summary>
+    /// The page answers with the status it describes: reached by re-execution the status is already
+    /// that, and asked for directly (/error/500) it must not say 200.
+    /// </summary>
+    void Describe(int code)
+    {
+        if (code is < 400 or > 599) code = StatusCodes.Status404NotFound;
+        Response.StatusCode = code;
+        (Title, Explanation) = Explain(code);
+    }
+
+    static (string Title, string Explanation) Explain(int code) => code switch
     {
         404 => ("Not found", "There is nothing at this address. The prediction or video you are looking for may have a different number."),
         429 => ("Too many attempts", "Wait a minute, then try again."),
