@@ -135,7 +135,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         var document = await DocumentAsync();
         var video = File.ReadAllBytes(TestVideos.Colours("openapi.mp4", 160, 120, ("red", 1), ("blue", 1)));
 
-        var accepted = await AppFixture.PostFileAsync(app.Client, video, "openapi.mp4");
+        var accepted = await AppFixture.PostFileAsync(app.Client, video, "openapi.mp4", respondAsync: true);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         AssertMatches(document, ResponseSchema(document, "POST /predict", 202, Json), await accepted.Content.ReadFromJsonAsync<JsonElement>());
 

@@ -50,7 +50,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
             return upload switch
             {
-                VideoUpload video => Redirect($"/jobs/{(await videos.AcceptAsync(video, ct)).Id}"),
+                VideoUpload video => Redirect($"/jobs/{(await videos.AcceptAsync(video, ClientAddress.Of(HttpContext), ct)).Id}"),
                 Upload photo => Redirect($"/predictions/{(await images.PredictAsync(photo, ct)).Id}"),
                 _ => throw new InvalidOperationException(),
             };
