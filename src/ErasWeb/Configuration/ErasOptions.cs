@@ -92,8 +92,8 @@ public sealed class ErasOptions
     [Range(0, 120)]
     public double VideoDefaultWaitSeconds { get; set; } = 60;
 
-    /// <summary>Wall-clock seconds a video job may take per minute of the video's real length (on top of a minute for any video), then it fails.</summary>
-    [Range(0.1, 3600)]
+    /// <summary>Wall-clock seconds a video's analysis may take per minute of its real length (a shorter video counts as a minute); then the job fails.</summary>
+    [Range(0.001, 3600)]
     public double VideoWorkSecondsPerMinute { get; set; } = 30;
 
     /// <summary>Video jobs waiting or running at once; more uploads get 503 with Retry-After.</summary>

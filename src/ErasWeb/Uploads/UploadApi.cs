@@ -75,8 +75,10 @@ public static class UploadApi
         Description = "The video cannot be read or claims to be too long; with wait, its analysis failed (the problem's job_id and status_url name the job).")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, ProblemJson,
         Description = "The same file was taken down by the site's admin.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, ProblemJson,
+        Description = "A video, while this client already has its share of the video queue waiting; Retry-After says when to try again.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
-        Description = "The model is still loading; Retry-After says when to try again.")]
+        Description = "The model is still loading, or a video finds the video queue full (jobs or bytes); Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
         HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
         [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null)

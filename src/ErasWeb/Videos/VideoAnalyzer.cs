@@ -43,11 +43,11 @@ public static class VideoAnalyzer
     const int KeptFramesUpTo = 16;
 
     /// <summary>
-    /// The wall-clock time an analysis may take: a minute for any video, and more in proportion to its
-    /// real length, so no file (whatever its header claims or its frames cost) holds a worker for long.
+    /// The wall-clock time an analysis may take, in proportion to the video's real length (counted as at
+    /// least a minute), so no file, whatever its header claims or its frames cost, holds a worker for long.
     /// </summary>
     public static TimeSpan Budget(VideoInfo video, ErasOptions options) =>
-        TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(options.VideoWorkSecondsPerMinute * video.Duration.TotalMinutes);
+        TimeSpan.FromSeconds(options.VideoWorkSecondsPerMinute * Math.Max(1, video.Duration.TotalMinutes));
 
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
     public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)

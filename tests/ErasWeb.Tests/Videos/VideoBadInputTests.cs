@@ -92,20 +92,52 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task A_real_6_hour_video_of_tiny_still_frames_is_analysed_in_seconds()
+    public async Task A_real_6_hour_video_of_tiny_still_frames_is_sampled_in_seconds()
     {
-        // 21600 frames of 32x32, a keyframe every 250: few keyframes, so most sampled times have none near them.
+        // 21600 frames of 32x32, a keyframe every 250: few keyframes, so most sampled times have none near them
+        // (sought one by one, the 1000 frames took minutes).
         var video = TestVideos.Make("six-hours.mp4", "-f", "lavfi", "-i", "color=c=blue:s=32x32:r=1:d=21600", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        var info = await VideoProbe.ProbeWithKeyframesAsync(video, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var times = FrameSampler.Plan(info.Duration, 12, TimeSpan.FromSeconds(10), 1000);
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var response = await UploadAsync(app.Client, File.ReadAllBytes(video), "six-hours.mp4", "?wait=60");
+        var sampled = new List<TimeSpan>();
+        await foreach (var frame in FrameSampler.SampleAsync(video, info, times, (32, 32), TimeSpan.FromSeconds(60), CancellationToken.None))
+            using (frame) sampled.Add(frame.Time);
 
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 10);
+        Assert.Equal(times.Count, sampled.Count);
+        // Each frame is the first at or after a quarter step before its time, as when sought one by one.
+        var step = times[1] - times[0];
+        Assert.All(sampled.Order().Zip(times), p => Assert.InRange(p.First, p.Second - step / 4, p.Second - step / 4 + TimeSpan.FromSeconds(1)));
+
+        // The whole job through HTTP: its 1000 frames' inferences are most of its time.
+        using var patient = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(150) };
+        var response = await UploadAsync(patient, File.ReadAllBytes(video), "six-hours.mp4", "?wait=120");
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 30);
         var job = JsonDocument.Parse(body).RootElement;
         Assert.InRange(job.GetProperty("duration_seconds").GetDouble(), 21599, 21601);
         Assert.InRange(job.GetProperty("frames").GetArrayLength(), 990, 1000);
+    }
+
+    [Fact]
+    public async Task A_job_over_its_time_budget_fails_with_the_reason_and_frees_the_worker()
+    {
+        // 0.05 s of work per minute of video: no analysis fits, so every job runs out of time.
+        var strict = new AppFixture { Settings = new Dictionary<string, string?> { ["Eras:VideoWorkSecondsPerMinute"] = "0.05" } };
+        await strict.InitializeAsync();
+        try
+        {
+            var video = File.ReadAllBytes(TestVideos.Colours("budget.mp4", 320, 240, ("red", 5), ("blue", 5)));
+
+            var response = await UploadAsync(strict.Client, video, "budget.mp4");
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains("took longer than the 0.1 seconds allowed for a video of 10 seconds", await response.Content.ReadAsStringAsync());
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(strict.DataDir, "uploads")));
+        }
+        finally { await strict.DisposeAsync(); }
     }
 
     [Fact]
