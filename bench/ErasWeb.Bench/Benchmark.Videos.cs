@@ -68,7 +68,10 @@ public sealed partial class Benchmark
         using var form = new MultipartFormDataContent();
         await using var file = File.OpenRead(path);
         form.Add(new StreamContent(file), "file", Path.GetFileName(path));
-        var response = await client.PostAsync("/predict", form);
+        // Answered at once, so the job's progress can be followed from the start.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/predict") { Content = form };
+        request.Headers.Add("Prefer", "respond-async");
+        var response = await client.SendAsync(request);
         if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         var url = response.Headers.Location!.OriginalString;
 

@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Fans;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Videos;
 
 namespace ErasWeb;
 
@@ -29,6 +30,9 @@ public static class DomainProblems
         ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
         TakenDownException takenDown => new(StatusCodes.Status410Gone, "Taken down", takenDown.Message),
         UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, "Unknown era", unknownEra.Message),
+        // One client's share is that client's doing (429); a full queue is the site's (503).
+        VideoQueueFullException { PerClient: true } full => new(StatusCodes.Status429TooManyRequests, "Too many videos waiting", full.Message, VideoQueueFullException.RetryAfterSeconds),
+        VideoQueueFullException full => new(StatusCodes.Status503ServiceUnavailable, "Video queue full", full.Message, VideoQueueFullException.RetryAfterSeconds),
         _ => null,
     };
 

@@ -85,6 +85,29 @@ public sealed class ErasOptions
     [Range(1, 64)]
     public int VideoWorkers { get; set; } = 1;
 
+    /// <summary>
+    /// How long <c>POST /predict</c> holds a video upload without <c>Prefer: respond-async</c> or <c>?wait</c> for its result,
+    /// as the prototype answered videos at once; 0 answers 202 at once.
+    /// </summary>
+    [Range(0, 120)]
+    public double VideoDefaultWaitSeconds { get; set; } = 60;
+
+    /// <summary>Wall-clock seconds a video's analysis may take per minute of its real length (a shorter video counts as a minute); then the job fails.</summary>
+    [Range(0.001, 3600)]
+    public double VideoWorkSecondsPerMinute { get; set; } = 30;
+
+    /// <summary>Video jobs waiting or running at once; more uploads get 503 with Retry-After.</summary>
+    [Range(1, 100_000)]
+    public int VideoQueueMaxJobs { get; set; } = 20;
+
+    /// <summary>Bytes of uploaded videos waiting on disk for their jobs; more get 503 with Retry-After.</summary>
+    [Range(1, 1L << 50)]
+    public long VideoQueueMaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Video jobs one client address may have waiting or running; more get 429 with Retry-After.</summary>
+    [Range(1, 100_000)]
+    public int VideoQueueMaxJobsPerClient { get; set; } = 3;
+
     /// <summary>Threads ONNX Runtime uses inside one inference; requests already run in parallel.</summary>
     [Range(1, 64)]
     public int InferenceThreads { get; set; } = 1;
@@ -128,6 +151,11 @@ public sealed class ErasOptions
         ("ERAS_MAX_VIDEO_SECONDS", nameof(MaxVideoSeconds)),
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
+        ("ERAS_VIDEO_DEFAULT_WAIT_SECONDS", nameof(VideoDefaultWaitSeconds)),
+        ("ERAS_VIDEO_WORK_SECONDS_PER_MINUTE", nameof(VideoWorkSecondsPerMinute)),
+        ("ERAS_VIDEO_QUEUE_MAX_JOBS", nameof(VideoQueueMaxJobs)),
+        ("ERAS_VIDEO_QUEUE_MAX_BYTES", nameof(VideoQueueMaxBytes)),
+        ("ERAS_VIDEO_QUEUE_MAX_JOBS_PER_CLIENT", nameof(VideoQueueMaxJobsPerClient)),
         ("ERAS_ADMIN_TOKEN", nameof(AdminToken)),
         ("ERAS_BASE_PHOTOS", nameof(BasePhotos)),
         ("ERAS_RETRAIN_AFTER", nameof(RetrainAfter)),

@@ -50,6 +50,9 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         var job = model.Entity<VideoJob>();
         job.HasIndex(j => j.Status);
         job.HasIndex(j => j.ContentSha256);
+        // One unfinished job per video even when identical uploads race: the second insert fails and gets the first job.
+        job.HasIndex(j => j.ContentSha256, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
+            .HasFilter($"\"Status\" IN ('{VideoJobStatus.Queued}', '{VideoJobStatus.Running}')");
         job.HasOne(j => j.Prediction).WithMany().HasForeignKey(j => j.PredictionId).OnDelete(DeleteBehavior.SetNull);
         model.Entity<VideoFrame>().HasIndex(f => new { f.PredictionId, f.Index }).IsUnique();
         model.Entity<VideoFrame>().HasOne<Prediction>().WithMany().HasForeignKey(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);

@@ -31,6 +31,11 @@ public sealed class VideoJob
     public string? Error { get; set; }
     public long? PredictionId { get; set; }
     public Prediction? Prediction { get; set; }
+    /// <summary>The uploader's address while the job is unfinished, to bound each client's share of the queue; cleared when it finishes.</summary>
+    public string? Client { get; set; }
+
+    /// <summary>The unique index allowing one queued or running job per content hash.</summary>
+    public const string OneUnfinishedPerContentIndex = "IX_VideoJobs_ContentSha256_Unfinished";
 }
 
 /// <summary>One sampled frame of a video and what the model saw in it.</summary>

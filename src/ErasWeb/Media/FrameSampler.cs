@@ -73,29 +73,17 @@ public static class FrameSampler
     public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var keyframes = video.Keyframes ?? await KeyframeTimesAsync(path, video, timeout, ct);
+        var (keyframes, packets) = video.Keyframes is { } known ? (known, video.Packets) : await KeyframeTimesAsync(path, video, timeout, ct);
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
         var assigned = AssignKeyframes(times, keyframes, step / 2);
         var fromKeyframes = Enumerable.Range(0, times.Count).Where(i => assigned[i] is not null).Select(i => (Time: times[i], Keyframe: assigned[i]!.Value)).ToList();
+        var sought = times.Where((_, i) => assigned[i] is null).Select(t => SeekTarget(t, step)).ToList();
 
         var runs = new ConcurrentQueue<Run>();
-        // A keyframe-only run decodes every keyframe in the file; seeking costs about three keyframe decodes a frame
-        // (the input is opened and probed again), so it is kept to a few of many keyframes, split over the cores.
-        bool seekEach = fromKeyframes.Count * 3 < keyframes.Count && fromKeyframes.Count <= MaxKeyframeSeeks;
-        int perRun = seekEach ? Math.Min((fromKeyframes.Count + RunsAtOnce - 1) / RunsAtOnce, KeyframeSeeksPerRun(video)) : fromKeyframes.Count;
-        foreach (var part in fromKeyframes.Chunk(Math.Max(1, perRun)))
-            runs.Enqueue(new Run(seekEach
-                ? KeyframeSeeksAsync(path, video, part.Select(p => keyframes[p.Keyframe]).ToList(), size, timeout, ct)
-                : KeyframesAsync(path, video, part.Select(p => p.Keyframe).ToList(), size, timeout, ct), part.Select(p => p.Time).ToList()));
-        // A time without a keyframe of its own is sought a quarter step early: decoding starts at the keyframe before
-        // it either way (at least half a step back), so this decodes fewer frames, and the frame stays within half a
-        // step of its time and at least a quarter step from every other sampled frame.
-        foreach (var time in times.Where((_, i) => assigned[i] is null))
-        {
-            var early = time - step / 4;
-            runs.Enqueue(new Run(ExactAsync(path, video, early > TimeSpan.Zero ? early : TimeSpan.Zero, size, OneThread, timeout, ct), []));
-        }
-
+        if (DecodingAllIsCheaper(video, keyframes, packets, sought))
+            runs.Enqueue(new Run(EveryFrameAsync(path, video, times.Select(t => SeekTarget(t, step)).ToList(), step, size, timeout, ct), []));
+        else
+            EnqueueSeeksAndKeyframeRuns(runs, path, video, keyframes, fromKeyframes, sought, size, timeout, ct);
         var output = Channel.CreateBounded<SampledFrame>(RunsAtOnce);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int sampled = 0;
@@ -155,6 +143,60 @@ public static class FrameSampler
             throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
     }
 
+    static void EnqueueSeeksAndKeyframeRuns(ConcurrentQueue<Run> runs, string path, VideoInfo video, IReadOnlyList<TimeSpan> keyframes,
+        List<(TimeSpan Time, int Keyframe)> fromKeyframes, List<TimeSpan> sought, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    {
+        // A keyframe-only run decodes every keyframe in the file; seeking costs about three keyframe decodes a frame
+        // (the input is opened and probed again), so it is kept to a few of many keyframes, split over the cores.
+        bool seekEach = fromKeyframes.Count * 3 < keyframes.Count && fromKeyframes.Count <= MaxKeyframeSeeks;
+        int perRun = seekEach ? Math.Min((fromKeyframes.Count + RunsAtOnce - 1) / RunsAtOnce, KeyframeSeeksPerRun(video)) : fromKeyframes.Count;
+        foreach (var part in fromKeyframes.Chunk(Math.Max(1, perRun)))
+            runs.Enqueue(new Run(seekEach
+                ? KeyframeSeeksAsync(path, video, part.Select(p => keyframes[p.Keyframe]).ToList(), size, timeout, ct)
+                : KeyframesAsync(path, video, part.Select(p => p.Keyframe).ToList(), size, timeout, ct), part.Select(p => p.Time).ToList()));
+        foreach (var target in sought) runs.Enqueue(new Run(ExactAsync(path, video, target, size, OneThread, timeout, ct), []));
+    }
+
+    /// <summary>
+    /// Where a time without a keyframe of its own is sought: a quarter step early. Decoding starts at the keyframe before
+    /// it either way (at least half a step back), so this decodes fewer frames, and the frame stays within half a
+    /// step of its time and at least a quarter step from every other sampled frame.
+    /// </summary>
+    static TimeSpan SeekTarget(TimeSpan time, TimeSpan step) => time - step / 4 > TimeSpan.Zero ? time - step / 4 : TimeSpan.Zero;
+
+    /// <summary>
+    /// Whether one run decoding every frame costs less than seeking to each target: many targets (each an FFmpeg run
+    /// that opens the file again) that together would decode more frames, from their keyframes on, than the file has.
+    /// A long video with few keyframes (a still recorded for hours) would otherwise cost a run of hundreds of frames per sample.
+    /// </summary>
+    static bool DecodingAllIsCheaper(VideoInfo video, IReadOnlyList<TimeSpan> keyframes, int packets, List<TimeSpan> targets)
+    {
+        if (targets.Count <= MaxKeyframeSeeks || packets == 0) return false;
+        double framesPerSecond = packets / video.Duration.TotalSeconds;
+        List<TimeSpan> sorted = [.. keyframes];
+        double sought = 0;
+        foreach (var target in targets)
+        {
+            int at = sorted.BinarySearch(target);
+            var from = at >= 0 ? keyframes[at] : ~at > 0 ? keyframes[~at - 1] : TimeSpan.Zero;
+            sought += (target - from).TotalSeconds * framesPerSecond + 1;
+        }
+        return sought > packets;
+    }
+
+    /// <summary>
+    /// One run decoding every frame and keeping the first at or after each target (targets <paramref name="step"/> apart,
+    /// as <see cref="Plan"/> spreads them): a frame is kept when a target lies between the previous frame's time and its own.
+    /// </summary>
+    static IAsyncEnumerable<SampledFrame> EveryFrameAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> targets, TimeSpan step, (int Width, int Height) size,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        // Which target interval a time falls in: targets[0] starts interval 0.
+        string Interval(string t) => $"floor(({t}-{Seconds(video.StartTime + targets[0])})/{Seconds(step)})";
+        var select = $"gte({Interval("t")}\\,0)*lt({Interval("t")}\\,{targets.Count})*(isnan(prev_t)+gt({Interval("t")}\\,{Interval("prev_t")}))";
+        return RunAsync([.. FFmpeg.SafeInput, "-i", path, "-vf", $"select='{select}',{Scale(size)},{ReportEachFrame}"], [], video, size, timeout, ct);
+    }
+
     /// <summary>One FFmpeg run, and for a run of keyframes the times to seek exactly should it fail before giving a frame.</summary>
     sealed record Run(IAsyncEnumerable<SampledFrame> Frames, IReadOnlyList<TimeSpan> TimesIfFailed);
 
@@ -168,8 +210,8 @@ public static class FrameSampler
         return frame.Image;
     }
 
-    /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded).</summary>
-    static async Task<IReadOnlyList<TimeSpan>> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
+    /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded), and how many packets it has.</summary>
+    static async Task<(IReadOnlyList<TimeSpan> Keyframes, int Packets)> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
     {
         var csv = System.Text.Encoding.ASCII.GetString(await FFmpeg.RunAsync("ffprobe",
             ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", path], timeout, ct));
@@ -181,7 +223,7 @@ public static class FrameSampler
                 times.Add(TimeSpan.FromSeconds(seconds) - video.StartTime);
         }
         times.Sort();
-        return times;
+        return (times, csv.Count(c => c == '\n'));
     }
 
     /// <summary>

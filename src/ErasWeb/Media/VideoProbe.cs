@@ -6,9 +6,12 @@ namespace ErasWeb.Media;
 /// <summary>
 /// What ffprobe says about a video's first video stream. Width and height are as displayed, after
 /// rotation; <see cref="StartTime"/> is the timestamp of its start, which frame times are measured from.
-/// <see cref="Keyframes"/> are its keyframes' times from the start, in order, when they were asked for.
+/// <see cref="Keyframes"/> are its keyframes' times from the start, in order, and <see cref="Packets"/> how many
+/// packets (coded frames) the stream has, when they were asked for; the <see cref="Duration"/> is then the
+/// real one, where the last packet ends, whatever the header claims.
 /// </summary>
-public sealed record VideoInfo(TimeSpan Duration, int Width, int Height, int Rotation, string Codec, TimeSpan StartTime = default, IReadOnlyList<TimeSpan>? Keyframes = null);
+public sealed record VideoInfo(TimeSpan Duration, int Width, int Height, int Rotation, string Codec, TimeSpan StartTime = default, IReadOnlyList<TimeSpan>? Keyframes = null,
+    int Packets = 0);
 
 public static class VideoProbe
 {
@@ -17,6 +20,7 @@ public static class VideoProbe
     /// <summary>
     /// As <see cref="ProbeAsync(string, TimeSpan, CancellationToken)"/>, also listing the keyframes from the packets' flags
     /// (every packet is read, none decoded): the frame sampler needs them, and one ffprobe run is quicker than two.
+    /// The packets also tell where the video really ends: a header may claim hours for a clip of seconds.
     /// </summary>
     public static Task<VideoInfo> ProbeWithKeyframesAsync(string path, TimeSpan timeout, CancellationToken ct) => ProbeAsync(path, keyframes: true, timeout, ct);
 
@@ -26,7 +30,7 @@ public static class VideoProbe
         try
         {
             json = await FFmpeg.RunAsync("ffprobe", ["-v", "error", .. FFmpeg.SafeInput, "-print_format", "json=c=1", "-show_format", "-show_streams", "-select_streams", "v:0",
-                .. keyframes ? (string[])["-show_entries", "packet=pts_time,flags"] : [], path], timeout, ct);
+                .. keyframes ? (string[])["-show_entries", "packet=pts_time,duration_time,flags"] : [], path], timeout, ct);
         }
         catch (FFmpegException e) { throw new FFmpegException($"The file cannot be read as a video: {e.Message}", e.TimedOut, e); }
 
@@ -43,21 +47,36 @@ public static class VideoProbe
         if (seconds <= 0) throw new FFmpegException("The video has no duration (it is empty or its header is broken).");
         double start = root.TryGetProperty("format", out var f) && f.TryGetProperty("start_time", out var st)
             && double.TryParse(st.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s0) && double.IsFinite(s0) ? s0 : 0;
-        return new VideoInfo(TimeSpan.FromSeconds(seconds), width, height, rotation, stream.TryGetProperty("codec_name", out var codec) ? codec.GetString() ?? "?" : "?",
-            TimeSpan.FromSeconds(start), keyframes ? Keyframes(root, TimeSpan.FromSeconds(start)) : null);
+        var info = new VideoInfo(TimeSpan.FromSeconds(seconds), width, height, rotation, stream.TryGetProperty("codec_name", out var codec) ? codec.GetString() ?? "?" : "?",
+            TimeSpan.FromSeconds(start));
+        return keyframes ? WithPackets(info, root) : info;
     }
 
-    static List<TimeSpan> Keyframes(JsonElement root, TimeSpan start)
+    /// <summary>The keyframes, the packet count and the real end, from the packets: never longer than the header claims, nor past the last packet.</summary>
+    static VideoInfo WithPackets(VideoInfo info, JsonElement root)
     {
-        var times = new List<TimeSpan>();
+        var keyframes = new List<TimeSpan>();
+        TimeSpan? end = null;
+        int count = 0;
         if (root.TryGetProperty("packets", out var packets))
             foreach (var packet in packets.EnumerateArray())
-                if (packet.TryGetProperty("flags", out var flags) && flags.GetString()?.Contains('K') == true && packet.TryGetProperty("pts_time", out var pts)
-                    && double.TryParse(pts.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-                    times.Add(TimeSpan.FromSeconds(seconds) - start);
-        times.Sort();
-        return times;
+            {
+                count++;
+                if (Time(packet, "pts_time") is not { } pts) continue;
+                var time = pts - info.StartTime;
+                if (packet.TryGetProperty("flags", out var flags) && flags.GetString()?.Contains('K') == true) keyframes.Add(time);
+                // Packets come in decoding order, so the last to be shown is the one ending latest.
+                var packetEnd = time + (Time(packet, "duration_time") ?? TimeSpan.Zero);
+                if (end is null || packetEnd > end) end = packetEnd;
+            }
+        keyframes.Sort();
+        var duration = end is { } e && e > TimeSpan.Zero && e < info.Duration ? e : info.Duration;
+        return info with { Duration = duration, Keyframes = keyframes, Packets = count };
     }
+
+    static TimeSpan? Time(JsonElement packet, string name) =>
+        packet.TryGetProperty(name, out var value) && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
+            ? TimeSpan.FromSeconds(seconds) : null;
 
     static double? Seconds(JsonElement element) =>
         element.TryGetProperty("duration", out var d) && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s) ? s : null;

@@ -28,7 +28,8 @@ public static class UploadApi
 
         app.MapPost("/predict", Predict)
             .WithName("Predict").WithSummary("Classifies an uploaded photo (multipart field 'file') into an era, with a Grad-CAM heatmap; "
-                + "a video becomes a job (202 with its status URL), or with ?wait=SECONDS (at most 120) its result when it is ready by then.")
+                + "a video becomes a job whose result is answered when it is ready within ERAS_VIDEO_DEFAULT_WAIT_SECONDS (else 202 with its status URL), "
+                + "at once as 202 with 'Prefer: respond-async', or within ?wait=SECONDS (at most 120).")
             .WithTags("Predictions")
             .Accepts<UploadForm>("multipart/form-data")
             .AddOpenApiOperationTransformer(DocumentPhotoOrVideoAnswers)
@@ -43,13 +44,13 @@ public static class UploadApi
     static async Task DocumentPhotoOrVideoAnswers(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var ok = (OpenApiResponse)operation.Responses![StatusCodes.Status200OK.ToString()];
-        ok.Description = "A photo's answer; with wait, a video job that finished in time.";
+        ok.Description = "A photo's answer, or a video job that finished in time.";
         ok.Content!["application/json"].Schema = new OpenApiSchema
         {
             OneOf = [await ReferenceAsync<PredictionResponse>(context, ct), await ReferenceAsync<VideoJobResponse>(context, ct)],
         };
         var accepted = (OpenApiResponse)operation.Responses[StatusCodes.Status202Accepted.ToString()];
-        accepted.Description = "A video, accepted as a job still queued or running; Location is its status URL.";
+        accepted.Description = "A video, accepted as a job still queued or running (at once with Prefer: respond-async); Location is its status URL.";
         accepted.Headers = new Dictionary<string, IOpenApiHeader>
         {
             ["Location"] = new OpenApiHeader { Description = "The job's status URL, as status_url.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
@@ -74,11 +75,13 @@ public static class UploadApi
         Description = "The video cannot be read or claims to be too long; with wait, its analysis failed (the problem's job_id and status_url name the job).")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, ProblemJson,
         Description = "The same file was taken down by the site's admin.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, ProblemJson,
+        Description = "A video, while this client already has its share of the video queue waiting; Retry-After says when to try again.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
-        Description = "The model is still loading; Retry-After says when to try again.")]
+        Description = "The model is still loading, or a video finds the video queue full (jobs or bytes); Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
         HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
-        [Description("For a video: seconds (0-120) to hold the request for its result; without it the answer is 202 at once.")] double? wait = null)
+        [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null)
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
@@ -93,7 +96,7 @@ public static class UploadApi
         if (upload is VideoUpload video)
         {
             if (unlisted) File.Delete(video.Path);
-            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
+            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, VideoWait(request, wait, options.Value), ct);
         }
         var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
         var prediction = answer.Prediction with { FileName = upload.FileName }; // a stored public answer never tells who uploaded it before under which name
@@ -112,11 +115,30 @@ public static class UploadApi
         "Only photos can be kept out of the gallery for now; upload the video without that choice, or a photo from it.",
         statusCode: StatusCodes.Status400BadRequest, title: "Videos are always in the gallery");
 
+    /// <summary>
+    /// How long to hold a video upload for its result: ?wait when given; none when the client prefers an
+    /// asynchronous answer (RFC 7240); else the default, so a client written for the prototype, which
+    /// answered videos at once, gets <c>predicted_class</c> in the answer.
+    /// </summary>
+    static TimeSpan VideoWait(HttpRequest request, double? wait, ErasOptions options)
+    {
+        if (wait is double seconds) return TimeSpan.FromSeconds(seconds);
+        if (!PrefersAsync(request)) return TimeSpan.FromSeconds(options.VideoDefaultWaitSeconds);
+        request.HttpContext.Response.Headers["Preference-Applied"] = RespondAsync;
+        return TimeSpan.Zero;
+    }
+
+    const string RespondAsync = "respond-async";
+
+    /// <summary>Whether a Prefer header (RFC 7240: comma-separated preferences, each possibly with ;parameters) asks for respond-async.</summary>
+    static bool PrefersAsync(HttpRequest request) => request.Headers["Prefer"].SelectMany(v => (v ?? "").Split(','))
+        .Any(p => p.Split(';')[0].Trim().Equals(RespondAsync, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
-        VideoUpload video, VideoJobService jobs, ErasDb db, TimeSpan wait, CancellationToken ct)
+        VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, TimeSpan wait, CancellationToken ct)
     {
-        var job = await jobs.AcceptAsync(video, ct);
+        var job = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), ct);
         if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
         var described = await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException();
         return job.Status switch

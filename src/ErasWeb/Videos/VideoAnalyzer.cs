@@ -42,11 +42,31 @@ public static class VideoAnalyzer
     /// <summary>Plans of up to this many frames sample them at display size and keep them (about 2.4 MB each) until the poster is chosen.</summary>
     const int KeptFramesUpTo = 16;
 
+    /// <summary>
+    /// The wall-clock time an analysis may take, in proportion to the video's real length (counted as at
+    /// least a minute), so no file, whatever its header claims or its frames cost, holds a worker for long.
+    /// </summary>
+    public static TimeSpan Budget(VideoInfo video, ErasOptions options) =>
+        TimeSpan.FromSeconds(options.VideoWorkSecondsPerMinute * Math.Max(1, video.Duration.TotalMinutes));
+
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
     public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
     {
+        // The real duration (where the last packet ends) decides the work, not the one the header claims.
         var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
         CheckDuration(video, options);
+        var budget = Budget(video, options);
+        using var overBudget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        overBudget.CancelAfter(budget);
+        try { return await AnalyzeAsync(path, video, model, cpu, options, progress, overBudget.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new FFmpegException($"The analysis took longer than the {Describe(budget)} allowed for a video of {Describe(video.Duration)}, so it was stopped.");
+        }
+    }
+
+    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
+    {
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
         progress(0.02);
         // A few frames come at display size and are kept, so the poster is one of them rather than decoded again (from its

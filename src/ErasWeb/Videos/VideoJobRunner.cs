@@ -127,6 +127,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         job.PredictionId = existing;
         job.FinishedAtUtc = now;
         job.UploadFile = null;
+        job.Client = null;
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
     }
@@ -138,6 +139,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         job.Error = reason;
         job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
         job.UploadFile = null;
+        job.Client = null;
         await db.SaveChangesAsync(CancellationToken.None);
         signals.Finish(job.Id);
         if (path is not null) DeleteUpload(path);

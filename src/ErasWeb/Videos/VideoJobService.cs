@@ -3,6 +3,7 @@ using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using Hangfire;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,19 +13,24 @@ namespace ErasWeb.Videos;
 public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock)
 {
     /// <summary>
-    /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
-    /// same bytes as one already accepted (and not failed) is that job, not a second one.
+    /// Counting the queue and adding to it happen one upload at a time, so racing uploads cannot all
+    /// squeeze under a bound (the app is one process, the only writer of its SQLite file).
     /// </summary>
-    public async Task<VideoJob> AcceptAsync(VideoUpload upload, CancellationToken ct)
+    static readonly SemaphoreSlim QueueGate = new(1, 1);
+
+    /// <summary>
+    /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
+    /// same bytes as one already accepted (and not failed) is that job, not a second one, even when
+    /// the uploads race (the database allows one unfinished job per content hash). A new video must
+    /// fit the queue's bounds; <paramref name="client"/> (the uploader's address) has a share of its own.
+    /// </summary>
+    public async Task<VideoJob> AcceptAsync(VideoUpload upload, string? client, CancellationToken ct)
     {
         var keep = false;
         try
         {
             if (await db.IsTakenDownAsync(upload.ContentSha256, ct)) throw new TakenDownException();
-            var existing = await db.VideoJobs.AsNoTracking()
-                .Where(j => j.ContentSha256 == upload.ContentSha256 && j.Status != VideoJobStatus.Failed)
-                .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
-            if (existing is not null) return existing;
+            if (await SameVideoAsync(upload.ContentSha256, ct) is { } existing) return existing;
 
             await CheckReadableAsync(upload.Path, ct);
             var job = new VideoJob
@@ -36,10 +42,23 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
                 Format = upload.Sniff.Name,
                 UploadFile = Path.GetFileName(upload.Path),
                 CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+                Client = client,
             };
-            db.VideoJobs.Add(job);
-            // Not cancelled with the request: once the row exists the file belongs to the job.
-            await db.SaveChangesAsync(CancellationToken.None);
+            await QueueGate.WaitAsync(ct);
+            try
+            {
+                await CheckQueueRoomAsync(upload.SizeBytes, client, ct);
+                db.VideoJobs.Add(job);
+                // Not cancelled with the request: once the row exists the file belongs to the job.
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraint })
+            {
+                // An identical upload became a job since the look above: answer with that job.
+                db.Entry(job).State = EntityState.Detached;
+                return await SameVideoAsync(upload.ContentSha256, CancellationToken.None) ?? throw new InvalidOperationException("The job that made this one a duplicate is gone.", e);
+            }
+            finally { QueueGate.Release(); }
             keep = true;
             Enqueue(queue, job.Id);
             return job;
@@ -48,6 +67,27 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
         {
             if (!keep) File.Delete(upload.Path);
         }
+    }
+
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE: an insert broke a unique index.</summary>
+    const int SqliteUniqueConstraint = 2067;
+
+    /// <summary>The newest job of the same bytes that has not failed: queued, running or done.</summary>
+    Task<VideoJob?> SameVideoAsync(string contentSha256, CancellationToken ct) => db.VideoJobs.AsNoTracking()
+        .Where(j => j.ContentSha256 == contentSha256 && j.Status != VideoJobStatus.Failed)
+        .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
+
+    /// <summary>Refuses a video the queue has no room for: the client's share first (429), then the whole queue's jobs and bytes on disk (503).</summary>
+    async Task CheckQueueRoomAsync(long sizeBytes, string? client, CancellationToken ct)
+    {
+        var o = options.Value;
+        var unfinished = db.VideoJobs.Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running);
+        if (client is not null && await unfinished.CountAsync(j => j.Client == client, ct) >= o.VideoQueueMaxJobsPerClient)
+            throw new VideoQueueFullException($"You already have as many videos waiting to be analysed as one visitor may ({o.VideoQueueMaxJobsPerClient}); upload this one when one of them has finished.", perClient: true);
+        if (await unfinished.CountAsync(ct) >= o.VideoQueueMaxJobs)
+            throw new VideoQueueFullException($"As many videos as ErasWeb queues ({o.VideoQueueMaxJobs}) are already waiting to be analysed; try again in a few minutes.", perClient: false);
+        if (await unfinished.SumAsync(j => j.SizeBytes, ct) + sizeBytes > o.VideoQueueMaxBytes)
+            throw new VideoQueueFullException($"The videos waiting to be analysed already fill the {MediaRejectedException.FormatBytes(o.VideoQueueMaxBytes)} kept for them; try again in a few minutes.", perClient: false);
     }
 
     public static void Enqueue(IBackgroundJobClient queue, long jobId) =>

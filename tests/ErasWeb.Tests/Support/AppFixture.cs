@@ -48,14 +48,20 @@ public class AppFixture : IAsyncLifetime
     public Task<HttpResponseMessage> UploadAsync(byte[] bytes, string fileName, string contentType = "image/jpeg") =>
         PostFileAsync(Client, bytes, fileName, contentType: contentType);
 
-    /// <summary>POST /predict as clients do: the bytes in the multipart field "file"; <paramref name="query"/> such as "?wait=60".</summary>
-    public static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, byte[] bytes, string fileName, string query = "", string contentType = "application/octet-stream")
+    /// <summary>
+    /// POST /predict as clients do: the bytes in the multipart field "file"; <paramref name="query"/> such as "?wait=60";
+    /// <paramref name="respondAsync"/> sends <c>Prefer: respond-async</c>, so a video is answered 202 at once.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, byte[] bytes, string fileName, string query = "", string contentType = "application/octet-stream",
+        bool respondAsync = false)
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         form.Add(file, "file", fileName);
-        return await client.PostAsync("/predict" + query, form);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/predict" + query) { Content = form };
+        if (respondAsync) request.Headers.Add("Prefer", "respond-async");
+        return await client.SendAsync(request);
     }
 
     public async Task<T> UploadJsonAsync<T>(byte[] bytes, string fileName)

@@ -7,8 +7,8 @@ namespace ErasWeb.Tests.Videos;
 
 public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string query = "") =>
-        AppFixture.PostFileAsync(client, bytes, name, query);
+    static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string query = "", bool respondAsync = false) =>
+        AppFixture.PostFileAsync(client, bytes, name, query, respondAsync: respondAsync);
 
     static byte[] Patched(string path, Action<byte[]> patch)
     {
@@ -65,13 +65,89 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_3_second_clip_whose_header_claims_6_hours_costs_seconds_and_gets_a_3_second_timeline()
+    {
+        // The Matroska segment's Duration element (milliseconds, a big-endian double) says 6 hours, the limit.
+        var bytes = Patched(TestVideos.Make("liar.mkv", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=3:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p"), b =>
+        {
+            int at = b.AsSpan().IndexOf([(byte)0x44, (byte)0x89, (byte)0x88]) + 3;
+            Assert.Equal(3000, System.Buffers.Binary.BinaryPrimitives.ReadDoubleBigEndian(b.AsSpan(at)));
+            System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(b.AsSpan(at), 6 * 3600 * 1000.0);
+        });
+        var claimed = Path.Combine(TestData.NewTempDir("liar"), "liar.mkv");
+        await File.WriteAllBytesAsync(claimed, bytes);
+        Assert.Equal(6 * 3600, (await VideoProbe.ProbeAsync(claimed, TimeSpan.FromSeconds(10), CancellationToken.None)).Duration.TotalSeconds, 1);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var response = await UploadAsync(app.Client, bytes, "liar.mkv", "?wait=60");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 30);
+        var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.InRange(job.GetProperty("duration_seconds").GetDouble(), 2.9, 3.1);
+        var timeline = job.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.InRange(timeline[^1].GetProperty("end").GetDouble(), 2.9, 3.1);
+        Assert.All(job.GetProperty("frames").EnumerateArray(), f => Assert.InRange(f.GetProperty("timestamp").GetDouble(), 0, 3));
+        Assert.Equal(12, job.GetProperty("frames").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_real_6_hour_video_of_tiny_still_frames_is_sampled_in_seconds()
+    {
+        // 21600 frames of 32x32, a keyframe every 250: few keyframes, so most sampled times have none near them
+        // (sought one by one, the 1000 frames took minutes).
+        var video = TestVideos.Make("six-hours.mp4", "-f", "lavfi", "-i", "color=c=blue:s=32x32:r=1:d=21600", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        var info = await VideoProbe.ProbeWithKeyframesAsync(video, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var times = FrameSampler.Plan(info.Duration, 12, TimeSpan.FromSeconds(10), 1000);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var sampled = new List<TimeSpan>();
+        await foreach (var frame in FrameSampler.SampleAsync(video, info, times, (32, 32), TimeSpan.FromSeconds(60), CancellationToken.None))
+            using (frame) sampled.Add(frame.Time);
+
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 10);
+        Assert.Equal(times.Count, sampled.Count);
+        // Each frame is the first at or after a quarter step before its time, as when sought one by one.
+        var step = times[1] - times[0];
+        Assert.All(sampled.Order().Zip(times), p => Assert.InRange(p.First, p.Second - step / 4, p.Second - step / 4 + TimeSpan.FromSeconds(1)));
+
+        // The whole job through HTTP: its 1000 frames' inferences are most of its time.
+        using var patient = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(150) };
+        var response = await UploadAsync(patient, File.ReadAllBytes(video), "six-hours.mp4", "?wait=120");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var job = JsonDocument.Parse(body).RootElement;
+        Assert.InRange(job.GetProperty("duration_seconds").GetDouble(), 21599, 21601);
+        Assert.InRange(job.GetProperty("frames").GetArrayLength(), 990, 1000);
+    }
+
+    [Fact]
+    public async Task A_job_over_its_time_budget_fails_with_the_reason_and_frees_the_worker()
+    {
+        // 0.05 s of work per minute of video: no analysis fits, so every job runs out of time.
+        var strict = new AppFixture { Settings = new Dictionary<string, string?> { ["Eras:VideoWorkSecondsPerMinute"] = "0.05" } };
+        await strict.InitializeAsync();
+        try
+        {
+            var video = File.ReadAllBytes(TestVideos.Colours("budget.mp4", 320, 240, ("red", 5), ("blue", 5)));
+
+            var response = await UploadAsync(strict.Client, video, "budget.mp4");
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains("took longer than the 0.1 seconds allowed for a video of 10 seconds", await response.Content.ReadAsStringAsync());
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(strict.DataDir, "uploads")));
+        }
+        finally { await strict.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task A_video_whose_frames_cannot_be_decoded_ends_in_a_failed_job_with_the_reason_and_its_upload_deleted()
     {
         // Intact headers, so it is accepted; every byte of picture data zeroed.
         var bytes = Patched(TestVideos.Make("blank.mp4", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=2:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart"),
             b => Array.Clear(b, Find(b, "mdat") + 4, b.Length - Find(b, "mdat") - 4));
 
-        var response = await UploadAsync(app.Client, bytes, "blank.mp4");
+        var response = await UploadAsync(app.Client, bytes, "blank.mp4", respondAsync: true);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var (job, _) = await VideoJobTests.WaitForJobAsync(app.Client, response.Headers.Location!.OriginalString, TimeSpan.FromSeconds(60));
 

@@ -10,8 +10,8 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
 {
     static readonly string Lover = TestData.Photo("Lover/etl-7.jpeg"), Midnights = TestData.Photo("Midnights/etl-34.jpeg");
 
-    public static async Task<HttpResponseMessage> UploadVideoAsync(HttpClient client, string path, string query = "") =>
-        await AppFixture.PostFileAsync(client, await File.ReadAllBytesAsync(path), Path.GetFileName(path), query, "video/mp4");
+    public static async Task<HttpResponseMessage> UploadVideoAsync(HttpClient client, string path, string query = "", bool respondAsync = false) =>
+        await AppFixture.PostFileAsync(client, await File.ReadAllBytesAsync(path), Path.GetFileName(path), query, "video/mp4", respondAsync);
 
     /// <summary>Polls the job until it has finished; returns its last state and every progress value seen on the way.</summary>
     public static async Task<(JsonElement Job, List<int> Progress)> WaitForJobAsync(HttpClient client, string url, TimeSpan timeout)
@@ -33,8 +33,9 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var video = TestVideos.Slideshow("lover-then-midnights.mp4", 640, 360, (Lover, 10), (Midnights, 10));
 
-        var response = await UploadVideoAsync(app.Client, video);
+        var response = await UploadVideoAsync(app.Client, video, respondAsync: true);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("respond-async", response.Headers.GetValues("Preference-Applied").Single());
         var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         long jobId = accepted.GetProperty("job_id").GetInt64();
         Assert.Equal($"/api/jobs/{jobId}", response.Headers.Location?.OriginalString);
@@ -99,6 +100,37 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
         var again = JsonDocument.Parse(await (await UploadVideoAsync(app.Client, video, "?wait=60")).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(body.GetProperty("job_id").GetInt64(), again.GetProperty("job_id").GetInt64());
         Assert.Equal(body.GetProperty("prediction_id").GetInt64(), again.GetProperty("prediction_id").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_client_written_for_the_prototype_gets_the_videos_predicted_class_in_the_answer()
+    {
+        var video = await File.ReadAllBytesAsync(TestVideos.Slideshow("prototype.mp4", 480, 270, (Lover, 3)));
+
+        // The prototype's client: plain multipart, no headers, no query.
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(video), "file", "prototype.mp4" } };
+        var response = await app.Client.PostAsync("/predict", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Lover", body.GetProperty("predicted_class").GetString());
+        Assert.Equal("succeeded", body.GetProperty("status").GetString());
+        Assert.False(response.Headers.Contains("Preference-Applied"));
+    }
+
+    [Fact]
+    public async Task Prefer_respond_async_answers_202_at_once_and_wait_still_wins_over_it()
+    {
+        var video = TestVideos.Slideshow("async.mp4", 480, 270, (Midnights, 3));
+
+        var accepted = await UploadVideoAsync(app.Client, video, respondAsync: true);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("respond-async", accepted.Headers.GetValues("Preference-Applied").Single());
+        Assert.NotEqual("succeeded", JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+
+        var waited = await UploadVideoAsync(app.Client, video, "?wait=60", respondAsync: true);
+        Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
+        Assert.Equal("Midnights", JsonDocument.Parse(await waited.Content.ReadAsStringAsync()).RootElement.GetProperty("predicted_class").GetString());
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class VideoRecoveryTests
 
     static async Task<long> UploadAsync(HttpClient client, string path)
     {
-        var response = await VideoJobTests.UploadVideoAsync(client, path);
+        var response = await VideoJobTests.UploadVideoAsync(client, path, respondAsync: true);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("job_id").GetInt64();
     }

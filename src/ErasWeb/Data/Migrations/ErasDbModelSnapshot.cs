@@ -405,6 +405,9 @@ namespace ErasWeb.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Client")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContentSha256")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -452,6 +455,10 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("PredictionId");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex(new[] { "ContentSha256" }, "IX_VideoJobs_ContentSha256_Unfinished")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN ('queued', 'running')");
 
                     b.ToTable("VideoJobs");
                 });
