@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Fans;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Uploads;
 
 namespace ErasWeb;
 
@@ -29,6 +30,8 @@ public static class DomainProblems
         ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
         TakenDownException takenDown => new(StatusCodes.Status410Gone, "Taken down", takenDown.Message),
         UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, "Unknown era", unknownEra.Message),
+        TooManyUploadsException tooMany => new(StatusCodes.Status429TooManyRequests, "Too many uploads", tooMany.Message, RateLimiting.Seconds(tooMany.RetryAfter)),
+        StorageFullException full => new(StatusCodes.Status507InsufficientStorage, "Storage full", full.Message),
         _ => null,
     };
 

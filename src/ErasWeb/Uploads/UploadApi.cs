@@ -74,16 +74,23 @@ public static class UploadApi
         Description = "The video cannot be read or claims to be too long; with wait, its analysis failed (the problem's job_id and status_url name the job).")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, ProblemJson,
         Description = "The same file was taken down by the site's admin.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, ProblemJson,
+        Description = "Too many photos (a minute) or videos (an hour) from this address; Retry-After says when to try again.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, ProblemJson,
+        Description = "The site's storage is full: no new uploads for now, while everything stored can still be read.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
         Description = "The model is still loading; Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
+        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options,
+        StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
         [Description("For a video: seconds (0-120) to hold the request for its result; without it the answer is 202 at once.")] double? wait = null)
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        await quota.EnsureRoomAsync(ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct,
+            onSniffed: isVideo => rateLimits.Admit(request.HttpContext, isVideo));
         var received = watch.Elapsed.TotalMilliseconds;
         if (upload is VideoUpload video)
             return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
