@@ -285,6 +285,10 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
             ["Eras:BackboneSource"] = backboneSource,
             ["Eras:DataDir"] = dataDir,
             ["Logging:LogLevel:Default"] = "Warning",
+            // One client measuring throughput, not a visitor: the per-address limits would only measure themselves.
+            ["Eras:PhotosPerMinute"] = "0",
+            ["Eras:VideosPerHour"] = "0",
+            ["Eras:VotesPerMinute"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         var app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));

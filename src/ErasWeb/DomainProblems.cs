@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Fans;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Uploads;
 using ErasWeb.Videos;
 
 namespace ErasWeb;
@@ -33,6 +34,8 @@ public static class DomainProblems
         // One client's share is that client's doing (429); a full queue is the site's (503).
         VideoQueueFullException { PerClient: true } full => new(StatusCodes.Status429TooManyRequests, "Too many videos waiting", full.Message, VideoQueueFullException.RetryAfterSeconds),
         VideoQueueFullException full => new(StatusCodes.Status503ServiceUnavailable, "Video queue full", full.Message, VideoQueueFullException.RetryAfterSeconds),
+        TooManyUploadsException tooMany => new(StatusCodes.Status429TooManyRequests, "Too many uploads", tooMany.Message, RateLimiting.Seconds(tooMany.RetryAfter)),
+        StorageFullException full => new(StatusCodes.Status507InsufficientStorage, "Storage full", full.Message),
         _ => null,
     };
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using ErasWeb.Admin;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
@@ -58,6 +57,9 @@ public static class ErasApp
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
+        services.AddScoped<StorageQuota>();
+        services.AddSingleton<Retention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         services.AddScoped<FanFeedbackService>();
         services.AddSingleton<Voters>();
         // Kept with the data, so cookies (admin, antiforgery, voters) outlive a restart.
@@ -71,22 +73,7 @@ public static class ErasApp
         services.AddScoped<GalleryRerunner>();
         services.AddVideoJobs();
         services.AddAdminAuthentication();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Guessing the admin token from one address: a handful of tries a minute, the form itself always shown.
-            o.AddPolicy(AdminAuthentication.SignInAttempts, http => HttpMethods.IsPost(http.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) })
-                : RateLimitPartition.GetNoLimiter(""));
-            o.AddPolicy(FanApi.Votes, http => HttpMethods.IsPost(http.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) })
-                : RateLimitPartition.GetNoLimiter(""));
-            o.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return ValueTask.CompletedTask;
-            };
-        });
+        services.AddErasRateLimits();
 
         services.AddPartnerSitesCors();
         services.AddHealthChecks()
@@ -137,12 +124,13 @@ public static class ErasApp
         services.AddHostedService<RetrainRecovery>();
     }
 
-    static bool IsApi(PathString path) =>
+    internal static bool IsApi(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/predict") || path.StartsWithSegments("/ping")
         || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
 
     static void UseErasPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: everything after sees the client's address, as trusted proxies report it
         // First, so error pages, problem answers and static files carry the headers too.
         app.UseSecurityHeaders(SecurityHeaders.Policy());
         app.UseExceptionHandler();

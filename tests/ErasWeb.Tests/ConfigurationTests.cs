@@ -55,4 +55,18 @@ public class ConfigurationTests
         Assert.True(result.Failed);
         Assert.Contains("ERAS_DATA_DIR", result.FailureMessage);
     }
+
+    [Fact]
+    public void Trusted_proxies_are_addresses_or_networks_and_anything_else_is_named()
+    {
+        var options = new ErasOptions { BackboneSource = TestData.BackboneSource, HeadPath = TestData.CommittedHead, DataDir = TestData.NewTempDir("config-proxies") };
+        options.TrustedProxies = "10.0.0.2, 172.16.0.0/12;::1";
+        Assert.False(new ErasOptionsValidator().Validate(null, options).Failed);
+        Assert.Equal(["10.0.0.2/32", "172.16.0.0/12", "::1/128"], options.TrustedProxyNetworks.Select(n => n.ToString()));
+
+        options.TrustedProxies = "10.0.0.2, proxy.local, 10.0.0.0/33";
+        var result = new ErasOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains("ERAS_TRUSTED_PROXIES has 'proxy.local', '10.0.0.0/33'", result.FailureMessage);
+    }
 }

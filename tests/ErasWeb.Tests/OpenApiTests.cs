@@ -18,7 +18,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
     static readonly Dictionary<string, int[]> Operations = new()
     {
         ["GET /ping"] = [200],
-        ["POST /predict"] = [200, 202, 400, 410, 413, 415, 422, 429, 503],
+        ["POST /predict"] = [200, 202, 400, 410, 413, 415, 422, 429, 503, 507],
         ["GET /api/predictions"] = [200, 400],
         ["GET /api/predictions/{id}"] = [200, 404],
         ["DELETE /api/predictions/{id}"] = [204, 403, 404],

@@ -125,6 +125,44 @@ public sealed class ErasOptions
     public static bool IsOrigin(string origin) =>
         IsUrl(origin) && string.Equals(new Uri(origin).GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Photos one client address may upload a minute; 0 turns the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int PhotosPerMinute { get; set; } = 30;
+
+    /// <summary>Videos one client address may upload an hour; 0 turns the limit off. Each holds a video worker for a while.</summary>
+    [Range(0, 1_000_000)]
+    public int VideosPerHour { get; set; } = 10;
+
+    /// <summary>Votes ("Is this right?") one client address may give a minute; 0 turns the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int VotesPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// Reverse proxies (addresses such as 10.0.0.2, or networks such as 10.0.0.0/8), comma separated,
+    /// whose X-Forwarded-For is believed; empty believes none, so the client address is the connection's.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
+
+    /// <summary>Predictions older than this many days are deleted (with their pictures, frames, votes and jobs) once a day; 0 keeps them for ever.</summary>
+    [Range(0, 365_000)]
+    public int RetentionDays { get; set; }
+
+    /// <summary>New uploads are refused while the database (file and WAL, less reusable free pages) is this large; 0 for no limit.</summary>
+    [Range(0, long.MaxValue)]
+    public long MaxDatabaseBytes { get; set; }
+
+    /// <summary>The trusted proxies as networks (a single address is a /32 or /128); entries that do not parse are reported by the validator.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks =>
+        ProxyEntries(TrustedProxies).Select(e => ParseNetwork(e)).OfType<System.Net.IPNetwork>().ToList();
+
+    internal static IEnumerable<string> ProxyEntries(string value) =>
+        value.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    internal static System.Net.IPNetwork? ParseNetwork(string entry) =>
+        System.Net.IPNetwork.TryParse(entry, out var network) ? network
+        : System.Net.IPAddress.TryParse(entry, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
     public string DataDirFullPath => Path.GetFullPath(DataDir);
 
     /// <summary>Where accepted videos wait for their job; each is deleted when its job has finished.</summary>
@@ -161,6 +199,12 @@ public sealed class ErasOptions
         ("ERAS_RETRAIN_AFTER", nameof(RetrainAfter)),
         ("ERAS_RETRAIN_TOLERANCE", nameof(RetrainTolerance)),
         ("ERAS_CORS_ORIGINS", nameof(CorsOrigins)),
+        ("ERAS_PHOTOS_PER_MINUTE", nameof(PhotosPerMinute)),
+        ("ERAS_VIDEOS_PER_HOUR", nameof(VideosPerHour)),
+        ("ERAS_VOTES_PER_MINUTE", nameof(VotesPerMinute)),
+        ("ERAS_TRUSTED_PROXIES", nameof(TrustedProxies)),
+        ("ERAS_RETENTION_DAYS", nameof(RetentionDays)),
+        ("ERAS_MAX_DATABASE_BYTES", nameof(MaxDatabaseBytes)),
     ];
 
     /// <summary>
@@ -228,6 +272,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add($"The era head file '{Path.GetFullPath(o.HeadPath)}' does not exist: set ERAS_HEAD_PATH to a head file made by the train command.");
         foreach (var origin in o.CorsOriginList.Where(origin => !ErasOptions.IsOrigin(origin)))
             errors.Add($"ERAS_CORS_ORIGINS has '{origin}', which is not an origin: write each as scheme, host and port only (https://fans.example or http://localhost:3000), separated by commas.");
+        if (ErasOptions.ProxyEntries(o.TrustedProxies).Where(e => ErasOptions.ParseNetwork(e) is null).ToList() is { Count: > 0 } badProxies)
+            errors.Add($"ERAS_TRUSTED_PROXIES has {string.Join(", ", badProxies.Select(e => $"'{e}'"))}, which is neither an IP address nor a network such as 10.0.0.0/8.");
         return errors.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
             : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);

@@ -60,7 +60,9 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         model.Entity<TimelineSegment>().HasOne<Prediction>().WithMany().HasForeignKey(s => s.PredictionId).OnDelete(DeleteBehavior.Cascade);
     }
 
-    public static string ConnectionString(string dataDir) => $"Data Source={Path.Combine(dataDir, "eras.db")}";
+    public static string DatabasePath(string dataDir) => Path.Combine(dataDir, "eras.db");
+
+    public static string ConnectionString(string dataDir) => $"Data Source={DatabasePath(dataDir)}";
 
     public static void Configure(DbContextOptionsBuilder options, string dataDir) =>
         options.UseSqlite(ConnectionString(dataDir)).AddInterceptors(SynchronousNormal.Instance)

@@ -24,10 +24,13 @@ public sealed class ErrorModel : PageModel
         (Title, Explanation) = Explain(code);
     }
 
-    static (string Title, string Explanation) Explain(int code) => code switch
+    (string Title, string Explanation) Explain(int code) => code switch
     {
         404 => ("Not found", "There is nothing at this address. The prediction or video you are looking for may have a different number."),
-        429 => ("Too many attempts", "Wait a minute, then try again."),
+        // The rate limiter set Retry-After on this same response before the error page was asked for.
+        429 => ("Too many attempts", int.TryParse(Response.Headers.RetryAfter, out int seconds)
+            ? $"You have sent a lot from this address in a short time. Wait {(seconds == 1 ? "1 second" : $"{seconds} seconds")}, then try again."
+            : "Wait a minute, then try again."),
         >= 500 => ("Something went wrong", "ErasWeb hit an error it did not expect. It has been logged; please try again."),
         _ => ($"Error {code}", "This request could not be handled."),
     };

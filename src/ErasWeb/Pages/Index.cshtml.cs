@@ -18,7 +18,7 @@ namespace ErasWeb.Pages;
 /// </summary>
 [IgnoreAntiforgeryToken]
 public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options) : PageModel
+    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits) : PageModel
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
@@ -46,6 +46,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         ReceivedUpload? upload = null;
         try
         {
+            await quota.EnsureRoomAsync(ct);
             bool tokenValid = false, unlisted = false;
             upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value), ct, async (name, value) =>
             {
@@ -54,6 +55,11 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
                 Request.Headers[header] = value; // the token store reads the header and so leaves the body alone
                 await antiforgery.ValidateRequestAsync(HttpContext);
                 tokenValid = true;
+            }, isVideo =>
+            {
+                // Only a checked form counts against the address: a forged cross-site post must not use up a visitor's allowance.
+                if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
+                rateLimits.Admit(HttpContext, isVideo);
             });
             if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
             if (upload is VideoUpload { Path: var path } && unlisted)

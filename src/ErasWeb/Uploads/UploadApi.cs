@@ -76,22 +76,26 @@ public static class UploadApi
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, ProblemJson,
         Description = "The same file was taken down by the site's admin.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, ProblemJson,
-        Description = "A video, while this client already has its share of the video queue waiting; Retry-After says when to try again.")]
+        Description = "Too many photos (a minute) or videos (an hour) from this address, or a video while this client already has its share of the video queue waiting; Retry-After says when to try again.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, ProblemJson,
+        Description = "The site's storage is full: no new uploads for now, while everything stored can still be read.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
         Description = "The model is still loading, or a video finds the video queue full (jobs or bytes); Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
+        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options,
+        StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
         [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null)
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        await quota.EnsureRoomAsync(ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         bool unlisted = false;
         var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct, (name, value) =>
         {
             if (name == UnlistedField) unlisted = IsOn(value);
             return Task.CompletedTask;
-        });
+        }, onSniffed: isVideo => rateLimits.Admit(request.HttpContext, isVideo));
         var received = watch.Elapsed.TotalMilliseconds;
         if (upload is VideoUpload video)
         {

@@ -29,7 +29,9 @@ public static class UploadReader
     const int MaxFieldLength = 4096;
 
     /// <param name="onField">Called with each plain form field that comes before the file (the upload page sends its antiforgery token first).</param>
-    public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct, Func<string, string, Task>? onField = null)
+    /// <param name="onSniffed">Called with whether the file is a video once its first bytes are in, before the rest is read; may throw to refuse it.</param>
+    public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct,
+        Func<string, string, Task>? onField = null, Action<bool>? onSniffed = null)
     {
         if (request.ContentLength > limits.Largest + MultipartOverhead) throw MediaRejectedException.TooLarge(limits.Largest);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -66,7 +68,7 @@ public static class UploadReader
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
-                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, ct);
+                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, ct);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -82,11 +84,12 @@ public static class UploadReader
     }
 
     /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>
-    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, CancellationToken ct)
+    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, Action<bool>? onSniffed, CancellationToken ct)
     {
         var head = new byte[FileSniffer.HeaderLength];
         int headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
         var sniff = FileSniffer.Sniff(head.AsSpan(0, headLength));
+        onSniffed?.Invoke(sniff.IsVideo);
         if (sniff.IsVideo) return await SaveVideoAsync(content, head.AsMemory(0, headLength), sniff, fileName, limits, ct);
 
         if (headLength > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);

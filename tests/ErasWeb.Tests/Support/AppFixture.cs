@@ -29,6 +29,10 @@ public class AppFixture : IAsyncLifetime
             ["Eras:DataDir"] = DataDir,
             ["Eras:HeadPath"] = TestData.CommittedHead,
             ["Eras:MaxUploadBytes"] = MaxUploadBytes.ToString(),
+            // Every test client is 127.0.0.1, and a fixture's tests upload and vote far more than a visitor would.
+            ["Eras:PhotosPerMinute"] = "0",
+            ["Eras:VideosPerHour"] = "0",
+            ["Eras:VotesPerMinute"] = "0",
         };
         foreach (var (key, value) in Settings) configuration[key] = value;
         app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));

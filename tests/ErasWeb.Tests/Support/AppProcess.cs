@@ -22,6 +22,8 @@ public sealed partial class AppProcess : IDisposable
         start.Environment["ERAS_DATA_DIR"] = dataDir;
         start.Environment["ERAS_BACKBONE_SOURCE"] = TestData.BackboneSource;
         start.Environment["ERAS_HEAD_PATH"] = TestData.CommittedHead;
+        start.Environment["ERAS_PHOTOS_PER_MINUTE"] = "0";
+        start.Environment["ERAS_VIDEOS_PER_HOUR"] = "0";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start)!;
