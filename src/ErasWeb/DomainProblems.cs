@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Fans;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Uploads;
 
 namespace ErasWeb;
 
@@ -28,6 +29,7 @@ public static class DomainProblems
         // Loading takes seconds; a client that waits a little gets an answer.
         ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
         TakenDownException takenDown => new(StatusCodes.Status410Gone, "Taken down", takenDown.Message),
+        UploadsBusyException busy => new(StatusCodes.Status503ServiceUnavailable, "Busy", busy.Message, RetryAfterSeconds: 2),
         UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, "Unknown era", unknownEra.Message),
         _ => null,
     };

@@ -18,7 +18,7 @@ namespace ErasWeb.Pages;
 /// </summary>
 [IgnoreAntiforgeryToken]
 public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options) : PageModel
+    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options, PhotoBytesInFlight inFlight) : PageModel
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
@@ -40,7 +40,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         try
         {
             bool tokenValid = false;
-            upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value), ct, async (name, value) =>
+            upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value, inFlight), ct, async (name, value) =>
             {
                 if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return;
                 Request.Headers[header] = value; // the token store reads the header and so leaves the body alone

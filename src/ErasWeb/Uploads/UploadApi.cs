@@ -75,15 +75,15 @@ public static class UploadApi
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, ProblemJson,
         Description = "The same file was taken down by the site's admin.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
-        Description = "The model is still loading; Retry-After says when to try again.")]
+        Description = "The model is still loading, or too many photos are in flight; Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
+        HttpRequest request, ImagePredictionService images, PhotoBytesInFlight inFlight, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
         [Description("For a video: seconds (0-120) to hold the request for its result; without it the answer is 202 at once.")] double? wait = null)
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct);
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value, inFlight), ct);
         var received = watch.Elapsed.TotalMilliseconds;
         if (upload is VideoUpload video)
             return await AcceptVideoAsync(video, videos, db, TimeSpan.FromSeconds(wait ?? 0), ct);
