@@ -65,8 +65,8 @@ public sealed class ErasOptions
     public long MaxImagePixels { get; set; } = 100_000_000;
 
     /// <summary>
-    /// The limit for images decoded at full size (PNG, BMP, GIF, WebP, progressive JPEG), whose
-    /// every pixel costs decoding time and memory; a baseline JPEG decodes at a fraction of its size.
+    /// The limit for images decoded at full size (PNG, BMP, GIF, progressive JPEG), whose
+    /// every pixel costs decoding time and memory; a baseline JPEG or a WebP is decoded straight to a smaller size.
     /// </summary>
     [Range(1, long.MaxValue)]
     public long MaxFullDecodePixels { get; set; } = 24_000_000;

@@ -16,7 +16,7 @@ public sealed class DecodedImage(SKBitmap upright, int width, int height) : IDis
 
 /// <summary>
 /// How many pixels an image may declare: any image, and one that has to be decoded at full size
-/// (every format but a sequential JPEG), whose cost in time and memory grows with every pixel.
+/// (PNG, BMP, GIF, progressive JPEG), whose cost in time and memory grows with every pixel.
 /// </summary>
 public readonly record struct PixelLimits(long MaxPixels, long MaxFullDecodePixels)
 {
@@ -29,6 +29,12 @@ public static class ImageDecoder
     public const int DisplayLongSide = 1024;
 
     /// <summary>
+    /// A full-size decode larger than this (a 4K screen) is shrunk right after decoding. Smaller ones
+    /// are kept as decoded: they cost little, and the committed head was trained on them that way.
+    /// </summary>
+    const long ShrinkAbovePixels = 8_300_000;
+
+    /// <summary>
     /// Decodes straight to the smallest scale the codec offers (JPEG: k/8) whose long side still
     /// reaches about the display size and whose short side covers the model's resize. A full-size
     /// decode of a 12 MP JPEG costs ten times more and is then thrown away. SKCodec reads the
@@ -36,7 +42,7 @@ public static class ImageDecoder
     /// Transparent pixels are flattened onto <paramref name="background"/> (white by default); a
     /// background that is itself transparent keeps the transparency (premultiplied).
     /// Both pixel limits are checked from the header, before any pixel is allocated: a 1 KB file
-    /// can declare 10000x10000 pixels, and only a sequential JPEG decodes that at an eighth of the cost.
+    /// can declare 10000x10000 pixels, and only a sequential JPEG or a WebP is decoded straight to a smaller size.
     /// </summary>
     public static DecodedImage Decode(byte[] bytes, SniffResult sniff, PixelLimits limits, int modelShortSide, SKColor? background = null)
     {
@@ -53,8 +59,10 @@ public static class ImageDecoder
             throw MediaRejectedException.TooManyPixels(info.Width, info.Height, limits.MaxPixels);
         if (info.Width <= 0 || info.Height <= 0)
             throw MediaRejectedException.Corrupt(sniff.Name, "it declares no pixels.");
-        bool scaledCheaply = sniff.Format == MediaFormat.Jpeg && IsSequentialJpeg(bytes);
-        if (!scaledCheaply && pixels > limits.MaxFullDecodePixels)
+        // libwebp shrinks row by row as it decodes, so a WebP's memory stays small; its time (about
+        // 4 ms per megapixel of a trivial picture) is what MaxPixels bounds.
+        bool decodedScaled = sniff.Format == MediaFormat.WebP || sniff.Format == MediaFormat.Jpeg && IsSequentialJpeg(bytes);
+        if (!decodedScaled && pixels > limits.MaxFullDecodePixels)
             throw MediaRejectedException.TooManyPixelsToDecodeWhole(sniff.Format == MediaFormat.Jpeg ? "progressive JPEG" : sniff.Name,
                 info.Width, info.Height, limits.MaxFullDecodePixels, limits.MaxPixels);
 
@@ -78,7 +86,7 @@ public static class ImageDecoder
                 else using (var canvas = new SKCanvas(decoded)) canvas.DrawColor(background!.Value, SKBlendMode.DstOver);
                 alpha = SKAlphaType.Opaque;
             }
-            if (alpha == SKAlphaType.Opaque && ShrinkTarget(size, modelShortSide) is { } smaller)
+            if (alpha == SKAlphaType.Opaque && (long)size.Width * size.Height > ShrinkAbovePixels && ShrinkTarget(size, modelShortSide) is { } smaller)
             {
                 // A format decoded at full size is shrunk once, here, rather than by every later step:
                 // halved in place while that stays above the target (no second large buffer), then resampled.
