@@ -107,7 +107,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
             var total = Stopwatch.StartNew();
             var sniff = FileSniffer.SniffImage(bytes);
             DecodedImage decoded = null!;
-            Add("decode", Stats.Time(() => decoded = ImageDecoder.Decode(bytes, sniff, long.MaxValue, classifier.PreferredShortSide)));
+            Add("decode", Stats.Time(() => decoded = ImageDecoder.Decode(bytes, sniff, PixelLimits.None, classifier.PreferredShortSide)));
             using var _ = decoded;
             float[] input = [];
             Add("preprocess", Stats.Time(() => input = ModelInput.RentBatch([decoded.Upright], classifier.Views)));

@@ -30,6 +30,7 @@ public static class DomainProblems
         // Loading takes seconds; a client that waits a little gets an answer.
         ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
         TakenDownException takenDown => new(StatusCodes.Status410Gone, "Taken down", takenDown.Message),
+        UploadsBusyException busy => new(StatusCodes.Status503ServiceUnavailable, "Busy", busy.Message, RetryAfterSeconds: 2),
         UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, "Unknown era", unknownEra.Message),
         // One client's share is that client's doing (429); a full queue is the site's (503).
         VideoQueueFullException { PerClient: true } full => new(StatusCodes.Status429TooManyRequests, "Too many videos waiting", full.Message, VideoQueueFullException.RetryAfterSeconds),

@@ -55,6 +55,7 @@ public static class ErasApp
         services.AddHostedService<DatabaseMigrator>();
 
         services.AddSingleton<ModelHost>();
+        services.AddSingleton<PhotoBytesInFlight>();
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
         services.AddScoped<StorageQuota>();

@@ -53,9 +53,23 @@ public sealed class ErasOptions
     [Range(1, 1L << 30)]
     public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>
+    /// Photo bytes all requests may hold in memory at once (photos wait in memory for the CPU);
+    /// past it, an upload gets 503 with Retry-After. At least <see cref="MaxUploadBytes"/>.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytesInFlight { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Images whose header declares more pixels than this are refused before decoding.</summary>
     [Range(1, long.MaxValue)]
     public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>
+    /// The limit for images decoded at full size (PNG, BMP, GIF, progressive JPEG), whose
+    /// every pixel costs decoding time and memory; a baseline JPEG or a WebP is decoded straight to a smaller size.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFullDecodePixels { get; set; } = 24_000_000;
 
     /// <summary>Videos may be larger than photos; they are streamed to disk, never held in memory.</summary>
     [Range(1, 1L << 40)]
@@ -180,7 +194,9 @@ public sealed class ErasOptions
         ("ERAS_HEAD_PATH", nameof(HeadPath)),
         ("ERAS_MODEL_MANIFEST", nameof(ModelManifest)),
         ("ERAS_MAX_UPLOAD_BYTES", nameof(MaxUploadBytes)),
+        ("ERAS_MAX_UPLOAD_BYTES_IN_FLIGHT", nameof(MaxUploadBytesInFlight)),
         ("ERAS_MAX_IMAGE_PIXELS", nameof(MaxImagePixels)),
+        ("ERAS_MAX_FULL_DECODE_PIXELS", nameof(MaxFullDecodePixels)),
         ("ERAS_INFERENCE_THREADS", nameof(InferenceThreads)),
         ("ERAS_MAX_VIDEO_UPLOAD_BYTES", nameof(MaxVideoUploadBytes)),
         ("ERAS_VIDEO_FRAMES", nameof(VideoFrames)),
@@ -259,6 +275,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");
         else if (WritableDirectory.Problem(o.DataDirFullPath) is { } problem)
             errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' {problem}: set it to a directory this process may write in.");
+        if (o.MaxUploadBytesInFlight < o.MaxUploadBytes)
+            errors.Add($"ERAS_MAX_UPLOAD_BYTES_IN_FLIGHT ({o.MaxUploadBytesInFlight}) is below ERAS_MAX_UPLOAD_BYTES ({o.MaxUploadBytes}), so the largest photo could never be received: raise it.");
         if (o.AdminEnabled && o.AdminToken.Length < AdminTokenMinLength)
             errors.Add($"ERAS_ADMIN_TOKEN is {o.AdminToken.Length} characters; use at least {AdminTokenMinLength} random ones (e.g. openssl rand -hex 24), or leave it empty to turn admin off.");
         if (o.BasePhotos.Length > 0 && !File.Exists(o.BasePhotos) && !Directory.Exists(o.BasePhotos))

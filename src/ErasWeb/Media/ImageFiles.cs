@@ -38,9 +38,9 @@ public static class ImageFiles
         return (bytes, sniff);
     }
 
-    public static DecodedImage Decode(string path, long maxPixels, int modelShortSide, SKColor? background = null)
+    public static DecodedImage Decode(string path, PixelLimits limits, int modelShortSide, SKColor? background = null)
     {
         var (bytes, sniff) = Read(path);
-        return ImageDecoder.Decode(bytes, sniff, maxPixels, modelShortSide, background);
+        return ImageDecoder.Decode(bytes, sniff, limits, modelShortSide, background);
     }
 }

@@ -43,6 +43,10 @@ public sealed class MediaRejectedException(MediaRejection reason, string detail)
     public static MediaRejectedException TooManyPixels(long width, long height, long limit) =>
         new(MediaRejection.TooManyPixels, $"The image declares {width}x{height} pixels ({width * height / 1e6:0.#} MP); the limit is {limit / 1e6:0.#} MP.");
 
+    public static MediaRejectedException TooManyPixelsToDecodeWhole(string format, long width, long height, long limit, long jpegLimit) =>
+        new(MediaRejection.TooManyPixels, $"The {format} image is {width}x{height} pixels ({width * height / 1e6:0.#} MP). A {format} is decoded at full size, "
+            + $"so its limit is {limit / 1e6:0.#} MP: make it smaller, or save it as a baseline JPEG (up to {jpegLimit / 1e6:0.#} MP).");
+
     public static string FormatBytes(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
 }

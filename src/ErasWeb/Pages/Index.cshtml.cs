@@ -18,7 +18,7 @@ namespace ErasWeb.Pages;
 /// </summary>
 [IgnoreAntiforgeryToken]
 public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits) : PageModel
+    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, PhotoBytesInFlight inFlight) : PageModel
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
@@ -48,7 +48,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         {
             await quota.EnsureRoomAsync(ct);
             bool tokenValid = false, unlisted = false;
-            upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value), ct, async (name, value) =>
+            upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value, inFlight), ct, async (name, value) =>
             {
                 if (name == UploadApi.UnlistedField) unlisted = UploadApi.IsOn(value);
                 if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return;

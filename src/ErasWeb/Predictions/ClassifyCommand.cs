@@ -94,7 +94,7 @@ public static class ClassifyCommand
         List<Row> rows;
         int skipped;
         using (model)
-            (rows, skipped) = Classify(model, files, options.MaxImagePixels, stderr, ct);
+            (rows, skipped) = Classify(model, files, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), stderr, ct);
 
         if (rows.Count == 0)
         {
@@ -138,14 +138,14 @@ public static class ClassifyCommand
     }
 
     /// <summary>Decodes batch n+1 on another core while the model runs on batch n; unreadable files are reported and left out.</summary>
-    static (List<Row> Rows, int Skipped) Classify(IEraModel model, List<string> files, long maxPixels, TextWriter stderr, CancellationToken ct)
+    static (List<Row> Rows, int Skipped) Classify(IEraModel model, List<string> files, PixelLimits limits, TextWriter stderr, CancellationToken ct)
     {
         var batches = files.Chunk(BatchSize).ToList();
         var rows = new List<Row>(files.Count);
         int skipped = 0, done = 0;
         var progress = new ConsoleProgress(stderr, "Classifying", files.Count);
         progress.Report(0);
-        Task<Decoded[]>? next = DecodeAsync(batches[0], maxPixels, model.PreferredShortSide, ct);
+        Task<Decoded[]>? next = DecodeAsync(batches[0], limits, model.PreferredShortSide, ct);
         try
         {
             for (int b = 0; b < batches.Count; b++)
@@ -155,7 +155,7 @@ public static class ClassifyCommand
                 try
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (b + 1 < batches.Count) next = DecodeAsync(batches[b + 1], maxPixels, model.PreferredShortSide, ct);
+                    if (b + 1 < batches.Count) next = DecodeAsync(batches[b + 1], limits, model.PreferredShortSide, ct);
                     foreach (var failed in decoded.Where(d => d.Error is not null))
                     {
                         progress.WriteLine($"skipped {failed.File}: {failed.Error}");
@@ -192,10 +192,10 @@ public static class ClassifyCommand
     sealed record Decoded(string File, DecodedImage? Image, string? Error);
 
     /// <summary>The upload path's checks: the bytes decide the format, whatever the file is called.</summary>
-    static Task<Decoded[]> DecodeAsync(string[] batch, long maxPixels, int modelShortSide, CancellationToken ct) =>
+    static Task<Decoded[]> DecodeAsync(string[] batch, PixelLimits limits, int modelShortSide, CancellationToken ct) =>
         Task.Run(() => batch.Select(file =>
         {
-            try { return new Decoded(file, ImageFiles.Decode(file, maxPixels, modelShortSide), null); }
+            try { return new Decoded(file, ImageFiles.Decode(file, limits, modelShortSide), null); }
             catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)
             {
                 return new Decoded(file, null, e.Message);

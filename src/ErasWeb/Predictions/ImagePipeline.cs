@@ -11,9 +11,9 @@ public static class ImagePipeline
 {
     public const int ThumbnailLongSide = 256;
 
-    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, long maxPixels)
+    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits)
     {
-        using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels, classifier.PreferredShortSide);
+        using var decoded = ImageDecoder.Decode(bytes, sniff, limits, classifier.PreferredShortSide);
         var prediction = classifier.Classify(decoded.Upright);
         SKBitmap? display = null, thumbnail = null;
         try

@@ -27,7 +27,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
 
         AnalyzedImage analyzed;
         await models.Analyses.WaitAsync(ct);
-        try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, options.Value.MaxImagePixels); }
+        try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels)); }
         finally { models.Analyses.Release(); }
         var deleteToken = DeleteTokens.New();
         var row = new Prediction

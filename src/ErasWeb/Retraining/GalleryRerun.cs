@@ -96,7 +96,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
 
         AnalyzedImage analyzed;
         await models.Analyses.WaitAsync(ct);
-        try { analyzed = ImagePipeline.Analyze(old.Pictures.Display, FileSniffer.SniffImage(old.Pictures.Display), classifier, options.Value.MaxImagePixels); }
+        try { analyzed = ImagePipeline.Analyze(old.Pictures.Display, FileSniffer.SniffImage(old.Pictures.Display), classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels)); }
         finally { models.Analyses.Release(); }
         db.Predictions.Add(new Prediction
         {

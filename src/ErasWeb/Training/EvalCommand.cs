@@ -139,7 +139,7 @@ public static class EvalCommand
             {
                 var (bytes, sniff) = ImageFiles.Read(photos[i].Path);
                 if (trainedOn.Contains(ContentHash.Sha256Hex(bytes))) seenInTraining++;
-                using var decoded = ImageDecoder.Decode(bytes, sniff, options.MaxImagePixels, model.PreferredShortSide);
+                using var decoded = ImageDecoder.Decode(bytes, sniff, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), model.PreferredShortSide);
                 var prediction = model.Classify(decoded.Upright);
                 probabilities.Add(prediction.Probabilities);
                 uncertain.Add(prediction.Uncertain);
@@ -173,7 +173,7 @@ public static class EvalCommand
         {
             try
             {
-                using var decoded = ImageFiles.Decode(file, options.MaxImagePixels, model.PreferredShortSide);
+                using var decoded = ImageFiles.Decode(file, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), model.PreferredShortSide);
                 Add(Path.GetRelativePath(folder, file), decoded.Upright);
             }
             catch (Exception e) when (e is MediaRejectedException or IOException or UnauthorizedAccessException)

@@ -16,7 +16,7 @@ public sealed record PhotoFeatures(string Sha256, float[][] Views, float[][][] S
 /// disk by content sha256, rendition and view, so re-running training or cross-validation only
 /// pays for what it has not seen.
 /// </summary>
-public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long maxPixels, string? cacheDir)
+public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, PixelLimits limits, string? cacheDir)
 {
     const int InputsPerRun = 16;
 
@@ -47,7 +47,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, long 
         var features = renditions.Select(r => views.Select(v => ReadCached(sha, r, v)).ToArray()).ToArray();
         if (features.Any(r => r.Any(f => f is null)))
         {
-            using var decoded = ImageDecoder.Decode(bytes, sniff, maxPixels, ModelInput.ResizeShortSide, cutout ? SKColors.Transparent : null);
+            using var decoded = ImageDecoder.Decode(bytes, sniff, limits, ModelInput.ResizeShortSide, cutout ? SKColors.Transparent : null);
             int seed = Convert.ToInt32(sha[..7], 16);
             for (int r = 0; r < renditions.Count; r++)
             {

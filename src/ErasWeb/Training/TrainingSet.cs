@@ -1,6 +1,7 @@
 using ErasWeb.Classification;
 using ErasWeb.Cli;
 using ErasWeb.Configuration;
+using ErasWeb.Media;
 
 namespace ErasWeb.Training;
 
@@ -17,7 +18,7 @@ public static class TrainingSet
         var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).PrepareAsync(ct);
         using var backbone = new Backbone(prepared, spec, Environment.ProcessorCount);
         var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();
-        var extractor = new FeatureExtractor(backbone, spec, options.MaxImagePixels, Path.Combine(options.DataDirFullPath, "features"));
+        var extractor = new FeatureExtractor(backbone, spec, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), Path.Combine(options.DataDirFullPath, "features"));
         var progress = new ConsoleProgress(log, "Extracting features", photos.Count);
         var features = extractor.Extract(photos, views, settings.CutoutScenes, progress.Report,
             (file, why) => progress.WriteLine($"skipped {file}: {why}"));

@@ -80,9 +80,9 @@ public static class UploadApi
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, ProblemJson,
         Description = "The site's storage is full: no new uploads for now, while everything stored can still be read.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
-        Description = "The model is still loading, or a video finds the video queue full (jobs or bytes); Retry-After says when to try again.")]
+        Description = "The model is still loading, too many photos are in flight, or a video finds the video queue full (jobs or bytes); Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService images, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options,
+        HttpRequest request, ImagePredictionService images, PhotoBytesInFlight inFlight, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options,
         StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
         [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null)
     {
@@ -91,7 +91,7 @@ public static class UploadApi
         await quota.EnsureRoomAsync(ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         bool unlisted = false;
-        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value), ct, (name, value) =>
+        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value, inFlight), ct, (name, value) =>
         {
             if (name == UnlistedField) unlisted = IsOn(value);
             return Task.CompletedTask;

@@ -8,10 +8,10 @@ namespace ErasWeb.Uploads;
 /// <summary>The form <see cref="UploadReader"/> reads, as the OpenAPI document describes it: the file in the field "file".</summary>
 public sealed record UploadForm(IFormFile File);
 
-/// <summary>The upload limits: photos are read into memory, videos streamed to the uploads folder.</summary>
-public sealed record UploadLimits(long MaxImageBytes, long MaxVideoBytes, string UploadsDir)
+/// <summary>The upload limits: photos are read into memory (counted against <paramref name="InFlight"/>), videos streamed to the uploads folder.</summary>
+public sealed record UploadLimits(long MaxImageBytes, long MaxVideoBytes, string UploadsDir, PhotoBytesInFlight? InFlight = null)
 {
-    public static UploadLimits From(ErasWeb.Configuration.ErasOptions o) => new(o.MaxUploadBytes, o.MaxVideoUploadBytes, o.UploadsDir);
+    public static UploadLimits From(ErasWeb.Configuration.ErasOptions o, PhotoBytesInFlight inFlight) => new(o.MaxUploadBytes, o.MaxVideoUploadBytes, o.UploadsDir, inFlight);
     public long Largest => Math.Max(MaxImageBytes, MaxVideoBytes);
 }
 
@@ -68,7 +68,7 @@ public static class UploadReader
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
-                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, ct);
+                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, limits.InFlight?.Open(request.HttpContext.Response), ct);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -84,7 +84,8 @@ public static class UploadReader
     }
 
     /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>
-    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, Action<bool>? onSniffed, CancellationToken ct)
+    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, Action<bool>? onSniffed,
+        PhotoBytesInFlight.Reservation? reservation, CancellationToken ct)
     {
         var head = new byte[FileSniffer.HeaderLength];
         int headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
@@ -93,13 +94,16 @@ public static class UploadReader
         if (sniff.IsVideo) return await SaveVideoAsync(content, head.AsMemory(0, headLength), sniff, fileName, limits, ct);
 
         if (headLength > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
-        using var buffer = new MemoryStream((int)Math.Max(expectedBytes, headLength));
+        long capacity = Math.Max(expectedBytes, headLength);
+        reservation?.GrowTo(capacity);
+        using var buffer = new MemoryStream((int)capacity);
         buffer.Write(head, 0, headLength);
         var chunk = new byte[BufferSize];
         int read;
         while ((read = await content.ReadAsync(chunk, ct)) > 0)
         {
             if (buffer.Length + read > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
+            reservation?.GrowTo(buffer.Length + read);
             buffer.Write(chunk, 0, read);
         }
         return new Upload(buffer.ToArray(), fileName);

@@ -91,8 +91,8 @@ public class GradCamTests
         Assert.Equal([View.Whole], TestData.Classifier.Value.Views);
         // A tall phone picture: 637 rows of plain black above the performer, who stands at the bottom.
         var bytes = File.ReadAllBytes(TestData.Photo("Lover/ett-lover.png"));
-        var analyzed = ImagePipeline.Analyze(bytes, FileSniffer.SniffImage(bytes), TestData.Classifier.Value, long.MaxValue);
-        using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffImage(bytes), long.MaxValue, ModelInput.ResizeShortSide);
+        var analyzed = ImagePipeline.Analyze(bytes, FileSniffer.SniffImage(bytes), TestData.Classifier.Value, PixelLimits.None);
+        using var decoded = ImageDecoder.Decode(bytes, FileSniffer.SniffImage(bytes), PixelLimits.None, ModelInput.ResizeShortSide);
         var crop = analyzed.Prediction.Crop;
         Assert.Equal(ContentBounds.Find(decoded.Upright), crop);
         Assert.Equal(decoded.Upright.Height, crop.Bottom);
@@ -116,7 +116,7 @@ public class GradCamTests
     public void Pipeline_stores_three_pictures_of_the_right_sizes(string file, int displayLongSide)
     {
         var bytes = File.ReadAllBytes(TestData.Photo(file));
-        var analyzed = ImagePipeline.Analyze(bytes, FileSniffer.SniffImage(bytes), TestData.Classifier.Value, long.MaxValue);
+        var analyzed = ImagePipeline.Analyze(bytes, FileSniffer.SniffImage(bytes), TestData.Classifier.Value, PixelLimits.None);
         using var display = SKBitmap.Decode(analyzed.Display);
         using var thumbnail = SKBitmap.Decode(analyzed.Thumbnail);
         using var gradCam = SKBitmap.Decode(analyzed.GradCam);

@@ -68,7 +68,7 @@ public class ClassifyCommandTests
         foreach (var row in rows)
         {
             var bytes = File.ReadAllBytes(row[0]);
-            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes), 100_000_000, ErasWeb.Classification.ModelInput.ResizeShortSide);
+            using var decoded = ImageDecoder.Decode(bytes, FileSniffer.Sniff(bytes), new PixelLimits(100_000_000, 24_000_000), ErasWeb.Classification.ModelInput.ResizeShortSide);
             var expected = classifier.Classify([decoded.Upright])[0];
             Assert.Equal(expected.Era, row[1]);
             Assert.Equal(expected.Confidence, double.Parse(row[2], CultureInfo.InvariantCulture), 1e-4);

@@ -76,6 +76,58 @@ public static class Images
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// A BMP of about 1 KB that declares width x height pixels: 8-bit run-length encoded (BI_RLE8),
+    /// a few hundred runs of one colour, then end-of-bitmap; the rest is "skipped", so transparent.
+    /// </summary>
+    public static byte[] RleBmpClaiming(int width, int height)
+    {
+        var runs = new MemoryStream();
+        for (int i = 0; i < 400; i++) runs.Write([255, 1]); // 255 pixels of palette colour 1
+        runs.Write([0, 1]);                                  // end of bitmap
+        const int paletteColours = 2, headerBytes = 14 + 40 + paletteColours * 4;
+        var bmp = new MemoryStream();
+        var w = new BinaryWriter(bmp);
+        w.Write("BM"u8); w.Write(headerBytes + (int)runs.Length); w.Write(0); w.Write(headerBytes);  // file header
+        w.Write(40); w.Write(width); w.Write(height); w.Write((short)1); w.Write((short)8);            // BITMAPINFOHEADER
+        w.Write(1 /* BI_RLE8 */); w.Write((int)runs.Length); w.Write(2835); w.Write(2835); w.Write(paletteColours); w.Write(0);
+        w.Write(0x00000000); w.Write(0x00C08040);                                                      // palette (BGRx)
+        w.Write(runs.ToArray());
+        return bmp.ToArray();
+    }
+
+    /// <summary>A valid PNG of width x height black pixels, 1-bit grey: zlib squeezes 10000x10000 into about 12 KB.</summary>
+    public static byte[] BlackPng(int width, int height)
+    {
+        var pixels = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(pixels, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var row = new byte[1 + (width + 7) / 8]; // filter type 0, then the row's bits
+            for (int y = 0; y < height; y++) zlib.Write(row);
+        }
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 1; header[9] = 0; // 1-bit greyscale
+        var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(png, "IHDR", header);
+        WriteChunk(png, "IDAT", pixels.ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    static void WriteChunk(Stream png, string type, byte[] data)
+    {
+        var buffer = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
+        png.Write(buffer);
+        byte[] typeAndData = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        png.Write(typeAndData);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(buffer, Crc32(typeAndData));
+        png.Write(buffer);
+    }
+
     static uint Crc32(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;
