@@ -73,7 +73,7 @@ public class RateLimitTests(LimitedAppFixture app) : IClassFixture<LimitedAppFix
 
         // Videos are counted apart, an hour at a time: the first one still gets in.
         var video = await File.ReadAllBytesAsync(TestVideos.Colours("limits.mp4", 160, 120, ("red", 1)));
-        Assert.Equal(HttpStatusCode.Accepted, (await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4")).StatusCode);
+        Assert.True((await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4")).IsSuccessStatusCode); // 200 when the job finishes within the default wait, else 202
         await AssertTooManyAsync(await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4"), "Too many videos from your address: at most 1 an hour", 3600);
     }
 
