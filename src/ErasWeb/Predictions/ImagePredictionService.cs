@@ -29,7 +29,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         await models.Analyses.WaitAsync(ct);
         try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels)); }
         finally { models.Analyses.Release(); }
-        var deleteToken = DeleteTokens.New();
+        var deleteToken = UploaderTokens.New();
         var row = new Prediction
         {
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
@@ -46,8 +46,8 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
             ModelVersion = classifier.Version,
-            AccessKey = unlisted ? DeleteTokens.New() : null,
-            DeleteTokenHash = DeleteTokens.Hash(deleteToken),
+            AccessKey = unlisted ? UploaderTokens.New() : null,
+            DeleteTokenHash = UploaderTokens.Hash(deleteToken),
             Pictures = new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
         };
         db.Predictions.Add(row);
@@ -76,7 +76,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
 }
 
 /// <summary>Random tokens an uploader holds (delete tokens, access keys); only a delete token's hash is stored.</summary>
-public static class DeleteTokens
+public static class UploaderTokens
 {
     public static string New() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 
@@ -88,6 +88,20 @@ public static class DeleteTokens
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(Hash(token)));
 }
 
+public enum UploadDeletion { Deleted, WrongToken, NotFound }
+
+public static class UploaderDeletes
+{
+    /// <summary>The uploader deletes a prediction with the token its upload was answered with; hidden and unlisted ones too, for the token alone decides.</summary>
+    public static async Task<UploadDeletion> DeleteUploadAsync(this ErasDb db, long id, string? token, CancellationToken ct)
+    {
+        var stored = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => new { p.DeleteTokenHash }).FirstOrDefaultAsync(ct);
+        if (stored is null) return UploadDeletion.NotFound;
+        if (!UploaderTokens.Matches(stored.DeleteTokenHash, token)) return UploadDeletion.WrongToken;
+        await db.DeletePredictionAsync(id, ct);
+        return UploadDeletion.Deleted;
+    }
+}
 public static class TakenDown
 {
     /// <summary>Whether an admin hid a prediction of these bytes (under any model): they are not analysed or shown again.</summary>

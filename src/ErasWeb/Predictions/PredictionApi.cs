@@ -35,16 +35,14 @@ public static class PredictionApi
 
     public const string DeleteTokenHeader = "X-Delete-Token";
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct)
-    {
-        // Hidden and unlisted ones too: the token alone decides.
-        var stored = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => new { p.DeleteTokenHash }).FirstOrDefaultAsync(ct);
-        if (stored is null) return NotFound(id);
-        if (!DeleteTokens.Matches(stored.DeleteTokenHash, token))
-            return TypedResults.Problem($"Send the delete_token this upload was answered with in the {DeleteTokenHeader} header.", statusCode: StatusCodes.Status403Forbidden, title: "Not your upload");
-        await db.DeletePredictionAsync(id, ct);
-        return TypedResults.NoContent();
-    }
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct) =>
+        await db.DeleteUploadAsync(id, token, ct) switch
+        {
+            UploadDeletion.Deleted => TypedResults.NoContent(),
+            UploadDeletion.WrongToken => TypedResults.Problem($"Send the delete_token this upload was answered with in the {DeleteTokenHeader} header.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not your upload"),
+            _ => NotFound(id),
+        };
 
     /// <summary>A stored picture: JPEG bytes, or a 404 problem.</summary>
     public static RouteHandlerBuilder ProducesJpeg(this RouteHandlerBuilder endpoint) =>

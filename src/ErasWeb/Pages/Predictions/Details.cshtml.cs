@@ -47,14 +47,13 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     }
 
     /// <summary>The uploader deletes it, with the token the upload was answered with; then back to the upload page.</summary>
-    public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct)
-    {
-        var stored = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => new { p.DeleteTokenHash }).FirstOrDefaultAsync(ct);
-        if (stored is null) return NotFound();
-        if (!DeleteTokens.Matches(stored.DeleteTokenHash, token)) return StatusCode(StatusCodes.Status403Forbidden);
-        await db.DeletePredictionAsync(id, ct);
-        return Redirect("/?deleted=true");
-    }
+    public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct) =>
+        await db.DeleteUploadAsync(id, token, ct) switch
+        {
+            UploadDeletion.Deleted => Redirect("/?deleted=true"),
+            UploadDeletion.WrongToken => StatusCode(StatusCodes.Status403Forbidden),
+            _ => NotFound(),
+        };
 
     /// <summary>A fan's answer from the page's form (antiforgery-checked); back to the page, which then thanks them.</summary>
     public async Task<IActionResult> OnPostFeedbackAsync(long id, string? era, CancellationToken ct)
