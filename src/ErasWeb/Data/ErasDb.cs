@@ -28,6 +28,8 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         // The same public bytes under the same model are one prediction; an unlisted upload is its own.
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique().HasFilter("AccessKey IS NULL");
         prediction.HasIndex(p => p.AccessKey);
+        // Lists show each picture's newest answer (PredictionQueries.Newest): "is there a newer row with these bytes?" must be a seek, not a scan.
+        prediction.HasIndex(p => new { p.ContentSha256, p.Id });
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
         prediction.HasIndex(p => new { p.Kind, p.Id });
         prediction.HasQueryFilter(p => !p.Hidden && (p.AccessKey == null || p.AccessKey == AccessKey));

@@ -85,7 +85,12 @@ public partial class GalleryTests(AppFixture app) : IClassFixture<AppFixture>
             var plan = await PlanAsync(db, db.Predictions.Matching(filter).PageRows(before: 40, size: 24));
             Assert.Contains("USING INDEX", plan);
             Assert.DoesNotContain("TEMP B-TREE", plan);
+            // Whether a newer answer to the same picture exists is a seek by content for each row listed, never a scan of all newer rows.
+            Assert.Contains("IX_Predictions_ContentSha256_Id (ContentSha256=? AND Id>?)", plan);
         }
+        // The same for the gallery's counts per era, which look at every listed row.
+        var counts = await PlanAsync(db, db.Predictions.Matching(new PredictionFilter()).Where(p => p.PredictedClass != ""));
+        Assert.Contains("IX_Predictions_ContentSha256_Id (ContentSha256=? AND Id>?)", counts);
     }
 
     /// <summary>SQLite's plan for the exact SQL EF Core sends, with its parameters.</summary>

@@ -260,6 +260,8 @@ namespace ErasWeb.Data.Migrations
 
                     b.HasIndex("AccessKey");
 
+                    b.HasIndex("ContentSha256", "Id");
+
                     b.HasIndex("ContentSha256", "ModelVersion")
                         .IsUnique()
                         .HasFilter("AccessKey IS NULL");
