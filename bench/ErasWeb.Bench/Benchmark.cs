@@ -93,6 +93,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
             $"took p50 {firstRequests.P50:0.0} ms and p95 {firstRequests.P95:0.0} ms, while the JIT compiler and the pools warm up.");
         md.AppendLine();
         await VideosAsync(host);
+        await ShowsAsync(host);
         await GalleryAsync(host);
         await DataEngineAsync();
     }

@@ -4,7 +4,7 @@ using System.Text;
 using ErasWeb;
 using ErasWeb.Bench;
 
-// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine: only the data engine section, to stdout and the output file | soak [minutes]: only the soak section]
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine or shows: only that section, to stdout and the output file | soak [minutes]: only the soak section]
 // The soak also runs as `-- soak [--minutes N]` with the default photos and output.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.ToList();
@@ -27,9 +27,9 @@ var backbone = Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { L
 
 var report = new StringBuilder();
 var bench = new Benchmark(Path.GetFullPath(photos), Path.GetFullPath(backbone), report);
-if (mode == "dataengine")
+if (mode is "dataengine" or "shows")
 {
-    await bench.DataEngineAsync();
+    await (mode == "shows" ? bench.ShowsAsync() : bench.DataEngineAsync());
     Console.Write(report);
     // One section alone never replaces the whole report.
     if (Path.GetFileName(output) != "BENCHMARKS.md")

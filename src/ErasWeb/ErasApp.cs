@@ -91,7 +91,8 @@ public static class ErasApp
         services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
         {
             // The generator marks nullable strings but not a nullable object, which the answer then sends as null.
-            if (context.JsonPropertyInfo is { IsGetNullable: true } && schema.Type == Microsoft.OpenApi.JsonSchemaType.Object)
+            // A decoded show it keeps as a component, offered as one of null or the component, which must then stay non-null.
+            if (context.JsonPropertyInfo is { IsGetNullable: true } && schema.Type == Microsoft.OpenApi.JsonSchemaType.Object && context.JsonTypeInfo.Type != typeof(DecodedShow))
                 schema.Type |= Microsoft.OpenApi.JsonSchemaType.Null;
             return Task.CompletedTask;
         }));

@@ -64,6 +64,8 @@ public sealed record EraPrediction(
     public string Era => Labels[PredictedIndex];
     public float Confidence => Probabilities[PredictedIndex];
     public bool Uncertain => UncertainReason is not null;
+    /// <summary>Unlike the stage photos the model learned from (a crowd, a screen, black), as opposed to a stage photo it cannot place.</summary>
+    public bool Unfamiliar => UncertainReason == UncertainReasons.Unfamiliar();
     public Dictionary<string, float> ByEra() => Labels.Zip(Probabilities).ToDictionary(p => p.First, p => p.Second);
 }
 

@@ -85,7 +85,11 @@ public sealed class ErasOptions
 
     /// <summary>The most frames sampled from any video; longer ones are sampled more sparsely.</summary>
     [Range(1, 10_000)]
-    public int VideoMaxFrames { get; set; } = 1000;
+    public int VideoMaxFrames { get; set; } = 1300;
+
+    /// <summary>Videos at least this long are read as a whole show with the tour's set order, unless the upload asks otherwise (<c>?decode=</c>).</summary>
+    [Range(0, 1e6)]
+    public double ShowDecodeMinMinutes { get; set; } = 10;
 
     /// <summary>Videos declaring a longer duration are refused (a broken or hostile header can claim years).</summary>
     [Range(1, 1e7)]
@@ -203,6 +207,7 @@ public sealed class ErasOptions
         ("ERAS_VIDEO_FRAME_INTERVAL_SECONDS", nameof(VideoFrameIntervalSeconds)),
         ("ERAS_VIDEO_MAX_FRAMES", nameof(VideoMaxFrames)),
         ("ERAS_MAX_VIDEO_SECONDS", nameof(MaxVideoSeconds)),
+        ("ERAS_SHOW_DECODE_MIN_MINUTES", nameof(ShowDecodeMinMinutes)),
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
         ("ERAS_VIDEO_DEFAULT_WAIT_SECONDS", nameof(VideoDefaultWaitSeconds)),

@@ -25,6 +25,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     {
         var prediction = model.Entity<Prediction>();
         prediction.Property(p => p.Probabilities).AsJson();
+        prediction.Property(p => p.Show).AsJsonValue();
         // The same public bytes under the same model are one prediction; an unlisted upload is its own.
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique().HasFilter("AccessKey IS NULL");
         prediction.HasIndex(p => p.AccessKey);
@@ -53,7 +54,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         job.HasIndex(j => j.Status);
         job.HasIndex(j => j.ContentSha256);
         // One unfinished job per video even when identical uploads race: the second insert fails and gets the first job.
-        job.HasIndex(j => j.ContentSha256, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
+        job.HasIndex(j => new { j.ContentSha256, j.Decode }, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
             .HasFilter($"\"Status\" IN ('{VideoJobStatus.Queued}', '{VideoJobStatus.Running}')");
         job.HasOne(j => j.Prediction).WithMany().HasForeignKey(j => j.PredictionId).OnDelete(DeleteBehavior.SetNull);
         model.Entity<VideoFrame>().HasIndex(f => new { f.PredictionId, f.Index }).IsUnique();
@@ -113,4 +114,14 @@ static class JsonColumns
                 (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
                 v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
                 v => new Dictionary<string, TValue>(v)));
+
+    /// <summary>An immutable value (a record) kept as one JSON text column, compared by its JSON.</summary>
+    public static void AsJsonValue<T>(this Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<T?> property) where T : class =>
+        property.HasConversion(
+            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+            v => JsonSerializer.Deserialize<T>(v, (JsonSerializerOptions?)null),
+            new ValueComparer<T?>(
+                (a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
+                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null).GetHashCode(),
+                v => v));
 }

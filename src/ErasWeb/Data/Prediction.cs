@@ -35,6 +35,8 @@ public sealed class Prediction
     public required string Explanation { get; set; }
     public required string ModelVersion { get; set; }
     public PredictionPictures? Pictures { get; set; }
+    /// <summary>For a video read as a whole show: the tour and its sets; null when it was read frame by frame only.</summary>
+    public DecodedShow? Show { get; set; }
     /// <summary>Taken out of public view by an admin: every query leaves it out unless it asks for hidden ones (IgnoreQueryFilters).</summary>
     public bool Hidden { get; set; }
     /// <summary>

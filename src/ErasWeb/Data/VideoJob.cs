@@ -5,6 +5,20 @@ public static class VideoJobStatus
     public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed";
 }
 
+/// <summary>Whether a video is read as a show: <c>auto</c> (when it is long enough), <c>show</c> (always) or <c>free</c> (never: frames on their own).</summary>
+public static class DecodeModes
+{
+    public const string Auto = "auto", Show = "show", Free = "free";
+
+    /// <summary>The mode a request asked for (none is <c>auto</c>), or null when it names none of them.</summary>
+    public static string? Parse(string? value) => value switch
+    {
+        null or "" or Auto => Auto,
+        Show or Free => value,
+        _ => null,
+    };
+}
+
 /// <summary>
 /// An accepted video and the state of its analysis. This row, not the job queue, is what survives
 /// a restart: unfinished jobs are picked up again at start-up.
@@ -34,7 +48,10 @@ public sealed class VideoJob
     /// <summary>The uploader's address while the job is unfinished, to bound each client's share of the queue; cleared when it finishes.</summary>
     public string? Client { get; set; }
 
-    /// <summary>The unique index allowing one queued or running job per content hash.</summary>
+    /// <summary>Whether the video is read as a show (<see cref="DecodeModes"/>): part of what the job is, so the same bytes asked both ways are two jobs.</summary>
+    public string Decode { get; set; } = DecodeModes.Auto;
+
+    /// <summary>The unique index allowing one queued or running job per content hash and decode mode.</summary>
     public const string OneUnfinishedPerContentIndex = "IX_VideoJobs_ContentSha256_Unfinished";
 }
 

@@ -66,7 +66,7 @@ public static class UploadApi
 
     // Statuses the signature cannot show: rejected uploads and a loading model are thrown and answered by DomainExceptionHandler.
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, ProblemJson,
-        Description = "The file is empty or cannot be decoded, the form cannot be read or has no field 'file', or wait is out of range.")]
+        Description = "The file is empty or cannot be decoded, the form cannot be read or has no field 'file', wait is out of range or decode is not a mode.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, ProblemJson,
         Description = "The upload is over the size limit, or the image declares more pixels than allowed.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, ProblemJson,
@@ -84,10 +84,14 @@ public static class UploadApi
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
         HttpRequest request, ImagePredictionService images, PhotoBytesInFlight inFlight, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options,
         StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
-        [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null)
+        [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null,
+        [Description("For a video: 'show' reads it as a whole show with the tour's set order (the answer's show), 'free' reads frames on their own, "
+            + "'auto' (the default) reads videos of at least ERAS_SHOW_DECODE_MIN_MINUTES (10) as shows.")] string? decode = null)
     {
         if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        if (DecodeModes.Parse(decode) is not { } decodeMode)
+            return TypedResults.Problem($"decode must be '{DecodeModes.Auto}', '{DecodeModes.Show}' or '{DecodeModes.Free}'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid decode");
         await quota.EnsureRoomAsync(ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         bool unlisted = false;
@@ -100,7 +104,7 @@ public static class UploadApi
         if (upload is VideoUpload video)
         {
             if (unlisted) File.Delete(video.Path);
-            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, VideoWait(request, wait, options.Value), ct);
+            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, options.Value, decodeMode, VideoWait(request, wait, options.Value), ct);
         }
         var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
         var prediction = answer.Prediction with { FileName = upload.FileName }; // a stored public answer never tells who uploaded it before under which name
@@ -140,11 +144,11 @@ public static class UploadApi
 
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
-        VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, TimeSpan wait, CancellationToken ct)
+        VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, ErasOptions options, string decode, TimeSpan wait, CancellationToken ct)
     {
-        var job = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), ct);
+        var job = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), decode, ct);
         if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
-        var described = await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException();
+        var described = await VideoQueries.DescribeAsync(job, db, options, ct) ?? throw new TakenDownException();
         return job.Status switch
         {
             VideoJobStatus.Succeeded => TypedResults.Ok(described),

@@ -1,16 +1,18 @@
 using System.Threading.Channels;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
+using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Videos.Shows;
 using SkiaSharp;
 
 namespace ErasWeb.Videos;
 
-/// <summary>What the model saw in one sampled frame.</summary>
-public sealed record FrameResult(TimeSpan Time, float[] Probabilities, int EraIndex, bool Uncertain, byte[] Thumbnail);
+/// <summary>What the model saw in one sampled frame; <paramref name="Unfamiliar"/>: unlike any stage photo it learned from.</summary>
+public sealed record FrameResult(TimeSpan Time, float[] Probabilities, int EraIndex, bool Uncertain, bool Unfamiliar, byte[] Thumbnail);
 
-/// <summary>Everything stored for a video: per-frame answers, the overall era, the timeline and the key frame's pictures.</summary>
+/// <summary>Everything stored for a video: per-frame answers, the overall era, the timeline, the show when it was read as one, and the key frame's pictures.</summary>
 public sealed record VideoAnalysis(
     VideoInfo Video,
     IReadOnlyList<string> Labels,
@@ -19,6 +21,7 @@ public sealed record VideoAnalysis(
     int Winner,
     int KeyFrame,
     IReadOnlyList<Segment> Timeline,
+    DecodedShow? Show,
     string? UncertainReason,
     string Explanation,
     byte[] Poster,
@@ -50,7 +53,8 @@ public static class VideoAnalyzer
         TimeSpan.FromSeconds(options.VideoWorkSecondsPerMinute * Math.Max(1, video.Duration.TotalMinutes));
 
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
-    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
+    /// <param name="decode">One of <see cref="DecodeModes"/>: whether the frames are also read as a show with the tour's set order.</param>
+    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, string decode, Action<double> progress, CancellationToken ct)
     {
         // The real duration (where the last packet ends) decides the work, not the one the header claims.
         var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
@@ -58,14 +62,15 @@ public static class VideoAnalyzer
         var budget = Budget(video, options);
         using var overBudget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         overBudget.CancelAfter(budget);
-        try { return await AnalyzeAsync(path, video, model, cpu, options, progress, overBudget.Token); }
+        try { return await AnalyzeAsync(path, video, model, cpu, options, ShowDecoding.Applies(decode, video.Duration.TotalSeconds, options), progress, overBudget.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new FFmpegException($"The analysis took longer than the {Describe(budget)} allowed for a video of {Describe(video.Duration)}, so it was stopped.");
         }
     }
 
-    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, CancellationToken ct)
+    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, IEraModel model, SemaphoreSlim cpu, ErasOptions options, bool readAsShow,
+        Action<double> progress, CancellationToken ct)
     {
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
         progress(0.02);
@@ -84,6 +89,7 @@ public static class VideoAnalyzer
             int winner = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(mean);
             int key = Enumerable.Range(0, frames.Count).MaxBy(i => frames[i].Probabilities[winner]);
             var timeline = Timeline.Build(frames.Select(f => (f.Time, model.Labels[f.EraIndex])).ToList(), video.Duration);
+            var show = readAsShow ? ShowDecoder.Decode(model.Labels, frames.Select(f => new ShowFrame(f.Time, f.Probabilities, f.Unfamiliar)).ToList(), video.Duration) : null;
 
             using var sought = keepFrames ? null : await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
             var poster = sought ?? kept.First(f => f.Time == frames[key].Time).Image;
@@ -95,7 +101,7 @@ public static class VideoAnalyzer
             string? reason = uncertain * 2 > frames.Count
                 ? $"Most sampled frames ({uncertain} of {frames.Count}) do not look like the Eras Tour stage photos the model learned from, so its era guess is not trustworthy."
                 : null;
-            return new VideoAnalysis(video, model.Labels, frames, mean, winner, key, timeline, reason, explained.Heatmap.Kind.Name(),
+            return new VideoAnalysis(video, model.Labels, frames, mean, winner, key, timeline, show, reason, explained.Heatmap.Kind.Name(),
                 ImageEncoder.Jpeg(poster), ImageEncoder.JpegWithin(poster, ImagePipeline.ThumbnailLongSide, 80), ImageEncoder.Jpeg(overlay));
         }
         finally { kept.ForEach(f => f.Dispose()); }
@@ -164,7 +170,7 @@ public static class VideoAnalyzer
         for (int i = 0; i < batch.Count; i++)
         {
             var p = predictions[i];
-            yield return new FrameResult(batch[i].Time, p.Probabilities, p.PredictedIndex, p.Uncertain,
+            yield return new FrameResult(batch[i].Time, p.Probabilities, p.PredictedIndex, p.Uncertain, p.Unfamiliar,
                 ImageEncoder.JpegWithin(batch[i].Image, ImagePipeline.ThumbnailLongSide, 80));
         }
     }

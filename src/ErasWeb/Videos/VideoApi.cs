@@ -1,8 +1,10 @@
+using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Videos;
 
@@ -11,17 +13,17 @@ public static class VideoApi
     public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/jobs/{id:long}", Get).WithTags("Videos").WithName("GetVideoJob")
-            .WithSummary("A video job: status, progress 0-100 and, once done, the era, every sampled frame's answer and the timeline.")
+            .WithSummary("A video job: status, progress 0-100 and, once done, the era, every sampled frame's answer, the timeline and, for a video read as a show, its sets.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/predictions/{id:long}/frames/{index:int}/thumbnail", FrameThumbnail).WithTags("Videos").WithName("GetFrameThumbnail")
             .WithSummary("The thumbnail of one sampled frame of a video (JPEG).").ProducesJpeg();
         return app;
     }
 
-    static async Task<Results<Ok<VideoJobResponse>, ProblemHttpResult>> Get(long id, ErasDb db, CancellationToken ct)
+    static async Task<Results<Ok<VideoJobResponse>, ProblemHttpResult>> Get(long id, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct)
     {
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-        return job is not null && await VideoQueries.DescribeAsync(job, db, ct) is { } described
+        return job is not null && await VideoQueries.DescribeAsync(job, db, options.Value, ct) is { } described
             ? TypedResults.Ok(described)
             : TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
     }

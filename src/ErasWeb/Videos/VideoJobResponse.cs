@@ -6,7 +6,8 @@ namespace ErasWeb.Videos;
 /// <summary>
 /// A video job as the API shows it. Once it has succeeded it carries the prediction: the era (as
 /// <c>predicted_class</c>, the prototype's field), the winner's mean probability over the sampled
-/// frames, every frame's answer and the timeline.
+/// frames, every frame's answer and the timeline (frame by frame), and for a video read as a show, the
+/// decoded sets with the tour's order.
 /// </summary>
 public sealed record VideoJobResponse(
     long JobId,
@@ -35,7 +36,8 @@ public sealed record VideoJobResponse(
     string? GradcamUrl = null,
     double? KeyFrameTimestamp = null,
     IReadOnlyList<FrameResponse>? Frames = null,
-    IReadOnlyList<SegmentResponse>? Timeline = null);
+    IReadOnlyList<SegmentResponse>? Timeline = null,
+    DecodedShow? Show = null);
 
 /// <summary>One sampled frame: its time in seconds from the start, the era the model saw and how sure it was.</summary>
 public sealed record FrameResponse(int Index, double Timestamp, string Era, float Confidence, string ThumbnailUrl);
@@ -55,7 +57,7 @@ public static class VideoJobResponses
     public static VideoJobResponse Of(VideoJob j) => new(j.Id, j.Status, j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
         Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, j.Error);
 
-    public static VideoJobResponse Done(VideoJob j, PredictionSummary p, IReadOnlyList<FrameResponse> frames, IReadOnlyList<SegmentResponse> timeline)
+    public static VideoJobResponse Done(VideoJob j, PredictionSummary p, IReadOnlyList<FrameResponse> frames, IReadOnlyList<SegmentResponse> timeline, DecodedShow? show)
     {
         return Of(j) with
         {
@@ -75,6 +77,7 @@ public static class VideoJobResponses
             KeyFrameTimestamp = p.KeyFrameSeconds,
             Frames = frames,
             Timeline = timeline,
+            Show = show,
         };
     }
 

@@ -48,7 +48,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             // After a restart, recovered jobs may start before the model has loaded.
             model = await models.ActiveAsync(ct);
             var reporter = new ProgressReporter(db, jobId, clock);
-            analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, reporter.Report, ct);
+            analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, job.Decode, reporter.Report, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -73,13 +73,23 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
     }
 
-    /// <summary>The video's prediction, its frames and timeline, and the job's success: one transaction.</summary>
+    /// <summary>
+    /// The video's prediction, its frames and timeline, and the job's success: one transaction. The same
+    /// bytes already answered by this model are that prediction, which gains the show if this job read one.
+    /// </summary>
     async Task StoreAsync(VideoJob job, VideoAnalysis analysis, string modelVersion)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var existing = await db.Predictions.IgnoreQueryFilters().Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => (long?)p.Id).FirstOrDefaultAsync();
-        if (existing is null)
+        var existing = await db.Predictions.IgnoreQueryFilters().Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => new { p.Id, p.Show }).FirstOrDefaultAsync();
+        long predictionId;
+        if (existing is not null)
+        {
+            predictionId = existing.Id;
+            if (existing.Show is null && analysis.Show is not null)
+                await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == existing.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Show, analysis.Show));
+        }
+        else
         {
             var prediction = new Prediction
             {
@@ -99,6 +109,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
                 Probabilities = analysis.Labels.Zip(analysis.Probabilities).ToDictionary(p => p.First, p => p.Second),
                 Explanation = analysis.Explanation,
                 ModelVersion = modelVersion,
+                Show = analysis.Show,
                 Pictures = new PredictionPictures { Display = analysis.Poster, Thumbnail = analysis.PosterThumbnail, GradCam = analysis.GradCam },
             };
             db.Predictions.Add(prediction);
@@ -120,11 +131,11 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
                 StartSeconds = s.Start.TotalSeconds,
                 EndSeconds = s.End.TotalSeconds,
             }));
-            existing = prediction.Id;
+            predictionId = prediction.Id;
         }
         job.Status = VideoJobStatus.Succeeded;
         job.Progress = 100;
-        job.PredictionId = existing;
+        job.PredictionId = predictionId;
         job.FinishedAtUtc = now;
         job.UploadFile = null;
         job.Client = null;

@@ -23,14 +23,15 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// same bytes as one already accepted (and not failed) is that job, not a second one, even when
     /// the uploads race (the database allows one unfinished job per content hash). A new video must
     /// fit the queue's bounds; <paramref name="client"/> (the uploader's address) has a share of its own.
+    /// <paramref name="decode"/> is one of <see cref="DecodeModes"/>.
     /// </summary>
-    public async Task<VideoJob> AcceptAsync(VideoUpload upload, string? client, CancellationToken ct)
+    public async Task<VideoJob> AcceptAsync(VideoUpload upload, string? client, string decode, CancellationToken ct)
     {
         var keep = false;
         try
         {
             if (await db.IsTakenDownAsync(upload.ContentSha256, ct)) throw new TakenDownException();
-            if (await SameVideoAsync(upload.ContentSha256, ct) is { } existing) return existing;
+            if (await SameVideoAsync(upload.ContentSha256, decode, ct) is { } existing) return existing;
 
             await CheckReadableAsync(upload.Path, ct);
             var job = new VideoJob
@@ -43,6 +44,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
                 UploadFile = Path.GetFileName(upload.Path),
                 CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
                 Client = client,
+                Decode = decode,
             };
             await QueueGate.WaitAsync(ct);
             try
@@ -56,7 +58,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
             {
                 // An identical upload became a job since the look above: answer with that job.
                 db.Entry(job).State = EntityState.Detached;
-                return await SameVideoAsync(upload.ContentSha256, CancellationToken.None) ?? throw new InvalidOperationException("The job that made this one a duplicate is gone.", e);
+                return await SameVideoAsync(upload.ContentSha256, decode, CancellationToken.None) ?? throw new InvalidOperationException("The job that made this one a duplicate is gone.", e);
             }
             finally { QueueGate.Release(); }
             keep = true;
@@ -72,9 +74,9 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// <summary>SQLITE_CONSTRAINT_UNIQUE: an insert broke a unique index.</summary>
     const int SqliteUniqueConstraint = 2067;
 
-    /// <summary>The newest job of the same bytes that has not failed: queued, running or done.</summary>
-    Task<VideoJob?> SameVideoAsync(string contentSha256, CancellationToken ct) => db.VideoJobs.AsNoTracking()
-        .Where(j => j.ContentSha256 == contentSha256 && j.Status != VideoJobStatus.Failed)
+    /// <summary>The newest job of the same bytes, asked to be decoded the same way, that has not failed: queued, running or done.</summary>
+    Task<VideoJob?> SameVideoAsync(string contentSha256, string decode, CancellationToken ct) => db.VideoJobs.AsNoTracking()
+        .Where(j => j.ContentSha256 == contentSha256 && j.Decode == decode && j.Status != VideoJobStatus.Failed)
         .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>Refuses a video the queue has no room for: the client's share first (429), then the whole queue's jobs and bytes on disk (503).</summary>

@@ -247,6 +247,9 @@ namespace ErasWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Show")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
 
@@ -417,6 +420,10 @@ namespace ErasWeb.Data.Migrations
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Decode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -458,7 +465,7 @@ namespace ErasWeb.Data.Migrations
 
                     b.HasIndex("Status");
 
-                    b.HasIndex(new[] { "ContentSha256" }, "IX_VideoJobs_ContentSha256_Unfinished")
+                    b.HasIndex(new[] { "ContentSha256", "Decode" }, "IX_VideoJobs_ContentSha256_Unfinished")
                         .IsUnique()
                         .HasFilter("\"Status\" IN ('queued', 'running')");
 

@@ -17,6 +17,8 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
     public IReadOnlyList<SegmentResponse> Timeline { get; private set; } = [];
+    /// <summary>The video read as a whole show, if it was.</summary>
+    public DecodedShow? Show { get; private set; }
     /// <summary>What each head said of the same bytes, newest first (this answer among them); public answers only, and no one's name or time.</summary>
     public IReadOnlyList<(long Id, string Era, float Confidence, string ModelVersion)> History { get; private set; } = [];
     public bool IsVideo => Prediction.Kind == PredictionKind.Video;
@@ -34,7 +36,11 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         if (found is null) return NotFound();
         Prediction = found;
         DeleteToken = TempData[DeleteTokenKey(id)] as string;
-        if (IsVideo) (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
+        if (IsVideo)
+        {
+            (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
+            Show = await VideoQueries.ShowAsync(db, id, ct);
+        }
         History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256 && p.AccessKey == null)
             .OrderByDescending(p => p.Id).Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion }).ToListAsync(ct))
             .Select(p => (p.Id, p.PredictedClass, p.Confidence, p.ModelVersion)).ToList();
@@ -68,6 +74,26 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         }
         return Redirect(QueryHelpers.AddQueryString($"/predictions/{id}", new Dictionary<string, string?> { ["key"] = Request.Query["key"].FirstOrDefault(), ["thanks"] = "true" }.Where(q => q.Value is not null)) + "#feedback");
     }
+
+    /// <summary>The show's sets with the stretches between them (Set null), covering the whole video, for the set timeline.</summary>
+    public IEnumerable<(DecodedSet? Set, double Start, double End)> ShowStretches()
+    {
+        double at = 0;
+        foreach (var set in Show?.Sets ?? [])
+        {
+            if (set.Start > at) yield return (null, at, set.Start);
+            yield return (set, set.Start, set.End);
+            at = set.End;
+        }
+        if (Prediction.DurationSeconds is double end && end > at) yield return (null, at, end);
+    }
+
+    /// <summary>The sampled frames taken during each stretch of <see cref="ShowStretches"/>.</summary>
+    public IReadOnlyList<FrameResponse> FramesIn(double start, double end) =>
+        Frames.Where(f => f.Timestamp >= start && (f.Timestamp < end || end >= Prediction.DurationSeconds)).ToList();
+
+    /// <summary>"Folkmore (evermore)" where the tour has two Folkmore sets, else the era.</summary>
+    public static string SetName(DecodedSet set) => set.Set is null ? set.Era : $"{set.Era} ({set.Set})";
 
     /// <summary>A moment in this video: "4.2 s" in a clip shorter than a minute, else as <see cref="Clock"/>.</summary>
     public string Moment(double seconds) => Prediction.DurationSeconds < 60 ? $"{seconds:0.0} s" : Clock(seconds);
