@@ -17,8 +17,11 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 fonts-dejavu-core ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
+# Two malloc arenas instead of one per thread: under a soak at 16 clients the server's resident memory
+# was about a quarter lower (BENCHMARKS.md, Soak).
 ENV ASPNETCORE_URLS=http://+:8501 \
-    ERAS_DATA_DIR=/data
+    ERAS_DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2
 RUN mkdir /data && chown $APP_UID /data
 USER $APP_UID
 VOLUME /data

@@ -56,7 +56,7 @@ public sealed partial class Benchmark
             var shows = new (string Name, string Tour, List<ShowPart> Parts)[]
             {
                 ("3.5 h, 2024 order, every set (21 min each)", "2024", Tours.Of2024.Sets.Select(s => new ShowPart(s.Era, clips[s.Era], 7)).ToList()),
-                ("1 h 27 min, 2023 order from the evermore set on, Speak Now skipped, 2-minute black pauses, ends after Acoustic", "2023",
+                ("1 h, 2023 order from the evermore set on (9 min each), Speak Now skipped, three 2-minute black pauses, ends after Acoustic", "2023",
                     Tours.Of2023.Sets.Skip(2).Take(7).Where(s => s.Era != "Speak Now")
                         .SelectMany((s, i) => (ShowPart[])[new(s.Era, clips[s.Era], 3), .. i % 2 == 1 ? [new ShowPart(null, black, 1)] : Array.Empty<ShowPart>()]).ToList()),
             };
