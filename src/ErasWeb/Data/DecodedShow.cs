@@ -15,7 +15,7 @@ public sealed record DecodedSet(
 /// and end in seconds), and each order's log-likelihood.
 /// </summary>
 public sealed record DecodedShow(
-    [property: Description("'2024' or '2023': the set order that explains the recording better.")] string Tour,
+    [property: Description("'2024' or '2023': the set order that explains the recording clearly better; null when both fit about as well (sets both orders share).")] string? Tour,
     IReadOnlyList<DecodedSet> Sets,
     [property: JsonPropertyName("log_likelihood_2023")] double LogLikelihood2023,
     [property: JsonPropertyName("log_likelihood_2024")] double LogLikelihood2024);

@@ -89,7 +89,8 @@ public static class VideoAnalyzer
             int winner = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(mean);
             int key = Enumerable.Range(0, frames.Count).MaxBy(i => frames[i].Probabilities[winner]);
             var timeline = Timeline.Build(frames.Select(f => (f.Time, model.Labels[f.EraIndex])).ToList(), video.Duration);
-            var show = readAsShow ? ShowDecoder.Decode(model.Labels, frames.Select(f => new ShowFrame(f.Time, f.Probabilities, f.Unfamiliar)).ToList(), video.Duration) : null;
+            // A head that lacks some of the tour's eras (a model brought by the site owner) reads frames only.
+            var show = readAsShow && ShowDecoder.CanDecode(model.Labels) ? ShowDecoder.Decode(model.Labels, frames.Select(f => new ShowFrame(f.Time, f.Probabilities, f.Unfamiliar)).ToList(), video.Duration) : null;
 
             using var sought = keepFrames ? null : await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
             var poster = sought ?? kept.First(f => f.Time == frames[key].Time).Image;

@@ -86,7 +86,21 @@ public class ShowDecoderTests
     }
 
     [Fact]
-    public void One_set_that_is_never_seen_in_a_confident_frame_is_skipped_rather_than_invented()
+    public void Sets_both_orders_play_alike_name_no_tour()
+    {
+        var show = Decode(Show(("Lover", 6), ("Fearless", 6)));
+
+        Assert.Null(show.Tour);
+        Assert.Equal(["Lover", "Fearless"], show.Sets.Select(s => s.Era));
+        Assert.Equal(show.LogLikelihood2023, show.LogLikelihood2024, 3);
+    }
+
+    [Fact]
+    public void Only_a_model_that_knows_every_era_the_tours_play_is_read_as_a_show() =>
+        Assert.Equal((true, false), (ShowDecoder.CanDecode(Labels), ShowDecoder.CanDecode(Labels.Where(l => l != "TTPD").ToList())));
+
+    [Fact]
+    public void A_set_with_no_frames_of_its_own_is_skipped_rather_than_invented()
     {
         var show = Decode(Show(("Lover", 6), ("Fearless", 6), ("Speak Now", 6)));
 

@@ -19,7 +19,7 @@ namespace ErasWeb.Data.Migrations
                 table: "VideoJobs",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "auto"); // jobs from before were read frame by frame unless long, as auto does
+                defaultValue: "free"); // jobs from before were read frame by frame: an auto upload of the same long video now gets its show
 
             migrationBuilder.AddColumn<string>(
                 name: "Show",

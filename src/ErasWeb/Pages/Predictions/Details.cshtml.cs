@@ -17,7 +17,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
     public IReadOnlyList<SegmentResponse> Timeline { get; private set; } = [];
-    /// <summary>The video read as a whole show, if it was.</summary>
+    /// <summary>The video read as a whole show, if it was and any set stood out.</summary>
     public DecodedShow? Show { get; private set; }
     /// <summary>What each head said of the same bytes, newest first (this answer among them); public answers only, and no one's name or time.</summary>
     public IReadOnlyList<(long Id, string Era, float Confidence, string ModelVersion)> History { get; private set; } = [];
@@ -39,7 +39,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         if (IsVideo)
         {
             (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
-            Show = await VideoQueries.ShowAsync(db, id, ct);
+            Show = await VideoQueries.ShowAsync(db, id, ct) is { Sets.Count: > 0 } show ? show : null;
         }
         History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256 && p.AccessKey == null)
             .OrderByDescending(p => p.Id).Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion }).ToListAsync(ct))

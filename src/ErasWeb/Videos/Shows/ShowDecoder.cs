@@ -31,16 +31,25 @@ public static class ShowDecoder
     /// photo is hardly evidence for one, however unsure the model is of its era (the probabilities say that).
     /// </summary>
     const double UnfamiliarTrust = 0.5, BetweenSetsWhenUnfamiliar = 0.25, BetweenSetsWhenStageLike = 0.02;
+    /// <summary>How much likelier (as a log-likelihood) one order must explain the recording to name its tour: sets both orders share tell nothing.</summary>
+    const double TourMargin = 2;
     /// <summary>Keeps one frame the model gets badly wrong from costing more than a few sets' worth of evidence.</summary>
     const double Floor = 1e-3;
 
+    /// <summary>Whether a model with these labels can be read as a show: it must know every era the tours play.</summary>
+    public static bool CanDecode(IReadOnlyList<string> labels) => Tours.All.All(t => t.Sets.All(s => labels.Contains(s.Era)));
+
+    /// <summary>
+    /// The likelier order's sets; its tour only when it is likelier by <see cref="TourMargin"/>, else
+    /// null (a recording of sets both orders play alike, say Lover then Fearless, fits either).
+    /// </summary>
     public static DecodedShow Decode(IReadOnlyList<string> labels, IReadOnlyList<ShowFrame> frames, TimeSpan duration)
     {
         if (frames.Count == 0) throw new ArgumentException("A show needs at least one frame.", nameof(frames));
         var results = Tours.All.ToDictionary(t => t.Name, t => new TourModel(t, labels).Decode(frames));
         var best = Tours.All.MaxBy(t => results[t.Name].LogLikelihood)!;
-        return new DecodedShow(best.Name, Sets(best, results[best.Name].Path, frames, duration),
-            results[Tours.Of2023.Name].LogLikelihood, results[Tours.Of2024.Name].LogLikelihood);
+        double ll2023 = results[Tours.Of2023.Name].LogLikelihood, ll2024 = results[Tours.Of2024.Name].LogLikelihood;
+        return new DecodedShow(Math.Abs(ll2024 - ll2023) >= TourMargin ? best.Name : null, Sets(best, results[best.Name].Path, frames, duration), ll2023, ll2024);
     }
 
     /// <summary>The path's runs of set states as sets; a boundary lies halfway between the frames either side of it.</summary>
