@@ -50,6 +50,8 @@ public sealed class VideoJob
 
     /// <summary>Whether the video is read as a show (<see cref="DecodeModes"/>): part of what the job is, so the same bytes asked both ways are two jobs.</summary>
     public string Decode { get; set; } = DecodeModes.Auto;
+    /// <summary>Whether the run read the video as a show (its mode and the video's length decided), so its answer carries the show.</summary>
+    public bool ReadAsShow { get; set; }
 
     /// <summary>The unique index allowing one queued or running job per content hash and decode mode.</summary>
     public const string OneUnfinishedPerContentIndex = "IX_VideoJobs_ContentSha256_Unfinished";

@@ -104,7 +104,7 @@ public static class UploadApi
         if (upload is VideoUpload video)
         {
             if (unlisted) File.Delete(video.Path);
-            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, options.Value, decodeMode, VideoWait(request, wait, options.Value), ct);
+            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, decodeMode, VideoWait(request, wait, options.Value), ct);
         }
         var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
         var prediction = answer.Prediction with { FileName = upload.FileName }; // a stored public answer never tells who uploaded it before under which name
@@ -144,11 +144,11 @@ public static class UploadApi
 
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
-        VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, ErasOptions options, string decode, TimeSpan wait, CancellationToken ct)
+        VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, string decode, TimeSpan wait, CancellationToken ct)
     {
         var job = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), decode, ct);
         if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
-        var described = await VideoQueries.DescribeAsync(job, db, options, ct) ?? throw new TakenDownException();
+        var described = await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException();
         return job.Status switch
         {
             VideoJobStatus.Succeeded => TypedResults.Ok(described),

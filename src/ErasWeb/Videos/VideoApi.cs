@@ -1,10 +1,8 @@
-using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Videos;
 
@@ -20,10 +18,10 @@ public static class VideoApi
         return app;
     }
 
-    static async Task<Results<Ok<VideoJobResponse>, ProblemHttpResult>> Get(long id, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct)
+    static async Task<Results<Ok<VideoJobResponse>, ProblemHttpResult>> Get(long id, ErasDb db, CancellationToken ct)
     {
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-        return job is not null && await VideoQueries.DescribeAsync(job, db, options.Value, ct) is { } described
+        return job is not null && await VideoQueries.DescribeAsync(job, db, ct) is { } described
             ? TypedResults.Ok(described)
             : TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
     }

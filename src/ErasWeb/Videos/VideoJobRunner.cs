@@ -134,6 +134,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             predictionId = prediction.Id;
         }
         job.Status = VideoJobStatus.Succeeded;
+        job.ReadAsShow = analysis.Show is not null;
         job.Progress = 100;
         job.PredictionId = predictionId;
         job.FinishedAtUtc = now;

@@ -1,7 +1,5 @@
-using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Predictions;
-using ErasWeb.Videos.Shows;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Videos;
@@ -11,16 +9,16 @@ public static class VideoQueries
 {
     /// <summary>
     /// The job as the API tells it: its status, and once it has succeeded, its prediction, frames and
-    /// timeline, and the show when the job's decode mode reads this video as one; null when an admin has
-    /// hidden that prediction (the job then answers for nothing).
+    /// timeline, and the show when the job read this video as one; null when an admin has hidden that
+    /// prediction (the job then answers for nothing).
     /// </summary>
-    public static async Task<VideoJobResponse?> DescribeAsync(VideoJob job, ErasDb db, ErasOptions options, CancellationToken ct)
+    public static async Task<VideoJobResponse?> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
     {
         if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
         var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
         if (prediction is null) return null;
         var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);
-        var show = ShowDecoding.Applies(job.Decode, prediction.DurationSeconds ?? 0, options) ? await ShowAsync(db, predictionId, ct) : null;
+        var show = job.ReadAsShow ? await ShowAsync(db, predictionId, ct) : null;
         return VideoJobResponses.Done(job, prediction, frames, timeline, show);
     }
 
