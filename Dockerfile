@@ -18,7 +18,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 f
 WORKDIR /app
 COPY --from=build /app .
 # Two malloc arenas instead of one per thread: under a soak at 16 clients the server's resident memory
-# was about a quarter lower (BENCHMARKS.md, Soak).
+# was about a quarter lower (BENCHMARKS.md, the notes on soak memory).
 ENV ASPNETCORE_URLS=http://+:8501 \
     ERAS_DATA_DIR=/data \
     MALLOC_ARENA_MAX=2

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
@@ -122,10 +121,13 @@ public sealed partial class Benchmark
     {
         var list = Path.Combine(dir, $"show-{Guid.NewGuid():N}.txt");
         var truth = new List<(string? Era, double Start, double End)>();
+        var lengths = new Dictionary<string, double>(); // each clip probed once, however often it is joined
         double at = 0;
         foreach (var part in parts)
         {
-            double length = (await VideoProbe.ProbeAsync(part.Clip, options.FFmpegTimeout, CancellationToken.None)).Duration.TotalSeconds * part.Repeats;
+            if (!lengths.TryGetValue(part.Clip, out var clipSeconds))
+                lengths[part.Clip] = clipSeconds = (await VideoProbe.ProbeAsync(part.Clip, options.FFmpegTimeout, CancellationToken.None)).Duration.TotalSeconds;
+            double length = clipSeconds * part.Repeats;
             truth.Add((part.Era, at, at + length));
             at += length;
         }
@@ -137,16 +139,10 @@ public sealed partial class Benchmark
 
     static async Task<(JsonElement Job, double Seconds)> RunShowAsync(HttpClient client, string path)
     {
-        using var form = new MultipartFormDataContent();
-        await using var file = File.OpenRead(path);
-        form.Add(new StreamContent(file), "file", Path.GetFileName(path));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/predict") { Content = form };
-        request.Headers.Add("Prefer", "respond-async");
-        var response = await client.SendAsync(request);
-        if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var url = await SubmitVideoAsync(client, path);
         while (true)
         {
-            var job = JsonDocument.Parse(await client.GetStringAsync(response.Headers.Location)).RootElement;
+            var job = JsonDocument.Parse(await client.GetStringAsync(url)).RootElement;
             var status = job.GetProperty("status").GetString();
             if (status == "failed") throw new InvalidOperationException($"{path}: {job}");
             if (status == "succeeded") return (job, (job.GetProperty("finished_at").GetDateTime() - job.GetProperty("started_at").GetDateTime()).TotalSeconds);

@@ -63,17 +63,22 @@ public sealed partial class Benchmark
     void VideoRow(string name, VideoRun run) =>
         md.AppendLine($"| {name} | {run.Frames} | {run.JobSeconds:0.00} | {run.SamplingSeconds:0.00} | {run.JobSeconds / run.SamplingSeconds:0.00}x | {run.LongestProgressGap:0.0} |");
 
-    async Task<VideoRun> RunVideoAsync(HttpClient client, AppHost host, ErasOptions options, IEraModel model, string path)
+    /// <summary>Uploads a video answered at once (so its job can be followed from the start); returns the job's status URL.</summary>
+    static async Task<string> SubmitVideoAsync(HttpClient client, string path)
     {
         using var form = new MultipartFormDataContent();
         await using var file = File.OpenRead(path);
         form.Add(new StreamContent(file), "file", Path.GetFileName(path));
-        // Answered at once, so the job's progress can be followed from the start.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/predict") { Content = form };
         request.Headers.Add("Prefer", "respond-async");
         var response = await client.SendAsync(request);
         if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var url = response.Headers.Location!.OriginalString;
+        return response.Headers.Location!.OriginalString;
+    }
+
+    async Task<VideoRun> RunVideoAsync(HttpClient client, AppHost host, ErasOptions options, IEraModel model, string path)
+    {
+        var url = await SubmitVideoAsync(client, path);
 
         var updates = new List<(DateTime At, int Progress)>();
         JsonElement job;

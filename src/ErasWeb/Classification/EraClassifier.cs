@@ -63,7 +63,8 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
                         GradCam.Add(output.FeatureMap(i * views + v), new FeatureMapShape(channels, mapSize, mapSize), head.ClassWeights(heatmap.Era ?? best), Views[v].Mirror, cam);
                 map = new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam);
             }
-            predictions[i] = new EraPrediction(head.Labels, probabilities, best, map, region, uncertainty?.Reason(pooled, probabilities[best]));
+            var (reason, unfamiliar) = uncertainty?.Judge(pooled, probabilities[best]) ?? (null, false);
+            predictions[i] = new EraPrediction(head.Labels, probabilities, best, map, region, reason, unfamiliar);
         }
         return predictions;
     }

@@ -52,20 +52,22 @@ public readonly record struct HeatmapFor(int? Era = null, bool Skip = false)
     public static HeatmapFor Of(int era) => new(era);
 }
 
-/// <summary>One image's answer: era probabilities, the heatmap of the winning (or the asked-for) era over the part of the image the model saw, and why it is uncertain if it is.</summary>
+/// <summary>
+/// One image's answer: era probabilities, the heatmap of the winning (or the asked-for) era over the part of the image the model saw,
+/// why it is uncertain if it is, and whether it looks unlike the stage photos the model learned from (a crowd, a screen, black).
+/// </summary>
 public sealed record EraPrediction(
     IReadOnlyList<string> Labels,
     float[] Probabilities,
     int PredictedIndex,
     Heatmap Heatmap,
     SKRect Crop,
-    string? UncertainReason = null)
+    string? UncertainReason = null,
+    bool Unfamiliar = false)
 {
     public string Era => Labels[PredictedIndex];
     public float Confidence => Probabilities[PredictedIndex];
     public bool Uncertain => UncertainReason is not null;
-    /// <summary>Unlike the stage photos the model learned from (a crowd, a screen, black), as opposed to a stage photo it cannot place.</summary>
-    public bool Unfamiliar => UncertainReason == UncertainReasons.Unfamiliar();
     public Dictionary<string, float> ByEra() => Labels.Zip(Probabilities).ToDictionary(p => p.First, p => p.Second);
 }
 

@@ -5,11 +5,13 @@ namespace ErasWeb.Classification;
 /// <summary>Applies a head's <see cref="UncertaintyRule"/> to one photo's pooled features and winning probability.</summary>
 public sealed class UncertaintyCheck(UncertaintyRule rule)
 {
-    public string? Reason(ReadOnlySpan<float> pooled, float confidence)
+    public string? Reason(ReadOnlySpan<float> pooled, float confidence) => Judge(pooled, confidence).Reason;
+
+    /// <summary>Why the answer is uncertain, if it is, and whether the photo is unlike the training photos (rather than only unsure between eras).</summary>
+    public (string? Reason, bool Unfamiliar) Judge(ReadOnlySpan<float> pooled, float confidence)
     {
-        if (Similarity(pooled) < rule.MinSimilarity) return UncertainReasons.Unfamiliar();
-        if (confidence < rule.MinConfidence) return UncertainReasons.LowConfidence(confidence, rule.MinConfidence);
-        return null;
+        if (Similarity(pooled) < rule.MinSimilarity) return (UncertainReasons.Unfamiliar(), true);
+        return (confidence < rule.MinConfidence ? UncertainReasons.LowConfidence(confidence, rule.MinConfidence) : null, false);
     }
 
     /// <summary>Cosine similarity to the nearest reference vector: near 1 for photos like the training photos.</summary>

@@ -62,7 +62,7 @@ public static class VideoAnalyzer
         var budget = Budget(video, options);
         using var overBudget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         overBudget.CancelAfter(budget);
-        try { return await AnalyzeAsync(path, video, model, cpu, options, ShowDecoding.Applies(decode, video.Duration.TotalSeconds, options), progress, overBudget.Token); }
+        try { return await AnalyzeAsync(path, video, model, cpu, options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, overBudget.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new FFmpegException($"The analysis took longer than the {Describe(budget)} allowed for a video of {Describe(video.Duration)}, so it was stopped.");

@@ -138,7 +138,7 @@ public class ShowDecodingTests(ShowAppFixture app) : IClassFixture<ShowAppFixtur
     }
 
     /// <summary>The share of the recording where the labelled era is the true one (time in no set counts as right when nothing labels it).</summary>
-    public static double ShareRight(IReadOnlyList<(string Era, double Start, double End)> labelled, IReadOnlyList<(string Era, double Start, double End)> truth, double duration)
+    static double ShareRight(IReadOnlyList<(string Era, double Start, double End)> labelled, IReadOnlyList<(string Era, double Start, double End)> truth, double duration)
     {
         const double Step = 0.1;
         string? At(IReadOnlyList<(string Era, double Start, double End)> stretches, double t) => stretches.FirstOrDefault(s => s.Start <= t && t < s.End).Era;

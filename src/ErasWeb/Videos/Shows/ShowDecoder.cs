@@ -1,3 +1,4 @@
+using ErasWeb.Configuration;
 using ErasWeb.Data;
 
 namespace ErasWeb.Videos.Shows;
@@ -35,6 +36,10 @@ public static class ShowDecoder
     const double TourMargin = 2;
     /// <summary>Keeps one frame the model gets badly wrong from costing more than a few sets' worth of evidence.</summary>
     const double Floor = 1e-3;
+
+    /// <summary>Whether a video of <paramref name="durationSeconds"/> asked to be decoded as <paramref name="mode"/> (<see cref="DecodeModes"/>) is read as a show.</summary>
+    public static bool Applies(string mode, double durationSeconds, ErasOptions options) =>
+        mode == DecodeModes.Show || (mode == DecodeModes.Auto && durationSeconds >= options.ShowDecodeMinMinutes * 60);
 
     /// <summary>Whether a model with these labels can be read as a show: it must know every era the tours play.</summary>
     public static bool CanDecode(IReadOnlyList<string> labels) => Tours.All.All(t => t.Sets.All(s => labels.Contains(s.Era)));
