@@ -1,5 +1,7 @@
 # Build: docker build -t erasweb .
 # Run:   docker run -p 8501:8501 -v erasweb-data:/data erasweb
+# The same image runs every role (ERAS_ROLE=all|web|worker); compose.yaml runs PostgreSQL, a web
+# process and two workers.
 # The pinned backbone is downloaded on first start and cached in /data; without network, mount a
 # directory holding mobilenetv2-12-int8.onnx and point ERAS_BACKBONE_SOURCE at it.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -13,8 +15,8 @@ COPY models/ models/
 RUN dotnet publish src/ErasWeb/ErasWeb.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# libjpeg-turbo's TurboJPEG API: fast JPEG encoding and scaled decoding.
-RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 fonts-dejavu-core ffmpeg && rm -rf /var/lib/apt/lists/*
+# libjpeg-turbo's TurboJPEG API: fast JPEG encoding and scaled decoding; curl for health checks.
+RUN apt-get update && apt-get install -y --no-install-recommends libturbojpeg0 fonts-dejavu-core ffmpeg curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 # Two malloc arenas instead of one per thread: under a soak at 16 clients the server's resident memory

@@ -4,8 +4,10 @@
 #   fonts-dejavu-core: the text of the confusion-matrix chart the eval command draws (without it, no text on Linux)
 #   ffmpeg: reading video frames (ffprobe and ffmpeg)
 #   chromium: the browser the browser tests drive (tests/ErasWeb.Browser)
+#   postgresql (with --tests): the throw-away database server the tests also run on (scripts/test.sh)
 set -euo pipefail
 packages=(libturbojpeg0 fonts-dejavu-core ffmpeg chromium)
+[ "${1:-}" = "--tests" ] && packages+=(postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -5,6 +5,8 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
+using ErasWeb.Media;
+using ErasWeb.Observability;
 using ErasWeb.Predictions;
 using ErasWeb.Retraining;
 using ErasWeb.Uploads;
@@ -15,6 +17,12 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace ErasWeb;
 
@@ -50,7 +58,13 @@ public static class ErasApp
         services.AddSingleton<IValidateOptions<ErasOptions>, ErasOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddDbContext<ErasDb>((sp, db) => ErasDb.Configure(db, sp.GetRequiredService<IOptions<ErasOptions>>().Value.DataDirFullPath));
+        // What is registered at all depends on a few options (database, role); they are validated with the rest at start.
+        var settings = configuration.GetSection(ErasOptions.Section).Get<ErasOptions>() ?? new ErasOptions();
+        // The context on the configured database: ErasDb on SQLite, PostgresErasDb (its own migrations) on PostgreSQL.
+        if (settings.UsesPostgres)
+            services.AddDbContext<ErasDb, PostgresErasDb>(db => PostgresErasDb.Configure(db, settings.Postgres));
+        else
+            services.AddDbContext<ErasDb>(db => ErasDb.ConfigureSqlite(db, settings.DataDirFullPath));
         // Hosted services start in this order, all before the server listens: the database first.
         services.AddHostedService<DatabaseMigrator>();
 
@@ -72,14 +86,16 @@ public static class ErasApp
         services.AddScoped<RetrainRunner>();
         services.AddScoped<GalleryRerunScheduler>();
         services.AddScoped<GalleryRerunner>();
-        services.AddVideoJobs();
+        services.AddJobs(settings);
         services.AddAdminAuthentication();
         services.AddErasRateLimits();
 
         services.AddPartnerSitesCors();
         services.AddHealthChecks()
             .AddCheck<ModelReadyCheck>("model", tags: ["ready"])
-            .AddDbContextCheck<ErasDb>("database", tags: ["ready"]);
+            .AddDbContextCheck<ErasDb>("database", tags: ["ready"])
+            .AddCheck<FFmpegReadyCheck>("ffmpeg", tags: ["ready"]);
+        services.AddTelemetry(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
@@ -100,43 +116,90 @@ public static class ErasApp
     }
 
     /// <summary>
-    /// Hangfire runs the video jobs. Its queue is in memory; what must survive a restart is in our
-    /// database, and <see cref="VideoJobRecovery"/> queues unfinished jobs again at start-up.
+    /// Hangfire runs the video jobs, retrainings and gallery re-runs. On SQLite its queue is in memory;
+    /// what must survive a restart is in our database, and <see cref="VideoJobRecovery"/> queues unfinished
+    /// jobs again at start-up. On PostgreSQL the queue is Hangfire's own tables in the same database,
+    /// shared by every process: web processes add to it, workers take from it, and a job whose worker
+    /// died turns visible again after <see cref="ErasOptions.JobRetakeSeconds"/> for another to take.
     /// Storage, activator and client are this app's own rather than Hangfire's process-wide defaults
     /// (which <c>AddHangfire</c> would set, logging and serializer settings included), so two apps in
     /// one process, as in the tests, never run each other's jobs or log through a disposed logger.
     /// </summary>
-    static void AddVideoJobs(this IServiceCollection services)
+    static void AddJobs(this IServiceCollection services, ErasOptions options)
     {
         services.AddSingleton<VideoJobSignals>();
         services.AddScoped<VideoJobService>();
         services.AddScoped<VideoJobRunner>();
-        services.AddSingleton<JobStorage>(new InMemoryStorage());
+        if (options.UsesPostgres)
+            services.AddSingleton<JobStorage>(_ =>
+            {
+                var storage = new Hangfire.PostgreSql.PostgreSqlStorageOptions
+                {
+                    InvisibilityTimeout = TimeSpan.FromSeconds(options.JobRetakeSeconds),
+                    UseSlidingInvisibilityTimeout = true, // a long job stays taken while its worker lives
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                };
+                return new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.Postgres, storage), storage);
+            });
+        else
+            services.AddSingleton<JobStorage>(new InMemoryStorage());
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
-        // AddHangfireServer only checks that a configuration is registered; Hangfire's defaults serialize a job id well.
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), JobTracing.Filters()));
+        // AddHangfireServer and the dashboard only check that a configuration is registered; Hangfire's defaults serialize a job id well.
         services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
-        services.AddHangfireServer((sp, o) =>
-        {
-            o.WorkerCount = sp.GetRequiredService<IOptions<ErasOptions>>().Value.VideoWorkers;
-            o.Activator = sp.GetRequiredService<JobActivator>();
-            o.ServerName = "erasweb";
-        });
+        services.AddSingleton(Hangfire.Dashboard.DashboardRoutes.Routes); // the dashboard's pages, as AddHangfire would register them
+
+        if (options.RunsJobs)
+            services.AddHangfireServer((sp, o) =>
+            {
+                o.WorkerCount = options.VideoWorkers;
+                o.Activator = sp.GetRequiredService<JobActivator>();
+                o.ServerName = VideoJob.WorkerName;
+                o.FilterProvider = JobTracing.Filters();
+            });
+        // On PostgreSQL the queue outlives every process, so nothing is queued again at start-up.
         services.AddHostedService<VideoJobRecovery>();
-        services.AddHostedService<RetrainRecovery>();
+        if (!options.UsesPostgres) services.AddHostedService<RetrainRecovery>();
+        if (options.UsesPostgres) services.AddHostedService<ActiveHeadFollower>();
     }
+
+    /// <summary>
+    /// OpenTelemetry: metrics (ours, ASP.NET Core's request durations by route, the runtime's) for
+    /// Prometheus at <c>/metrics</c>; traces of requests, database calls and jobs; and, when
+    /// OTEL_EXPORTER_OTLP_ENDPOINT names a collector, all of it (logs too) sent there over OTLP.
+    /// </summary>
+    static void AddTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ErasMetrics>();
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("erasweb", serviceInstanceId: VideoJob.WorkerName))
+            .WithMetrics(m => m.AddMeter(ErasMetrics.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter())
+            .WithTracing(t => t.AddSource(ErasMetrics.Name).AddAspNetCoreInstrumentation().AddNpgsql());
+        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.AddLogging(l => l.AddOpenTelemetry(o => { o.IncludeScopes = true; o.IncludeFormattedMessage = true; }));
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    public const string JobsDashboardPath = "/admin/jobs";
 
     internal static bool IsApi(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/predict") || path.StartsWithSegments("/ping")
-        || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+        || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/metrics");
 
     static void UseErasPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after sees the client's address, as trusted proxies report it
         // First, so error pages, problem answers and static files carry the headers too.
-        app.UseSecurityHeaders(SecurityHeaders.Policy());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(JobsDashboardPath), all => all.UseSecurityHeaders(SecurityHeaders.Policy()));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(JobsDashboardPath), dashboard => dashboard.UseSecurityHeaders(SecurityHeaders.DashboardPolicy()));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A worker answers only what its orchestrator asks: health and metrics.
+        if (app.Configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.Role)}"] == ProcessRoles.Worker)
+            app.UseWhen(context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"),
+                other => other.Run(context => { context.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; }));
         // People get a page with a way on; API clients keep their problem JSON.
         app.UseWhen(context => !IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
@@ -164,13 +227,20 @@ public static class ErasApp
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapUploadApi();
         app.MapPredictionApi();
         app.MapFanApi();
         app.MapVideoApi();
         app.MapModelApi();
         app.MapModelVersionApi();
-        if (admin) app.MapAdminApi();
+        if (admin)
+        {
+            app.MapAdminApi();
+            // Hangfire's dashboard: the queue, running and failed jobs, and the workers (servers) taking them, for the signed-in admin only.
+            app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/admin", DashboardTitle = "ErasWeb jobs", DisplayStorageConnectionString = false },
+                app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(AdminAuthentication.PagesPolicy);
+        }
         app.MapRazorPages();
     }
 }

@@ -42,6 +42,23 @@ public static class SecurityHeaders
             features.AddFullscreen().Self(); // the video preview's own button
         });
 
+    /// <summary>
+    /// The admin's job dashboard (Hangfire's own pages) runs inline script and style, so its policy
+    /// allows those and nothing more; only the signed-in admin ever gets it.
+    /// </summary>
+    public static HeaderPolicyCollection DashboardPolicy() => Policy()
+        .AddContentSecurityPolicy(csp =>
+        {
+            csp.AddDefaultSrc().Self();
+            csp.AddScriptSrc().Self().UnsafeInline();
+            csp.AddStyleSrc().Self().UnsafeInline();
+            csp.AddImgSrc().Self().Data();
+            csp.AddObjectSrc().None();
+            csp.AddBaseUri().Self();
+            csp.AddFormAction().Self();
+            csp.AddFrameAncestors().None();
+        });
+
     public static void AddPartnerSitesCors(this IServiceCollection services)
     {
         services.AddCors();

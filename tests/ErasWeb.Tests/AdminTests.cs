@@ -8,6 +8,7 @@ using ErasWeb.Tests.Support;
 namespace ErasWeb.Tests;
 
 /// <summary>The admin's side: on only with a token, the token checked for the API and the pages, reviews, hiding and deleting.</summary>
+[Trait("Category", "Storage")]
 public sealed partial class AdminTests : IAsyncLifetime
 {
     const string AdminToken = AdminAppFixture.Token;
@@ -141,6 +142,9 @@ public sealed partial class AdminTests : IAsyncLifetime
         var queue = await browser.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.Redirect, queue.StatusCode);
         Assert.StartsWith("/admin/signin", queue.Headers.Location!.PathAndQuery);
+        var dashboard = await browser.GetAsync("/admin/jobs");
+        Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
+        Assert.StartsWith("/admin/signin", dashboard.Headers.Location!.PathAndQuery);
 
         async Task<HttpResponseMessage> SignInAsync(string token)
         {
@@ -158,6 +162,14 @@ public sealed partial class AdminTests : IAsyncLifetime
 
         var right = await SignInAsync(AdminToken);
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+
+        // The job dashboard (Hangfire's) is the admin's, with inline script allowed there alone.
+        dashboard = await browser.GetAsync("/admin/jobs");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("ErasWeb jobs", await dashboard.Content.ReadAsStringAsync());
+        Assert.Contains("'unsafe-inline'", dashboard.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/jobs/servers")).StatusCode);
+        Assert.DoesNotContain("'unsafe-inline'", (await browser.GetAsync("/admin")).Headers.GetValues("Content-Security-Policy").Single());
         var page = await browser.GetStringAsync("/admin");
         Assert.Contains($"id=\"item-{item}\"", page);
         var accept = await browser.PostAsync("/admin?handler=Accept&status=pending", new FormUrlEncodedContent(new Dictionary<string, string>

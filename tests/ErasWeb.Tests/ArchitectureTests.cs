@@ -9,6 +9,7 @@ public partial class ArchitectureTests
     /// <summary>Bottom first: a folder may use the folders of earlier layers, never its own layer's or a later one's.</summary>
     static readonly string[][] Layers =
     [
+        ["Observability"],
         ["Configuration", "Files", "Cli", "Media", "Data"],
         ["Classification"],
         ["Training", "Predictions"],

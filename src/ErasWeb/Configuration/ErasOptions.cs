@@ -16,8 +16,26 @@ public sealed class ErasOptions
     /// <summary>A directory holding the pinned backbone file, or an http(s) URL to download it from.</summary>
     public string BackboneSource { get; set; } = ModelZooBackboneUrl;
 
-    /// <summary>Where the SQLite database and the prepared model live; relative paths are taken from the working directory.</summary>
+    /// <summary>
+    /// Where the SQLite database, the prepared model, promoted heads and videos waiting for a worker
+    /// live; relative paths are taken from the working directory. Processes sharing one PostgreSQL
+    /// database share this directory too (a volume every machine mounts).
+    /// </summary>
     public string DataDir { get; set; } = "data";
+
+    /// <summary><c>sqlite</c> (one process, a file in <see cref="DataDir"/>) or <c>postgres</c> (any number of processes on <see cref="Postgres"/>).</summary>
+    public string DatabaseProvider { get; set; } = DatabaseProviders.Sqlite;
+
+    /// <summary>The Npgsql connection string used when <see cref="DatabaseProvider"/> is <c>postgres</c>.</summary>
+    public string Postgres { get; set; } = "";
+
+    public bool UsesPostgres => DatabaseProvider == DatabaseProviders.Postgres;
+
+    /// <summary>What this process does: <c>all</c> (pages, API and jobs), <c>web</c> (pages and API; jobs are queued) or <c>worker</c> (jobs; HTTP for health and metrics only).</summary>
+    public string Role { get; set; } = ProcessRoles.All;
+
+    public bool ServesWeb => Role != ProcessRoles.Worker;
+    public bool RunsJobs => Role != ProcessRoles.Web;
 
     /// <summary>The era head file; by default the one shipped beside the app.</summary>
     public string HeadPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "era-head.json");
@@ -98,6 +116,13 @@ public sealed class ErasOptions
     /// <summary>The longest one FFmpeg step may go without producing anything before it is killed as hung.</summary>
     [Range(0.01, 3600)]
     public double FFmpegTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// On PostgreSQL: how long a job whose worker stopped answering stays taken before another worker
+    /// takes it again. A live worker keeps its jobs however long they run.
+    /// </summary>
+    [Range(1, 86_400)]
+    public double JobRetakeSeconds { get; set; } = 60;
 
     /// <summary>Videos analysed at the same time; each already uses FFmpeg's threads and the model.</summary>
     [Range(1, 64)]
@@ -195,6 +220,9 @@ public sealed class ErasOptions
     [
         ("ERAS_BACKBONE_SOURCE", nameof(BackboneSource)),
         ("ERAS_DATA_DIR", nameof(DataDir)),
+        ("ERAS_DATABASE_PROVIDER", nameof(DatabaseProvider)),
+        ("ERAS_POSTGRES", nameof(Postgres)),
+        ("ERAS_ROLE", nameof(Role)),
         ("ERAS_HEAD_PATH", nameof(HeadPath)),
         ("ERAS_MODEL_MANIFEST", nameof(ModelManifest)),
         ("ERAS_MAX_UPLOAD_BYTES", nameof(MaxUploadBytes)),
@@ -210,6 +238,7 @@ public sealed class ErasOptions
         ("ERAS_SHOW_DECODE_MIN_MINUTES", nameof(ShowDecodeMinMinutes)),
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
+        ("ERAS_JOB_RETAKE_SECONDS", nameof(JobRetakeSeconds)),
         ("ERAS_VIDEO_DEFAULT_WAIT_SECONDS", nameof(VideoDefaultWaitSeconds)),
         ("ERAS_VIDEO_WORK_SECONDS_PER_MINUTE", nameof(VideoWorkSecondsPerMinute)),
         ("ERAS_VIDEO_QUEUE_MAX_JOBS", nameof(VideoQueueMaxJobs)),
@@ -263,6 +292,21 @@ public sealed class ErasOptions
     }
 }
 
+public static class DatabaseProviders
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+    public static readonly string[] All = [Sqlite, Postgres];
+}
+
+public static class ProcessRoles
+{
+    public const string All = "all";
+    public const string Web = "web";
+    public const string Worker = "worker";
+    public static readonly string[] Every = [All, Web, Worker];
+}
+
 /// <summary>Checks what data annotations cannot: that paths and URLs point at something usable.</summary>
 public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ErasOptions>
 {
@@ -280,6 +324,14 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add("ERAS_DATA_DIR is empty: set it to a writable directory for the database and the prepared model.");
         else if (WritableDirectory.Problem(o.DataDirFullPath) is { } problem)
             errors.Add($"ERAS_DATA_DIR '{o.DataDirFullPath}' {problem}: set it to a directory this process may write in.");
+        if (!DatabaseProviders.All.Contains(o.DatabaseProvider))
+            errors.Add($"ERAS_DATABASE_PROVIDER '{o.DatabaseProvider}' is not one of {string.Join(", ", DatabaseProviders.All)}.");
+        else if (o.UsesPostgres && string.IsNullOrWhiteSpace(o.Postgres))
+            errors.Add("ERAS_DATABASE_PROVIDER is postgres but ERAS_POSTGRES is empty: set it to an Npgsql connection string such as 'Host=db;Database=eras;Username=eras;Password=...'.");
+        if (!ProcessRoles.Every.Contains(o.Role))
+            errors.Add($"ERAS_ROLE '{o.Role}' is not one of {string.Join(", ", ProcessRoles.Every)}.");
+        else if (o.Role != ProcessRoles.All && !o.UsesPostgres)
+            errors.Add($"ERAS_ROLE={o.Role} needs a database every process shares: set ERAS_DATABASE_PROVIDER=postgres and ERAS_POSTGRES, or use ERAS_ROLE=all with SQLite.");
         if (o.MaxUploadBytesInFlight < o.MaxUploadBytes)
             errors.Add($"ERAS_MAX_UPLOAD_BYTES_IN_FLIGHT ({o.MaxUploadBytesInFlight}) is below ERAS_MAX_UPLOAD_BYTES ({o.MaxUploadBytes}), so the largest photo could never be received: raise it.");
         if (o.AdminEnabled && o.AdminToken.Length < AdminTokenMinLength)

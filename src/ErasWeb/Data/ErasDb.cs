@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace ErasWeb.Data;
 
-public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options)
+/// <summary>
+/// The app's data on SQLite (this type, with its migrations in Data/Migrations) or on PostgreSQL
+/// (<see cref="PostgresErasDb"/>, with its own in Data/Migrations/Postgres); everything else only sees this type.
+/// </summary>
+public class ErasDb(DbContextOptions options) : DbContext(options)
 {
     /// <summary>The key the request came with (<c>?key=</c>): the one unlisted prediction it may see.</summary>
     public string? AccessKey { get; set; }
@@ -27,7 +31,7 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
         prediction.Property(p => p.Probabilities).AsJson();
         prediction.Property(p => p.Show).AsJsonValue();
         // The same public bytes under the same model are one prediction; an unlisted upload is its own.
-        prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique().HasFilter("AccessKey IS NULL");
+        prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique().HasFilter("\"AccessKey\" IS NULL");
         prediction.HasIndex(p => p.AccessKey);
         // Lists show each picture's newest answer (PredictionQueries.Newest): "is there a newer row with these bytes?" must be a seek, not a scan.
         prediction.HasIndex(p => new { p.ContentSha256, p.Id });
@@ -52,6 +56,8 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
 
         var job = model.Entity<VideoJob>();
         job.HasIndex(j => j.Status);
+        // Each attempt's writes say which attempt they belong to: a worker whose job was taken over (it seemed dead) can no longer finish it.
+        job.Property(j => j.Attempts).IsConcurrencyToken();
         job.HasIndex(j => j.ContentSha256);
         // One unfinished job per video even when identical uploads race: the second insert fails and gets the first job.
         job.HasIndex(j => new { j.ContentSha256, j.Decode }, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
@@ -67,11 +73,35 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
 
     public static string ConnectionString(string dataDir) => $"Data Source={DatabasePath(dataDir)}";
 
-    public static void Configure(DbContextOptionsBuilder options, string dataDir) =>
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string dataDir) =>
         options.UseSqlite(ConnectionString(dataDir)).AddInterceptors(SynchronousNormal.Instance)
             // SQLite drops a column by rebuilding its table with foreign keys off, which cannot happen in a
             // transaction; EF Core warns about it every time a database is created. Known and accepted.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
+
+    /// <summary>
+    /// On PostgreSQL, a transaction holding the advisory lock <paramref name="key"/> until it ends, so
+    /// processes sharing the database take turns at a check-then-write; commit it when done. On SQLite
+    /// there is one process, whose own gate suffices: null (and no transaction, which would only add busy errors).
+    /// </summary>
+    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> TakeTurnAcrossProcessesAsync(long key, CancellationToken ct)
+    {
+        if (!Database.IsNpgsql()) return null;
+        var transaction = await Database.BeginTransactionAsync(ct);
+        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+        return transaction;
+    }
+
+    /// <summary>Whether a save failed because a row with the same unique key exists (a racing insert won), on either database.</summary>
+    public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteUniqueConstraint,
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE: an insert broke a unique index.</summary>
+    const int SqliteUniqueConstraint = 2067;
 
     /// <summary>A commit in WAL mode then needs no fsync of its own: about 3 ms less per stored prediction.</summary>
     sealed class SynchronousNormal : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
@@ -96,11 +126,25 @@ public sealed class ErasDb(DbContextOptions<ErasDb> options) : DbContext(options
     }
 }
 
-/// <summary>Lets the EF Core tools build the context without starting the app.</summary>
+/// <summary>The same model on PostgreSQL, where several processes share one database; its migrations are its own.</summary>
+public sealed class PostgresErasDb(DbContextOptions<PostgresErasDb> options) : ErasDb(options)
+{
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString);
+}
+
+/// <summary>Lets the EF Core tools build the SQLite context without starting the app.</summary>
 public sealed class DesignTimeErasDbFactory : IDesignTimeDbContextFactory<ErasDb>
 {
     public ErasDb CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<ErasDb>().UseSqlite(ErasDb.ConnectionString(Path.GetTempPath())).Options);
+}
+
+/// <summary>Lets the EF Core tools build the PostgreSQL context; adding a migration needs no server.</summary>
+public sealed class DesignTimePostgresErasDbFactory : IDesignTimeDbContextFactory<PostgresErasDb>
+{
+    public PostgresErasDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresErasDb>().UseNpgsql("Host=localhost;Database=erasweb").Options);
 }
 
 static class JsonColumns

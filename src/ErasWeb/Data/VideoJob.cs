@@ -41,6 +41,8 @@ public sealed class VideoJob
     public DateTime? FinishedAtUtc { get; set; }
     /// <summary>How many times a run started: more than one means the server stopped during an earlier run.</summary>
     public int Attempts { get; set; }
+    /// <summary>The process that ran (or runs) the latest attempt: host and process id (<see cref="WorkerName"/>).</summary>
+    public string? Worker { get; set; }
     /// <summary>Why the job failed, in words the uploader understands.</summary>
     public string? Error { get; set; }
     public long? PredictionId { get; set; }
@@ -52,6 +54,9 @@ public sealed class VideoJob
     public string Decode { get; set; } = DecodeModes.Auto;
     /// <summary>Whether the run read the video as a show (its mode and the video's length decided), so its answer carries the show.</summary>
     public bool ReadAsShow { get; set; }
+
+    /// <summary>This process as <see cref="Worker"/> names it: unique among processes sharing a database, readable in logs.</summary>
+    public static readonly string WorkerName = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>The unique index allowing one queued or running job per content hash and decode mode.</summary>
     public const string OneUnfinishedPerContentIndex = "IX_VideoJobs_ContentSha256_Unfinished";

@@ -1,5 +1,6 @@
 using ErasWeb.Classification;
 using ErasWeb.Media;
+using ErasWeb.Observability;
 using SkiaSharp;
 
 namespace ErasWeb.Predictions;
@@ -11,10 +12,16 @@ public static class ImagePipeline
 {
     public const int ThumbnailLongSide = 256;
 
-    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits)
+    /// <param name="metrics">Where each step's time is recorded, if anywhere.</param>
+    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits, ErasMetrics? metrics = null)
     {
+        var step = System.Diagnostics.Stopwatch.StartNew();
+        void Done(string stage) { metrics?.Stage(stage, step.Elapsed); step.Restart(); }
+
         using var decoded = ImageDecoder.Decode(bytes, sniff, limits, classifier.PreferredShortSide);
+        Done("decode");
         var prediction = classifier.Classify(decoded.Upright);
+        Done("inference");
         SKBitmap? display = null, thumbnail = null;
         try
         {
@@ -23,8 +30,11 @@ public static class ImagePipeline
             float scale = (float)display.Width / decoded.Upright.Width;
             var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
             using var overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop);
-            return new AnalyzedImage(prediction, decoded.Width, decoded.Height, sniff,
+            Done("gradcam");
+            var analyzed = new AnalyzedImage(prediction, decoded.Width, decoded.Height, sniff,
                 ImageEncoder.Jpeg(display), ImageEncoder.Jpeg(thumbnail, 80), ImageEncoder.Jpeg(overlay));
+            Done("encode");
+            return analyzed;
         }
         finally
         {

@@ -4,7 +4,7 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
-using Microsoft.Data.Sqlite;
+using ErasWeb.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +14,7 @@ namespace ErasWeb.Predictions;
 public sealed record UploadedPrediction(PredictionSummary Prediction, string? DeleteToken);
 
 /// <summary>The image use case: sniff, reuse a stored public answer for the same bytes, else analyse and store.</summary>
-public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock)
+public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics)
 {
     /// <param name="unlisted">Kept out of the gallery: stored as its own prediction, reachable only through its key.</param>
     public async Task<UploadedPrediction> PredictAsync(Upload upload, bool unlisted, CancellationToken ct)
@@ -27,7 +27,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
 
         AnalyzedImage analyzed;
         await models.Analyses.WaitAsync(ct);
-        try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels)); }
+        try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels), metrics); }
         finally { models.Analyses.Release(); }
         var deleteToken = UploaderTokens.New();
         var row = new Prediction
@@ -56,7 +56,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             // Not cancelled with the request: the work is done, and a half-stored row never exists either way.
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (ErasDb.IsUniqueViolation(e))
         {
             // The same bytes were stored by a concurrent request a moment ago.
             db.ChangeTracker.Clear();
@@ -64,6 +64,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             if (stored is null) throw;
             return new(stored, null);
         }
+        metrics.Prediction(row.PredictedClass, row.Kind, row.UncertainReason is not null);
         return new(PredictionSummary.Of(row), deleteToken);
     }
 

@@ -24,11 +24,14 @@ public sealed class StorageQuota(ErasDb db, IOptions<ErasOptions> options)
     }
 
     /// <summary>
-    /// The database file and its write-ahead log, less the free pages SQLite reuses before it grows
-    /// the file: the file never shrinks by itself, so this is what makes room after retention deletes.
+    /// On SQLite, the database file and its write-ahead log, less the free pages SQLite reuses before it
+    /// grows the file: the file never shrinks by itself, so this is what makes room after retention deletes.
+    /// On PostgreSQL, the database's size as the server reports it (space freed by deletes is reused after autovacuum).
     /// </summary>
     public async Task<long> UsedBytesAsync(CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+            return await db.Database.SqlQueryRaw<long>("SELECT pg_database_size(current_database()) AS \"Value\"").SingleAsync(ct);
         var path = ErasDb.DatabasePath(options.Value.DataDirFullPath);
         long files = Length(path) + Length(path + "-wal");
         long free = await db.Database.SqlQueryRaw<long>("SELECT f.freelist_count * p.page_size AS Value FROM pragma_freelist_count() f, pragma_page_size() p")

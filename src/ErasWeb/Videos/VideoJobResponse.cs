@@ -20,6 +20,7 @@ public sealed record VideoJobResponse(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     int Attempts,
+    string? Worker,
     string? Error,
     long? PredictionId = null,
     string? PredictedClass = null,
@@ -55,7 +56,7 @@ public static class VideoJobResponses
 {
     /// <summary>The job without its result: all there is while it is queued or running, or once it has failed.</summary>
     public static VideoJobResponse Of(VideoJob j) => new(j.Id, j.Status, j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
-        Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, j.Error);
+        Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, j.Worker, j.Error);
 
     public static VideoJobResponse Done(VideoJob j, PredictionSummary p, IReadOnlyList<FrameResponse> frames, IReadOnlyList<SegmentResponse> timeline, DecodedShow? show)
     {

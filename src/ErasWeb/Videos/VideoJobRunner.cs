@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
+using ErasWeb.Observability;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,11 @@ namespace ErasWeb.Videos;
 
 /// <summary>
 /// The Hangfire job that analyses one accepted video. Its state lives in the job's row, so a run
-/// that is interrupted (a restart, even a kill) is simply run again at start-up; the result is
-/// stored in one transaction, so it exists once or not at all.
+/// that is interrupted (a restart, even a kill) is simply run again: at start-up on SQLite, by another
+/// worker once the dead one's job turns visible again on PostgreSQL. The result is stored in one
+/// transaction that only the latest attempt can commit, so it exists once or not at all.
 /// </summary>
-public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobRunner> logger)
+public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<VideoJobRunner> logger)
 {
     /// <summary>A video that keeps bringing the server down (runs that started but never ended) is given up on.</summary>
     public const int MaxAttempts = 3;
@@ -22,6 +24,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(long jobId, CancellationToken ct)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
         var job = await db.VideoJobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
         if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return;
         if (job.Attempts >= MaxAttempts)
@@ -31,8 +34,14 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         }
         job.Status = VideoJobStatus.Running;
         job.Attempts++;
+        job.Worker = VideoJob.WorkerName;
         job.StartedAtUtc = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("Video job {JobId} was taken by another worker a moment ago", jobId);
+            return;
+        }
 
         var path = Path.Combine(options.Value.UploadsDir, job.UploadFile ?? "");
         if (job.UploadFile is null || !File.Exists(path))
@@ -66,8 +75,16 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             await FailAsync(job, "ErasWeb could not analyse this video because of an internal error; it has been logged.");
             return;
         }
-        await StoreAsync(job, analysis, model.Version);
+        try { await StoreAsync(job, analysis, model.Version); }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another worker took the job over while this one was thought dead: its attempt is the one that counts.
+            logger.LogWarning("Video job {JobId} was taken over by another worker; this attempt's result is dropped", jobId);
+            return;
+        }
         signals.Finish(jobId);
+        metrics.Job("video", VideoJobStatus.Succeeded, job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
+        metrics.Prediction(analysis.Era, PredictionKind.Video, analysis.UncertainReason is not null);
         DeleteUpload(path);
         logger.LogInformation("Video job {JobId}: {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, analysis.Era, analysis.Frames.Count,
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
@@ -152,8 +169,14 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
         job.UploadFile = null;
         job.Client = null;
-        await db.SaveChangesAsync(CancellationToken.None);
+        try { await db.SaveChangesAsync(CancellationToken.None); }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("Video job {JobId} was taken over by another worker; this attempt's failure is dropped", job.Id);
+            return;
+        }
         signals.Finish(job.Id);
+        if (job.StartedAtUtc is { } started) metrics.Job("video", VideoJobStatus.Failed, job.FinishedAtUtc.Value - started);
         if (path is not null) DeleteUpload(path);
         logger.LogWarning("Video job {JobId} failed: {Reason}", job.Id, reason);
     }

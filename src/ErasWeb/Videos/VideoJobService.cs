@@ -3,7 +3,6 @@ using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using Hangfire;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +13,11 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
 {
     /// <summary>
     /// Counting the queue and adding to it happen one upload at a time, so racing uploads cannot all
-    /// squeeze under a bound (the app is one process, the only writer of its SQLite file).
+    /// squeeze under a bound: in this process by this gate, across processes on PostgreSQL by <see cref="QueueLock"/>.
     /// </summary>
     static readonly SemaphoreSlim QueueGate = new(1, 1);
+
+    const long QueueLock = 0x45726173_56696431; // any number, the same in every process
 
     /// <summary>
     /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
@@ -49,12 +50,16 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
             await QueueGate.WaitAsync(ct);
             try
             {
-                await CheckQueueRoomAsync(upload.SizeBytes, client, ct);
-                db.VideoJobs.Add(job);
-                // Not cancelled with the request: once the row exists the file belongs to the job.
-                await db.SaveChangesAsync(CancellationToken.None);
+                await using (var turn = await db.TakeTurnAcrossProcessesAsync(QueueLock, ct))
+                {
+                    await CheckQueueRoomAsync(upload.SizeBytes, client, ct);
+                    db.VideoJobs.Add(job);
+                    // Not cancelled with the request: once the row exists the file belongs to the job.
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    if (turn is not null) await turn.CommitAsync(CancellationToken.None);
+                }
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraint })
+            catch (DbUpdateException e) when (ErasDb.IsUniqueViolation(e))
             {
                 // An identical upload became a job since the look above: answer with that job.
                 db.Entry(job).State = EntityState.Detached;
@@ -70,9 +75,6 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
             if (!keep) File.Delete(upload.Path);
         }
     }
-
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE: an insert broke a unique index.</summary>
-    const int SqliteUniqueConstraint = 2067;
 
     /// <summary>The newest job of the same bytes, asked to be decoded the same way, that has not failed: queued, running or done.</summary>
     Task<VideoJob?> SameVideoAsync(string contentSha256, string decode, CancellationToken ct) => db.VideoJobs.AsNoTracking()
@@ -109,15 +111,23 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
         }
     }
 
-    /// <summary>The job once it has finished, or as it is when <paramref name="wait"/> runs out.</summary>
+    /// <summary>
+    /// The job once it has finished, or as it is when <paramref name="wait"/> runs out. A job run in this
+    /// process wakes the wait at once; one run by another process (on PostgreSQL) is seen within a second.
+    /// </summary>
     public async Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct)
     {
         using var finished = signals.Subscribe(id);
-        var job = await LoadAsync(id, ct);
-        if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return job;
-        try { await finished.Finished.WaitAsync(wait, clock, ct); }
-        catch (TimeoutException) { return job; }
-        return await LoadAsync(id, ct);
+        var deadline = clock.GetUtcNow() + wait;
+        var look = options.Value.UsesPostgres ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        while (true)
+        {
+            var job = await LoadAsync(id, ct);
+            var left = deadline - clock.GetUtcNow();
+            if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed || left <= TimeSpan.Zero) return job;
+            try { await finished.Finished.WaitAsync(look == Timeout.InfiniteTimeSpan || left < look ? left : look, clock, ct); }
+            catch (TimeoutException) { }
+        }
     }
 
     Task<VideoJob?> LoadAsync(long id, CancellationToken ct) => db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);

@@ -7,6 +7,7 @@ using ErasWeb.Tests.Support;
 namespace ErasWeb.Tests.Predictions;
 
 /// <summary>"Is this right?": fans' votes through the API and the result page's forms, and what they change.</summary>
+[Trait("Category", "Storage")]
 public partial class FanFeedbackTests(AppFixture app) : IClassFixture<AppFixture>
 {
     async Task<(long Id, string Era)> UploadAsync(string photo, string name)

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Tests.Predictions;
 
 /// <summary>The gallery over many stored predictions: filters, counts and keyset paging.</summary>
+[Trait("Category", "Storage")]
 public partial class GalleryTests(AppFixture app) : IClassFixture<AppFixture>
 {
     static readonly string[] Eras = ["Lover", "Midnights", "Red"];
@@ -74,6 +75,7 @@ public partial class GalleryTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // reads SQLite's query plans
     public async Task Filtered_pages_are_read_through_an_index_without_sorting_however_deep()
     {
         await SeedAsync(50);

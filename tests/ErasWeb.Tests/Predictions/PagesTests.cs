@@ -5,6 +5,7 @@ using ErasWeb.Tests.Support;
 namespace ErasWeb.Tests.Predictions;
 
 /// <summary>The upload form as a browser without JavaScript uses it: antiforgery token, cookie, plain form post.</summary>
+[Trait("Category", "Storage")]
 public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
 {
     async Task<(HttpClient Browser, string Token)> OpenHomeAsync()

@@ -7,6 +7,7 @@ using ErasWeb.Training;
 
 namespace ErasWeb.Tests.Predictions;
 
+[Trait("Category", "Storage")]
 public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
 {
     static readonly string[] Eras = ["1989", "Acoustic", "Fearless", "Folkmore", "Lover", "Midnights", "Red", "Reputation", "Speak Now", "TTPD"];

@@ -7,6 +7,7 @@ using ErasWeb.Tests.Support;
 namespace ErasWeb.Tests.Predictions;
 
 /// <summary>What an uploader controls: keeping a photo out of the gallery, deleting it, and not being seen by who uploads the same bytes.</summary>
+[Trait("Category", "Storage")]
 public partial class PrivacyTests(AppFixture app) : IClassFixture<AppFixture>
 {
     static byte[] Fresh(string photo) => [.. File.ReadAllBytes(TestData.Photo(photo)), .. Guid.NewGuid().ToByteArray()];

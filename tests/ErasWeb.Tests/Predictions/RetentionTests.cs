@@ -5,6 +5,7 @@ using ErasWeb.Data;
 using ErasWeb.Predictions;
 using ErasWeb.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Tests.Predictions;
 
@@ -16,26 +17,24 @@ public sealed class RetentionAppFixture : AppFixture
 }
 
 /// <summary>ERAS_RETENTION_DAYS: old predictions go with everything that belongs to them; newer ones stay.</summary>
+[Trait("Category", "Storage")]
 public class RetentionTests(RetentionAppFixture app) : IClassFixture<RetentionAppFixture>
 {
-    /// <summary>Makes predictions look <paramref name="days"/> old, straight in the SQLite file, as if they had been uploaded then.</summary>
-    static void Age(string dataDir, int days, params long[] ids)
+    /// <summary>Makes predictions look <paramref name="days"/> old, straight in the database, as if they had been uploaded then.</summary>
+    static void Age(IServiceProvider services, int days, params long[] ids)
     {
-        using var connection = new SqliteConnection(ErasDb.ConnectionString(dataDir));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE Predictions SET CreatedAtUtc = $at WHERE Id IN ({string.Join(",", ids)})";
-        command.Parameters.AddWithValue("$at", DateTime.UtcNow.AddDays(-days));
-        Assert.Equal(ids.Length, command.ExecuteNonQuery());
+        using var scope = services.CreateScope();
+        var at = DateTime.UtcNow.AddDays(-days);
+        Assert.Equal(ids.Length, scope.ServiceProvider.GetRequiredService<ErasDb>().Predictions.IgnoreQueryFilters()
+            .Where(p => ids.Contains(p.Id)).ExecuteUpdate(s => s.SetProperty(p => p.CreatedAtUtc, at)));
     }
 
-    static long Count(string dataDir, string sql)
+    /// <summary>Rows of <paramref name="table"/> whose <paramref name="column"/> is one of <paramref name="ids"/>, counted in SQL (no query filter hides any).</summary>
+    long Count(string table, string column, params long[] ids)
     {
-        using var connection = new SqliteConnection(ErasDb.ConnectionString(dataDir));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        using var scope = app.Services.CreateScope();
+        string sql = $"SELECT COUNT(*) AS \"Value\" FROM \"{table}\" WHERE \"{column}\" IN ({string.Join(",", ids)})"; // names and numbers of the test's own
+        return scope.ServiceProvider.GetRequiredService<ErasDb>().Database.SqlQueryRaw<long>(sql).Single();
     }
 
     async Task<long> UploadAsync(string photo) =>
@@ -52,28 +51,29 @@ public class RetentionTests(RetentionAppFixture app) : IClassFixture<RetentionAp
         long oldVideo = video.GetProperty("prediction_id").GetInt64(), job = video.GetProperty("job_id").GetInt64();
         foreach (var id in (long[])[oldPhoto, oldVideo, newPhoto])
             Assert.Equal(HttpStatusCode.Created, (await app.Client.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = "Red" })).StatusCode);
-        Assert.True(Count(app.DataDir, $"SELECT COUNT(*) FROM VideoFrames WHERE PredictionId = {oldVideo}") > 0);
+        Assert.True(Count("VideoFrames", "PredictionId", oldVideo) > 0);
 
-        Age(app.DataDir, RetentionAppFixture.Days + 1, oldPhoto, otherOldPhoto, oldVideo);
-        Age(app.DataDir, RetentionAppFixture.Days - 1, newPhoto);
+        Age(app.Services, RetentionAppFixture.Days + 1, oldPhoto, otherOldPhoto, oldVideo);
+        Age(app.Services, RetentionAppFixture.Days - 1, newPhoto);
         var retention = app.Services.GetRequiredService<Retention>();
         Assert.Equal(3, await retention.RemoveExpiredAsync(CancellationToken.None, batchSize: 2)); // two batches
 
-        string old = $"({oldPhoto}, {otherOldPhoto}, {oldVideo})";
-        foreach (var table in (string[])["Predictions WHERE Id", "PredictionPictures WHERE PredictionId", "VideoFrames WHERE PredictionId",
-            "TimelineSegments WHERE PredictionId", "FanVotes WHERE PredictionId", "Feedback WHERE PredictionId", "VideoJobs WHERE PredictionId"])
-            Assert.True(Count(app.DataDir, $"SELECT COUNT(*) FROM {table} IN {old}") == 0, $"{table} in {old} is gone");
-        Assert.Equal(0, Count(app.DataDir, $"SELECT COUNT(*) FROM VideoJobs WHERE Id = {job}"));
+        long[] old = [oldPhoto, otherOldPhoto, oldVideo];
+        foreach (var (table, column) in (ValueTuple<string, string>[])[("Predictions", "Id"), ("PredictionPictures", "PredictionId"), ("VideoFrames", "PredictionId"),
+            ("TimelineSegments", "PredictionId"), ("FanVotes", "PredictionId"), ("Feedback", "PredictionId"), ("VideoJobs", "PredictionId")])
+            Assert.True(Count(table, column, old) == 0, $"{table} of {string.Join(", ", old)} are gone");
+        Assert.Equal(0, Count("VideoJobs", "Id", job));
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{oldPhoto}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{oldPhoto}/image")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/jobs/{job}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/predictions/{newPhoto}/image")).StatusCode);
-        Assert.Equal(1, Count(app.DataDir, $"SELECT COUNT(*) FROM FanVotes WHERE PredictionId = {newPhoto}"));
+        Assert.Equal(1, Count("FanVotes", "PredictionId", newPhoto));
         Assert.Equal(0, await retention.RemoveExpiredAsync(CancellationToken.None));
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // a restart on the same database: each app fixture on PostgreSQL gets a new one
     public async Task The_job_also_runs_at_start_up()
     {
         var dataDir = TestData.NewTempDir("retention");
@@ -85,7 +85,10 @@ public class RetentionTests(RetentionAppFixture app) : IClassFixture<RetentionAp
             id = (await before.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo("Red/etl-18.jpeg")), "red.jpg")).GetProperty("prediction_id").GetInt64();
         }
         finally { await before.DisposeAsync(); }
-        Age(dataDir, RetentionAppFixture.Days + 1, id);
+        var db = new DbContextOptionsBuilder<ErasDb>();
+        ErasDb.ConfigureSqlite(db, dataDir);
+        using (var stopped = new ErasDb(db.Options))
+            Assert.Equal(1, stopped.Predictions.Where(p => p.Id == id).ExecuteUpdate(s => s.SetProperty(p => p.CreatedAtUtc, DateTime.UtcNow.AddDays(-RetentionAppFixture.Days - 1))));
         SqliteConnection.ClearAllPools();
 
         var after = new AppFixture { Settings = new Dictionary<string, string?> { ["Eras:DataDir"] = dataDir, ["Eras:RetentionDays"] = RetentionAppFixture.Days.ToString() } };

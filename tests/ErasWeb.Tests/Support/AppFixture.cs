@@ -6,10 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Tests.Support;
 
-/// <summary>The real app on Kestrel at a free loopback port, with its own data directory and SQLite file.</summary>
+/// <summary>
+/// The real app on Kestrel at a free loopback port, with its own data directory and database: a SQLite
+/// file there, or a new PostgreSQL database when the tests run on PostgreSQL (<see cref="TestDatabase"/>).
+/// </summary>
 public class AppFixture : IAsyncLifetime
 {
     WebApplication? app;
+    string? postgres;
 
     /// <summary>Configuration on top of the test defaults (for example another model).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
@@ -34,6 +38,8 @@ public class AppFixture : IAsyncLifetime
             ["Eras:VideosPerHour"] = "0",
             ["Eras:VotesPerMinute"] = "0",
         };
+        foreach (var (key, value) in await TestDatabase.SettingsAsync()) configuration[key] = value;
+        postgres = configuration.GetValueOrDefault("Eras:Postgres");
         foreach (var (key, value) in Settings) configuration[key] = value;
         app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));
         await app.StartAsync();
@@ -84,6 +90,7 @@ public class AppFixture : IAsyncLifetime
             await app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (postgres is not null) await TestDatabase.DropPostgresAsync(postgres);
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
 }

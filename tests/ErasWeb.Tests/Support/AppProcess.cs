@@ -8,6 +8,7 @@ public sealed partial class AppProcess : IDisposable
 {
     readonly Process process;
     public HttpClient Client { get; }
+    public int Id => process.Id;
 
     AppProcess(Process process, Uri address)
     {

@@ -12,6 +12,7 @@ namespace ErasWeb.Tests.Training;
 
 /// <summary>The whole loop through HTTP: fans label what the model gets wrong, an admin accepts, a retraining learns it and swaps in, a rollback undoes it.</summary>
 [Collection(TrainingFeatures.Collection)]
+[Trait("Category", "Storage")]
 public class DataEngineTests
 {
     /// <summary>Reputation's and TTPD's concert pictures are left out of the base photos: the head starts from their album covers only.</summary>

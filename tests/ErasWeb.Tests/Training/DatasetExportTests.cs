@@ -10,6 +10,7 @@ using ErasWeb.Training;
 namespace ErasWeb.Tests.Training;
 
 [Collection(TrainingFeatures.Collection)]
+[Trait("Category", "Storage")]
 public class DatasetExportTests
 {
     [Fact]

@@ -18,6 +18,7 @@ public sealed class ShowAppFixture : AppFixture
 /// Shows generated with FFmpeg from the shared photos, in each tour's order, with sets skipped, a late
 /// start and stretches that are no set (black, a flat colour, noise like a crowd), read through the API.
 /// </summary>
+[Trait("Category", "Storage")]
 public class ShowDecodingTests(ShowAppFixture app) : IClassFixture<ShowAppFixture>
 {
     /// <summary>Seconds each set lasts in the generated shows (a frame is sampled about every second).</summary>

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Tests.Videos;
 
+[Trait("Category", "Storage")]
 public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
 {
     static readonly string Lover = TestData.Photo("Lover/etl-7.jpeg"), Midnights = TestData.Photo("Midnights/etl-34.jpeg");

@@ -6,6 +6,7 @@ using ErasWeb.Tests.Support;
 namespace ErasWeb.Tests.Videos;
 
 /// <summary>The bounded video queue and one job per video, through HTTP, on apps with tiny bounds.</summary>
+[Trait("Category", "Storage")]
 public class VideoQueueTests
 {
     static byte[] Clip(string colour, double seconds = 1) =>

@@ -267,7 +267,7 @@ namespace ErasWeb.Data.Migrations
 
                     b.HasIndex("ContentSha256", "ModelVersion")
                         .IsUnique()
-                        .HasFilter("AccessKey IS NULL");
+                        .HasFilter("\"AccessKey\" IS NULL");
 
                     b.HasIndex("Kind", "Id");
 
@@ -408,6 +408,7 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Client")
@@ -458,6 +459,9 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UploadFile")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Worker")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

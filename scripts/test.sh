@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite on SQLite, then the tests that touch storage again on PostgreSQL, on a
+# throw-away server this script starts and removes. The multi-process tests use that server too.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --tests || exit 1
+server=$(scripts/postgres.sh start) || exit 1
+dir=$(head -n 1 <<<"$server")
+export ERAS_TEST_POSTGRES=$(tail -n 1 <<<"$server")
+trap 'scripts/postgres.sh stop "$dir"' EXIT
+
+dotnet test ErasWeb.sln
+sqlite=$?
+echo "The storage tests again, on PostgreSQL..."
+ERAS_TEST_DATABASE=postgres dotnet test tests/ErasWeb.Tests --no-build --filter "Category=Storage&Database!=sqlite"
+postgres=$?
+[ "$sqlite" -eq 0 ] && [ "$postgres" -eq 0 ]

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using ErasWeb.Tests.Support;
+
+namespace ErasWeb.Tests.Predictions;
+
+/// <summary>/metrics, in Prometheus' text format, moves with the work the app does.</summary>
+public partial class MetricsTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task A_prediction_moves_the_predictions_counter_the_inference_histogram_and_the_request_durations()
+    {
+        var before = await ScrapeAsync();
+        var answer = await app.UploadJsonAsync<System.Text.Json.JsonElement>(File.ReadAllBytes(TestData.Photo("Lover/etl-3.jpeg")), "lover.jpg");
+        string era = answer.GetProperty("predicted_class").GetString()!;
+
+        // The exporter caches a scrape for a moment; look until the new prediction shows.
+        var after = before;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); Sum(after, "erasweb_predictions_total", $"era=\"{era}\"") <= Sum(before, "erasweb_predictions_total", $"era=\"{era}\""); await Task.Delay(200))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the predictions counter moves");
+            after = await ScrapeAsync();
+        }
+        foreach (var stage in (string[])["decode", "inference", "gradcam", "encode"])
+            Assert.True(Sum(after, "erasweb_analysis_stage_duration_seconds_count", $"stage=\"{stage}\"") > Sum(before, "erasweb_analysis_stage_duration_seconds_count", $"stage=\"{stage}\""), stage);
+        Assert.True(Sum(after, "erasweb_analysis_stage_duration_seconds_sum", "stage=\"inference\"") > Sum(before, "erasweb_analysis_stage_duration_seconds_sum", "stage=\"inference\""));
+        Assert.True(Sum(after, "http_server_request_duration_seconds_count", "http_route=\"/predict\"") > Sum(before, "http_server_request_duration_seconds_count", "http_route=\"/predict\""));
+        Assert.Contains("erasweb_jobs{", after);
+    }
+
+    async Task<string> ScrapeAsync()
+    {
+        var response = await app.Client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The sum of a metric's samples whose labels include <paramref name="label"/> (0 when there is none yet).</summary>
+    static double Sum(string scrape, string metric, string label) => Sample().Matches(scrape)
+        .Where(m => m.Groups["name"].Value == metric && m.Groups["labels"].Value.Contains(label))
+        .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][\w:]*)\{(?<labels>[^}]*)\} (?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex Sample();
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ErasWeb.Data;
+using ErasWeb.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ErasWeb.Tests.Videos;
+
+/// <summary>
+/// ERAS_ROLE on PostgreSQL: one web process and two workers, each its own process as in production,
+/// sharing a database and a data directory.
+/// </summary>
+[Trait("Category", "MultiProcess")]
+public class WorkerProcessesTests
+{
+    const string AdminToken = "a-test-admin-token-that-is-long";
+
+    [Fact]
+    public async Task Videos_posted_to_the_web_process_are_run_by_two_workers_and_a_killed_workers_job_is_taken_over_exactly_once()
+    {
+        var dataDir = TestData.NewTempDir("roles");
+        var database = await TestDatabase.CreatePostgresAsync();
+        var shared = new Dictionary<string, string>
+        {
+            ["ERAS_DATABASE_PROVIDER"] = "postgres",
+            ["ERAS_POSTGRES"] = database,
+            ["ERAS_ADMIN_TOKEN"] = AdminToken,
+            // Many frames sought one by one: each job runs long enough to be caught running and killed.
+            ["ERAS_VIDEO_FRAMES"] = "150",
+            ["ERAS_JOB_RETAKE_SECONDS"] = "5",
+            ["ERAS_VIDEO_QUEUE_MAX_JOBS_PER_CLIENT"] = "10", // every upload comes from 127.0.0.1
+        };
+        AppProcess? web = null, first = null, second = null;
+        try
+        {
+            web = await AppProcess.StartAsync(dataDir, With(shared, "web"));
+            (first, second) = (await AppProcess.StartAsync(dataDir, With(shared, "worker")), await AppProcess.StartAsync(dataDir, With(shared, "worker")));
+
+            // A worker serves its health, and nothing a visitor would ask for.
+            Assert.Equal(HttpStatusCode.OK, (await first.Client.GetAsync("/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await first.Client.GetAsync("/api/predictions")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await first.Client.GetAsync("/")).StatusCode);
+
+            // A head made active through the web process is the one the workers answer with a few seconds later.
+            var promoted = await AddCandidateHeadAsync(database);
+            using (var activate = new HttpRequestMessage(HttpMethod.Post, $"/api/admin/model/versions/{promoted}/activate"))
+            {
+                activate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+                Assert.Equal(HttpStatusCode.OK, (await web.Client.SendAsync(activate)).StatusCode);
+            }
+            var modelVersion = (await web.Client.GetFromJsonAsync<JsonElement>("/api/model")).GetProperty("model_version").GetString();
+            await Task.Delay(3 * ErasWeb.Classification.ActiveHeadFollower.Interval);
+
+            var videos = new[]
+            {
+                TestVideos.Slideshow("one.mp4", 320, 180, (TestData.Photo("Lover/etl-7.jpeg"), 10), (TestData.Photo("Midnights/etl-34.jpeg"), 10)),
+                TestVideos.Slideshow("two.mp4", 320, 180, (TestData.Photo("Red/etl-17.jpeg"), 10), (TestData.Photo("Lover/etl-3.jpeg"), 10)),
+                TestVideos.Slideshow("three.mp4", 320, 180, (TestData.Photo("Midnights/etl-39.jpeg"), 4)),
+                TestVideos.Slideshow("four.mp4", 320, 180, (TestData.Photo("Red/etl-18.jpeg"), 4)),
+            };
+            var jobs = new List<long>();
+            foreach (var video in videos)
+            {
+                var response = await VideoJobTests.UploadVideoAsync(web.Client, video, respondAsync: true);
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                jobs.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetInt64());
+            }
+
+            // Both workers busy at once; then one of them dies mid-job.
+            Dictionary<long, string> running = [];
+            for (var deadline = DateTime.UtcNow.AddSeconds(120); running.Values.Distinct().Count() < 2; await Task.Delay(100))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "both workers take a job");
+                running = [];
+                foreach (var id in jobs)
+                    if (await JobAsync(web.Client, id) is { } job && job.GetProperty("status").GetString() == "running" && job.GetProperty("progress").GetInt32() >= 5)
+                        running[id] = job.GetProperty("worker").GetString()!;
+            }
+            var (victim, survivor) = (first, second);
+            long interrupted = running.First(r => r.Value == Name(victim)).Key;
+            victim.KillHard();
+
+            var finished = new List<JsonElement>();
+            foreach (var id in jobs) finished.Add((await VideoJobTests.WaitForJobAsync(web.Client, $"/api/jobs/{id}", TimeSpan.FromSeconds(240))).Job);
+            Assert.All(finished, job => Assert.Equal("succeeded", job.GetProperty("status").GetString()));
+            var taken = finished[jobs.IndexOf(interrupted)];
+            Assert.Equal((2, Name(survivor)), (taken.GetProperty("attempts").GetInt32(), taken.GetProperty("worker").GetString()));
+            Assert.Equal(["Lover", "Midnights"], finished[0].GetProperty("timeline").EnumerateArray().Select(s => s.GetProperty("era").GetString()));
+            Assert.All(finished, job => Assert.InRange(job.GetProperty("frames").GetArrayLength(), 1, 150));
+
+            // Exactly one prediction per video, each with the promoted head, its pictures served by the web process.
+            var list = (await web.Client.GetFromJsonAsync<JsonElement>("/api/predictions?limit=100")).GetProperty("items");
+            Assert.Equal(
+                finished.Select(j => j.GetProperty("prediction_id").GetInt64()).Order(),
+                list.EnumerateArray().Select(p => p.GetProperty("prediction_id").GetInt64()).Order());
+            foreach (var prediction in list.EnumerateArray())
+            {
+                Assert.Equal(modelVersion, prediction.GetProperty("model_version").GetString());
+                var image = await web.Client.GetAsync($"/api/predictions/{prediction.GetProperty("prediction_id").GetInt64()}/image");
+                Assert.Equal(("image/jpeg", HttpStatusCode.OK), (image.Content.Headers.ContentType?.MediaType, image.StatusCode));
+            }
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(dataDir, "uploads")));
+        }
+        finally
+        {
+            foreach (var process in new[] { web, first, second }) process?.Dispose();
+            await TestDatabase.DropPostgresAsync(database);
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    static Dictionary<string, string> With(Dictionary<string, string> shared, string role) => new(shared) { ["ERAS_ROLE"] = role };
+
+    static string Name(AppProcess process) => $"{Environment.MachineName}:{process.Id}";
+
+    static async Task<JsonElement?> JobAsync(HttpClient client, long id) =>
+        JsonDocument.Parse(await client.GetStringAsync($"/api/jobs/{id}")).RootElement;
+
+    /// <summary>A candidate version whose head is the shipped one in other bytes (so another version), as retraining would leave it.</summary>
+    static async Task<long> AddCandidateHeadAsync(string database)
+    {
+        await using var db = new PostgresErasDb(new DbContextOptionsBuilder<PostgresErasDb>().UseNpgsql(database).Options);
+        var json = await File.ReadAllTextAsync(TestData.CommittedHead) + "\n";
+        var version = new ModelVersion
+        {
+            CreatedAtUtc = DateTime.UtcNow,
+            Status = ModelVersionStatus.Candidate,
+            HeadVersion = ErasWeb.Classification.EraHead.Parse(System.Text.Encoding.UTF8.GetBytes(json), "a test head").Version,
+            HeadJson = json,
+            Support = [],
+        };
+        db.ModelVersions.Add(version);
+        await db.SaveChangesAsync();
+        return version.Id;
+    }
+}
