@@ -24,6 +24,24 @@ public static class FFmpeg
     /// </summary>
     public static readonly string[] SafeInput = ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"];
 
+    static readonly AsyncLocal<ILogger?> Log = new();
+
+    /// <summary>
+    /// Logs the FFmpeg runs of the calling flow (a job, a request) until disposed: each command line at
+    /// debug, and a failed or hung run's last stderr lines at warning, paths and all (for operators, not uploaders).
+    /// </summary>
+    public static IDisposable LogTo(ILogger logger)
+    {
+        var outer = Log.Value;
+        Log.Value = logger;
+        return new Restore(outer);
+    }
+
+    sealed class Restore(ILogger? outer) : IDisposable
+    {
+        public void Dispose() => Log.Value = outer;
+    }
+
     /// <summary>Kills the process (and anything it started) and waits for it to be gone, so "stopped" is true when the caller says it.</summary>
     static async Task StopAsync(Process process)
     {
@@ -50,9 +68,10 @@ public static class FFmpeg
         {
             await StopAsync(process);
             ct.ThrowIfCancellationRequested();
+            LogFailure(tool, arguments, "was stopped after taking too long", await error);
             throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
         }
-        ThrowIfFailed(tool, process, WithoutPaths(await error, arguments));
+        ThrowIfFailed(tool, process, arguments, await error);
         return output.ToArray();
     }
 
@@ -88,11 +107,14 @@ public static class FFmpeg
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
+                        LogFailure(tool, arguments, "was stopped after producing nothing for too long", null);
                         throw new FFmpegException($"{tool} produced nothing for {idleTimeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
                     }
                     catch (ChannelClosedException)
                     {
-                        throw new FFmpegException($"{tool} wrote a frame it never reported ({WithoutPaths(await error, arguments) ?? "no message"}).");
+                        var stderr = await error;
+                        LogFailure(tool, arguments, "wrote a frame it never reported", stderr);
+                        throw new FFmpegException($"{tool} wrote a frame it never reported ({WithoutPaths(stderr.Last, arguments) ?? "no message"}).");
                     }
                 }
                 yield return (record, report);
@@ -102,7 +124,7 @@ public static class FFmpeg
                 exit.CancelAfter(idleTimeout);
                 await process.WaitForExitAsync(exit.Token);
             }
-            ThrowIfFailed(tool, process, WithoutPaths(await error, arguments));
+            ThrowIfFailed(tool, process, arguments, await error);
         }
         finally
         {
@@ -110,7 +132,7 @@ public static class FFmpeg
         }
 
         // Closing the channel when stderr ends is what turns a missing report into an error rather than a wait.
-        async Task<string?> ReadReportsAsync()
+        async Task<Stderr> ReadReportsAsync()
         {
             try { return await ReadErrorAsync(process, line => { if (parseReport(line) is { } report) reports.Writer.TryWrite(report); }); }
             finally { reports.Writer.TryComplete(); }
@@ -119,6 +141,7 @@ public static class FFmpeg
 
     static Process Start(string tool, IReadOnlyList<string> arguments)
     {
+        Log.Value?.LogDebug("Running {Tool} {Arguments}", tool, string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a)));
         var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
@@ -140,17 +163,30 @@ public static class FFmpeg
         return process;
     }
 
-    /// <summary>Drains stderr (a full pipe would stall the tool), passing each line on; returns the last line worth showing a person.</summary>
-    static async Task<string?> ReadErrorAsync(Process process, Action<string> onLine)
+    /// <summary>What a run wrote to stderr: the last line worth showing a person, and the last lines for the log.</summary>
+    sealed record Stderr(string? Last, IReadOnlyCollection<string> Tail);
+
+    const int TailLines = 20;
+
+    /// <summary>Drains stderr (a full pipe would stall the tool), passing each line on.</summary>
+    static async Task<Stderr> ReadErrorAsync(Process process, Action<string> onLine)
     {
         string? last = null;
+        var tail = new Queue<string>(TailLines);
         while (await process.StandardError.ReadLineAsync() is { } line)
         {
             onLine(line);
-            if (line.Trim().Length > 0 && !line.Contains("Parsed_showinfo", StringComparison.Ordinal)) last = line.Trim();
+            if (line.Trim().Length == 0 || line.Contains("Parsed_showinfo", StringComparison.Ordinal)) continue;
+            last = line.Trim();
+            if (tail.Count == TailLines) tail.Dequeue();
+            tail.Enqueue(line);
         }
-        return last;
+        return new(last, tail);
     }
+
+    static void LogFailure(string tool, IReadOnlyList<string> arguments, string what, Stderr? stderr) =>
+        Log.Value?.LogWarning("{Tool} {What}: {Arguments}{NewLine}{Stderr}", tool, what, string.Join(' ', arguments), Environment.NewLine,
+            stderr is null ? "(no stderr read)" : string.Join(Environment.NewLine, stderr.Tail));
 
     /// <summary>
     /// The tool's line with every file it was given called "input": FFmpeg names its input by path
@@ -164,8 +200,10 @@ public static class FFmpeg
         return line;
     }
 
-    static void ThrowIfFailed(string tool, Process process, string? lastErrorLine)
+    static void ThrowIfFailed(string tool, Process process, IReadOnlyList<string> arguments, Stderr stderr)
     {
-        if (process.ExitCode != 0) throw new FFmpegException($"{tool} failed ({lastErrorLine ?? "no message"}).");
+        if (process.ExitCode == 0) return;
+        LogFailure(tool, arguments, $"exited with code {process.ExitCode}", stderr);
+        throw new FFmpegException($"{tool} failed ({WithoutPaths(stderr.Last, arguments) ?? "no message"}).");
     }
 }

@@ -14,7 +14,7 @@ namespace ErasWeb.Predictions;
 public sealed record UploadedPrediction(PredictionSummary Prediction, string? DeleteToken);
 
 /// <summary>The image use case: sniff, reuse a stored public answer for the same bytes, else analyse and store.</summary>
-public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics)
+public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<ImagePredictionService> logger)
 {
     /// <param name="unlisted">Kept out of the gallery: stored as its own prediction, reachable only through its key.</param>
     public async Task<UploadedPrediction> PredictAsync(Upload upload, bool unlisted, CancellationToken ct)
@@ -65,6 +65,8 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             return new(stored, null);
         }
         metrics.Prediction(row.PredictedClass, row.Kind, row.UncertainReason is not null);
+        logger.LogInformation("Prediction {PredictionId}: {Era} ({Confidence:0.00}) for a {Width}x{Height} {Format} by model {ModelVersion}",
+            row.Id, row.PredictedClass, row.Confidence, row.Width, row.Height, row.Format, row.ModelVersion);
         return new(PredictionSummary.Of(row), deleteToken);
     }
 

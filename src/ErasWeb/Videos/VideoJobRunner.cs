@@ -25,6 +25,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
     public async Task RunAsync(long jobId, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
+        using var ffmpegLog = FFmpeg.LogTo(logger);
         var job = await db.VideoJobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
         if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return;
         if (job.Attempts >= MaxAttempts)
@@ -86,7 +87,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         metrics.Job("video", VideoJobStatus.Succeeded, job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
         metrics.Prediction(analysis.Era, PredictionKind.Video, analysis.UncertainReason is not null);
         DeleteUpload(path);
-        logger.LogInformation("Video job {JobId}: {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, analysis.Era, analysis.Frames.Count,
+        logger.LogInformation("Video job {JobId}: prediction {PredictionId}, {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, job.PredictionId, analysis.Era, analysis.Frames.Count,
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
     }
 

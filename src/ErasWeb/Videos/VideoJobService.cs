@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Videos;
 
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
-public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock)
+public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
 {
     /// <summary>
     /// Counting the queue and adding to it happen one upload at a time, so racing uploads cannot all
@@ -100,6 +100,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// <summary>What ffprobe can tell in a moment is answered at upload: not a video, no picture, no duration, an absurd duration.</summary>
     async Task CheckReadableAsync(string path, CancellationToken ct)
     {
+        using var ffmpegLog = FFmpeg.LogTo(logger);
         try
         {
             var video = await VideoProbe.ProbeAsync(path, options.Value.FFmpegTimeout, ct);
