@@ -4,7 +4,7 @@ using System.Text;
 using ErasWeb;
 using ErasWeb.Bench;
 
-// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine or shows: only that section, to stdout and the output file | soak [minutes]: only the soak section]
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine or shows: only that section, to stdout and the output file | soak [minutes]: only the soak section | scale: only the several-processes section (PostgreSQL)]
 // The soak also runs as `-- soak [--minutes N]` with the default photos and output.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.ToList();
@@ -39,21 +39,23 @@ if (mode is "dataengine" or "shows")
     }
     return 0;
 }
-if (mode == "soak")
+if (mode is "soak" or "scale")
 {
-    double minutes = minutesOption ?? (positional.Count > 3 ? double.Parse(positional[3], CultureInfo.InvariantCulture) : 10);
-    await bench.SoakAsync(minutes);
+    if (mode == "soak") await bench.SoakAsync(minutesOption ?? (positional.Count > 3 ? double.Parse(positional[3], CultureInfo.InvariantCulture) : 10));
+    else await bench.ScaleAsync();
     Console.Write(report);
     var previous = File.Exists(output) ? await File.ReadAllTextAsync(output) : "";
-    await File.WriteAllTextAsync(output, ReportSections.ReplaceSoak(previous, report.ToString()));
-    Console.WriteLine($"Wrote the soak section of {Path.GetFullPath(output)}");
+    var heading = mode == "soak" ? ReportSections.SoakHeading : Benchmark.ScaleHeading;
+    await File.WriteAllTextAsync(output, ReportSections.Replace(previous, heading, report.ToString()));
+    Console.WriteLine($"Wrote the '{heading}' section of {Path.GetFullPath(output)}");
     return 0;
 }
 await bench.RunAsync(videosOnly: mode == "videos");
-// The hand-written notes at the end of the report, and the soak section (a run of its own), survive a re-run.
+// The hand-written notes at the end of the report, and the sections run on their own, survive a re-run.
 if (File.Exists(output) && await File.ReadAllTextAsync(output) is var earlier)
 {
-    if (ReportSections.Soak(earlier) is { } soak) report.Append(soak);
+    foreach (var heading in (string[])[ReportSections.SoakHeading, Benchmark.ScaleHeading])
+        if (ReportSections.Section(earlier, heading) is { } section) report.Append(section);
     if (earlier.IndexOf(ReportSections.NotesHeading, StringComparison.Ordinal) is >= 0 and var notes)
         report.AppendLine().Append(earlier[notes..]);
 }

@@ -1,32 +1,32 @@
 namespace ErasWeb.Bench;
 
-/// <summary>Finds and replaces the soak section of BENCHMARKS.md, leaving everything else as it was.</summary>
+/// <summary>Finds and replaces the sections of BENCHMARKS.md that run on their own (the soak, several processes), leaving everything else as it was.</summary>
 public static class ReportSections
 {
     public const string SoakHeading = "## Soak";
     public const string NotesHeading = "## Notes";
 
-    /// <summary>The soak section (its heading up to the next level-2 heading), or null.</summary>
-    public static string? Soak(string report) => Find(report) is var (start, end) ? report[start..end] : null;
+    /// <summary>The section under <paramref name="heading"/> (up to the next level-2 heading), or null.</summary>
+    public static string? Section(string report, string heading) => Find(report, heading) is var (start, end) ? report[start..end] : null;
 
     /// <summary>
-    /// <paramref name="report"/> with its soak section replaced by <paramref name="soak"/>; without one,
-    /// the section goes before the hand-written notes, or at the end.
+    /// <paramref name="report"/> with the section under <paramref name="heading"/> replaced by <paramref name="section"/>;
+    /// without one, the section goes before the hand-written notes, or at the end.
     /// </summary>
-    public static string ReplaceSoak(string report, string soak)
+    public static string Replace(string report, string heading, string section)
     {
-        soak = soak.TrimEnd() + "\n\n";
-        if (Find(report) is var (start, end)) return report[..start] + soak + report[end..];
+        section = section.TrimEnd() + "\n\n";
+        if (Find(report, heading) is var (start, end)) return report[..start] + section + report[end..];
         int notes = LineStarting(report, NotesHeading, 0);
-        if (notes >= 0) return report[..notes] + soak + report[notes..];
-        return report.Length == 0 ? soak : report.TrimEnd() + "\n\n" + soak;
+        if (notes >= 0) return report[..notes] + section + report[notes..];
+        return report.Length == 0 ? section : report.TrimEnd() + "\n\n" + section;
     }
 
-    static (int Start, int End)? Find(string report)
+    static (int Start, int End)? Find(string report, string heading)
     {
-        int start = LineStarting(report, SoakHeading + "\n", 0);
+        int start = LineStarting(report, heading + "\n", 0);
         if (start < 0) return null;
-        int end = LineStarting(report, "## ", start + SoakHeading.Length);
+        int end = LineStarting(report, "## ", start + heading.Length);
         return (start, end < 0 ? report.Length : end);
     }
 

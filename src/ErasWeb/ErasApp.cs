@@ -157,10 +157,11 @@ public static class ErasApp
                 o.ServerName = VideoJob.WorkerName;
                 o.FilterProvider = JobTracing.Filters();
             });
-        // On PostgreSQL the queue outlives every process, so nothing is queued again at start-up.
+        // On PostgreSQL the queue outlives every process: nothing is queued again at start-up (the video
+        // recovery only clears stray uploads), and other processes' promotions are followed instead.
         services.AddHostedService<VideoJobRecovery>();
-        if (!options.UsesPostgres) services.AddHostedService<RetrainRecovery>();
         if (options.UsesPostgres) services.AddHostedService<ActiveHeadFollower>();
+        else services.AddHostedService<RetrainRecovery>();
     }
 
     /// <summary>
