@@ -11,7 +11,7 @@ public static class ImagePipeline
 {
     public const int ThumbnailLongSide = 256;
 
-    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits)
+    public static AnalyzedImage Analyze(ReadOnlySpan<byte> bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits)
     {
         using var decoded = ImageDecoder.Decode(bytes, sniff, limits, classifier.PreferredShortSide);
         var prediction = classifier.Classify(decoded.Upright);
