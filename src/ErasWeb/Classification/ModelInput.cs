@@ -28,6 +28,8 @@ public static class ModelInput
     /// <summary>The model card's resize before its centre crop: what a frame's short side is scaled to lose nothing the model sees.</summary>
     public const int ResizeShortSide = 256;
     public const int Length = 3 * Size * Size;
+    /// <summary>About how many floats (128 KB) of resampled rows <see cref="Write(SKBitmap, SKRect, InputFormat, bool, Span{float})"/> holds at once.</summary>
+    const int StripFloats = 32 * 1024;
 
     /// <summary>Every image through every view, image-major (image 0's views first), in a pooled buffer.</summary>
     public static float[] RentBatch(IReadOnlyList<SKBitmap> images, IReadOnlyList<View> views)
@@ -47,21 +49,18 @@ public static class ModelInput
     }
 
     /// <summary>
-    /// A region of the image as width x height interleaved RGB values (0..255): shrunk with an
-    /// area-averaging (antialiased) resize, or enlarged bilinearly when it is smaller than that.
+    /// A region smaller than width x height (or in a pixel format the area resampler does not read)
+    /// drawn bilinearly at that size; null when the area-averaging (antialiased) resize can shrink it as it is.
     /// </summary>
-    public static void Sample(SKBitmap upright, SKRect region, int width, int height, Span<float> rgb)
+    static SKBitmap? Enlarged(SKBitmap upright, SKRect region, int width, int height)
     {
         if (region.Width >= width && region.Height >= height && upright.ColorType is SKColorType.Rgba8888 or SKColorType.Bgra8888)
-        {
-            AreaResampler.Resample(upright, region, width, height, rgb);
-            return;
-        }
-        using var enlarged = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            return null;
+        var enlarged = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(enlarged))
         using (var image = SKImage.FromBitmap(upright))
             canvas.DrawImage(image, region, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear));
-        AreaResampler.Resample(enlarged, new SKRect(0, 0, width, height), width, height, rgb);
+        return enlarged;
     }
 
     static void Mirror(ReadOnlySpan<float> source, Span<float> destination)
@@ -85,24 +84,32 @@ public static class ModelInput
     public static void Write(SKBitmap image, SKRect region, InputFormat format, bool mirror, Span<float> destination)
     {
         int width = format.Width, height = format.Height, plane = width * height;
-        var rgb = ArrayPool<float>.Shared.Rent(3 * plane);
+        using var enlarged = Enlarged(image, region, width, height);
+        var (source, area) = enlarged is null ? (image, region) : (enlarged, new SKRect(0, 0, width, height));
+        // A strip of rows at a time, so the buffer stays small whatever the format's size.
+        int stripRows = Math.Clamp(StripFloats / (3 * width), 1, height);
+        var rgb = ArrayPool<float>.Shared.Rent(3 * width * stripRows);
         try
         {
-            Sample(image, region, width, height, rgb);
-            for (int c = 0; c < 3; c++)
+            for (int top = 0; top < height; top += stripRows)
             {
-                int source = format.Bgr ? 2 - c : c;
-                float scale = format.Scale[c], shift = format.Shift[c];
-                // One output row at a time: where its values go (a plane's row, or every third value) and whether it runs backwards.
-                int step = format.ChannelsFirst ? 1 : 3;
-                for (int y = 0; y < height; y++)
+                int bottom = Math.Min(height, top + stripRows);
+                AreaResampler.Resample(source, area, width, height, top, bottom, rgb);
+                for (int c = 0; c < 3; c++)
                 {
-                    var row = format.ChannelsFirst ? destination.Slice(c * plane + y * width, width) : destination.Slice(3 * y * width + c, 3 * width - 2);
-                    int from = 3 * y * width + source;
-                    if (mirror)
-                        for (int x = 0; x < width; x++) row[step * (width - 1 - x)] = rgb[from + 3 * x] * scale + shift;
-                    else
-                        for (int x = 0; x < width; x++) row[step * x] = rgb[from + 3 * x] * scale + shift;
+                    int channel = format.Bgr ? 2 - c : c;
+                    float scale = format.Scale[c], shift = format.Shift[c];
+                    // One output row at a time: where its values go (a plane's row, or every third value) and whether it runs backwards.
+                    int step = format.ChannelsFirst ? 1 : 3;
+                    for (int y = top; y < bottom; y++)
+                    {
+                        var row = format.ChannelsFirst ? destination.Slice(c * plane + y * width, width) : destination.Slice(3 * y * width + c, 3 * width - 2);
+                        int from = 3 * (y - top) * width + channel;
+                        if (mirror)
+                            for (int x = 0; x < width; x++) row[step * (width - 1 - x)] = rgb[from + 3 * x] * scale + shift;
+                        else
+                            for (int x = 0; x < width; x++) row[step * x] = rgb[from + 3 * x] * scale + shift;
+                    }
                 }
             }
         }

@@ -44,12 +44,22 @@ public static class ImageDecoder
     /// Both pixel limits are checked from the header, before any pixel is allocated: a 1 KB file
     /// can declare 10000x10000 pixels, and only a sequential JPEG or a WebP is decoded straight to a smaller size.
     /// </summary>
-    public static DecodedImage Decode(byte[] bytes, SniffResult sniff, PixelLimits limits, int modelShortSide, SKColor? background = null)
+    public static unsafe DecodedImage Decode(ReadOnlySpan<byte> bytes, SniffResult sniff, PixelLimits limits, int modelShortSide, SKColor? background = null)
     {
         if (bytes.Length == 0) throw MediaRejectedException.Empty();
         if (sniff.Format == MediaFormat.Jpeg && !HasEndOfImage(bytes))
             throw MediaRejectedException.Corrupt(sniff.Name, Describe(SKCodecResult.IncompleteInput));
-        using var data = SKData.CreateCopy(bytes);
+        // Skia reads the bytes where they are, pinned while its codec lives, rather than from a native copy of every upload.
+        fixed (byte* pinned = bytes)
+        {
+            using var data = SKData.Create((nint)pinned, bytes.Length);
+            return Decode(data, bytes, sniff, limits, modelShortSide, background);
+        }
+    }
+
+    /// <summary>Decodes <paramref name="bytes"/>, which <paramref name="data"/> wraps for Skia.</summary>
+    static DecodedImage Decode(SKData data, ReadOnlySpan<byte> bytes, SniffResult sniff, PixelLimits limits, int modelShortSide, SKColor? background)
+    {
         using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult)
             ?? throw MediaRejectedException.Corrupt(sniff.Name, Describe(createResult));
 

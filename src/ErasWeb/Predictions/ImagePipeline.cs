@@ -13,7 +13,7 @@ public static class ImagePipeline
     public const int ThumbnailLongSide = 256;
 
     /// <param name="metrics">Where each step's time is recorded, if anywhere.</param>
-    public static AnalyzedImage Analyze(byte[] bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits, ErasMetrics? metrics = null)
+    public static AnalyzedImage Analyze(ReadOnlySpan<byte> bytes, SniffResult sniff, IEraModel classifier, PixelLimits limits, ErasMetrics? metrics = null)
     {
         var step = System.Diagnostics.Stopwatch.StartNew();
         void Done(string stage) { metrics?.Stage(stage, step.Elapsed); step.Restart(); }

@@ -19,15 +19,15 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
     /// <param name="unlisted">Kept out of the gallery: stored as its own prediction, reachable only through its key.</param>
     public async Task<UploadedPrediction> PredictAsync(Upload upload, bool unlisted, CancellationToken ct)
     {
-        var sniff = FileSniffer.SniffImage(upload.Bytes);
+        var sniff = FileSniffer.SniffImage(upload.Bytes.Span);
         var classifier = models.Model ?? throw new ModelNotReadyException();
-        var sha = ContentHash.Sha256Hex(upload.Bytes);
+        var sha = ContentHash.Sha256Hex(upload.Bytes.Span);
         if (await db.IsTakenDownAsync(sha, ct)) throw new TakenDownException();
         if (!unlisted && await FindPublicAsync(sha, classifier.Version, ct) is { } existing) return new(existing, null);
 
         AnalyzedImage analyzed;
         await models.Analyses.WaitAsync(ct);
-        try { analyzed = ImagePipeline.Analyze(upload.Bytes, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels), metrics); }
+        try { analyzed = ImagePipeline.Analyze(upload.Bytes.Span, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels), metrics); }
         finally { models.Analyses.Release(); }
         var deleteToken = UploaderTokens.New();
         var row = new Prediction

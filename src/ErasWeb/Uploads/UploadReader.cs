@@ -1,3 +1,4 @@
+using System.Buffers;
 using ErasWeb.Media;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -68,7 +69,7 @@ public static class UploadReader
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
-                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, limits.InFlight?.Open(request.HttpContext.Response), ct);
+                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, request.HttpContext.Response, limits.InFlight?.Open(request.HttpContext.Response), ct);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -85,7 +86,7 @@ public static class UploadReader
 
     /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>
     static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, Action<bool>? onSniffed,
-        PhotoBytesInFlight.Reservation? reservation, CancellationToken ct)
+        HttpResponse response, PhotoBytesInFlight.Reservation? reservation, CancellationToken ct)
     {
         var head = new byte[FileSniffer.HeaderLength];
         int headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
@@ -96,17 +97,51 @@ public static class UploadReader
         if (headLength > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
         long capacity = Math.Max(expectedBytes, headLength);
         reservation?.GrowTo(capacity);
-        using var buffer = new MemoryStream((int)capacity);
-        buffer.Write(head, 0, headLength);
-        var chunk = new byte[BufferSize];
-        int read;
-        while ((read = await content.ReadAsync(chunk, ct)) > 0)
+        // Read straight into one pooled array, lent until the response is done: a photo is large
+        // enough for the large object heap, and a fresh array (plus a copy) per upload kept that heap large under load.
+        var buffer = new PooledBytes((int)Math.Max(capacity, BufferSize));
+        response.RegisterForDispose(buffer);
+        try
         {
-            if (buffer.Length + read > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
-            reservation?.GrowTo(buffer.Length + read);
-            buffer.Write(chunk, 0, read);
+            head.AsSpan(0, headLength).CopyTo(buffer.Bytes);
+            int length = headLength, read;
+            // One byte beyond the limit is room enough to tell that a file is over it.
+            int largest = (int)Math.Min(limits.MaxImageBytes + 1, Array.MaxLength);
+            while ((read = await content.ReadAsync(buffer.Bytes.AsMemory(length), ct)) > 0)
+            {
+                length += read;
+                if (length > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);
+                reservation?.GrowTo(length);
+                if (length == buffer.Bytes.Length) buffer.Grow((int)Math.Min(2L * length, largest));
+            }
+            return new Upload(buffer.Bytes.AsMemory(0, length), fileName);
         }
-        return new Upload(buffer.ToArray(), fileName);
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An array rented from the shared pool and returned exactly once, when the request ends or as soon as reading it fails.</summary>
+    sealed class PooledBytes(int size) : IDisposable
+    {
+        byte[]? array = ArrayPool<byte>.Shared.Rent(size);
+
+        public byte[] Bytes => array ?? throw new ObjectDisposedException(nameof(PooledBytes));
+
+        /// <summary>Moves the contents to a larger array.</summary>
+        public void Grow(int size)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(size);
+            Bytes.CopyTo(larger, 0);
+            ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref array, larger)!);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref array, null) is { } rented) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Written under a temporary name and renamed when complete, so a half-received video never looks like an accepted one.</summary>

@@ -66,6 +66,35 @@ public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_photo_streamed_without_a_length_is_received_whole()
+    {
+        // Past the first read buffer many times over, so the received bytes move to larger buffers on the way.
+        byte[] bytes = [.. File.ReadAllBytes(TestData.Photo("Acoustic/etl-28.jpeg")), .. Guid.NewGuid().ToByteArray()];
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "streamed.jpeg" } };
+        var streamed = new UnsizedContent(await form.ReadAsByteArrayAsync());
+        streamed.Headers.ContentType = form.Headers.ContentType;
+        var response = await app.Client.PostAsync("/predict", streamed);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var first = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        // The same bytes sent whole find that prediction: it was stored under their hash.
+        var again = await app.UploadJsonAsync<JsonElement>(bytes, "whole.jpeg");
+        Assert.Equal(first.GetProperty("prediction_id").GetInt64(), again.GetProperty("prediction_id").GetInt64());
+    }
+
+    /// <summary>A body without Content-Length, as a streaming client sends it.</summary>
+    sealed class UnsizedContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_uploads_of_the_same_new_bytes_store_one_prediction()
     {
         byte[] bytes = [.. File.ReadAllBytes(TestData.Photo("Folkmore/etl-12.jpeg")), .. Guid.NewGuid().ToByteArray()];
