@@ -35,6 +35,9 @@ public sealed partial class Benchmark
         ["ERAS_VIDEO_QUEUE_MAX_JOBS"] = "100000",
     };
 
+    /// <summary>The process runs as the Docker image runs it: two malloc arenas instead of one per thread.</summary>
+    static readonly Dictionary<string, string> SoakServerProcess = new(SoakServerEnvironment) { ["MALLOC_ARENA_MAX"] = "2" };
+
     sealed record SoakInput(string Kind, string FileName, string ContentType, Func<byte[]> Bytes, bool Async = false);
 
     /// <summary>One request: what was sent, when it was answered (seconds into the run), the status (0: no answer) and what it created.</summary>
@@ -59,7 +62,7 @@ public sealed partial class Benchmark
                 $"the {inputs.Photos} shared photos in turn, each with a few unique bytes after its end so every one is analysed; every {SoakVideoEvery.TotalSeconds:0} s one of three 10 s 640x360 H.264 clips " +
                 "(FFmpeg test patterns, remuxed with a unique comment so each is a new job) with `Prefer: respond-async`; every " +
                 $"{SoakHostileEvery.TotalSeconds:0} s a hostile file, in turn: {string.Join("; ", inputs.Hostile.Select(h => h.Kind))}. " +
-                $"Rate limits and video queue bounds are set out of the way ({string.Join(", ", SoakServerEnvironment.Keys.Select(k => $"`{k}`"))}; the app ignores names it does not know). " +
+                $"Rate limits and video queue bounds are set out of the way ({string.Join(", ", SoakServerEnvironment.Keys.Select(k => $"`{k}`"))}; the app ignores names it does not know), and `MALLOC_ARENA_MAX=2` as in the Docker image. " +
                 "RSS is the server's VmRSS, read from /proc every second; \"peak\" also takes the kernel's own high-water mark (VmHWM), which catches what falls between samples. " +
                 "FFmpeg runs as child processes and is not in these figures. The database is `eras.db` with its WAL.").AppendLine();
 
@@ -186,7 +189,7 @@ public sealed partial class Benchmark
         var database = Path.Combine(dataDir, "eras.db");
         long DatabaseBytes() => new[] { database, database + "-wal" }.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
 
-        var server = await SoakServer.StartAsync(dataDir, backboneSource, SoakServerEnvironment);
+        var server = await SoakServer.StartAsync(dataDir, backboneSource, SoakServerProcess);
         int generation = 0, errorLines = 0;
         var errors = new List<string>();
         var open = new TaskCompletionSource();
@@ -267,7 +270,7 @@ public sealed partial class Benchmark
             var restart = Stopwatch.StartNew();
             integrityAfterKill = IntegrityCheck(database, readOnly: true);
             await server.DisposeAsync();
-            var restarted = await SoakServer.StartAsync(dataDir, backboneSource, SoakServerEnvironment);
+            var restarted = await SoakServer.StartAsync(dataDir, backboneSource, SoakServerProcess);
             restartSeconds = restart.Elapsed.TotalSeconds;
             Volatile.Write(ref server, restarted);
             Interlocked.Increment(ref generation);
