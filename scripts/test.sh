@@ -9,7 +9,7 @@ dir=$(head -n 1 <<<"$server")
 export ERAS_TEST_POSTGRES=$(tail -n 1 <<<"$server")
 trap 'scripts/postgres.sh stop "$dir"' EXIT
 
-dotnet test ErasWeb.sln
+dotnet test ErasWeb.sln --filter "Database!=postgres"
 sqlite=$?
 echo "The storage tests again, on PostgreSQL..."
 ERAS_TEST_DATABASE=postgres dotnet test tests/ErasWeb.Tests --no-build --filter "Category=Storage&Database!=sqlite"

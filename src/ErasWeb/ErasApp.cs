@@ -160,7 +160,11 @@ public static class ErasApp
         // On PostgreSQL the queue outlives every process: nothing is queued again at start-up (the video
         // recovery only clears stray uploads), and other processes' promotions are followed instead.
         services.AddHostedService<VideoJobRecovery>();
-        if (options.UsesPostgres) services.AddHostedService<ActiveHeadFollower>();
+        if (options.UsesPostgres)
+        {
+            services.AddHostedService<ActiveHeadFollower>();
+            services.AddHostedService<VideoQueueRepair>();
+        }
         else services.AddHostedService<RetrainRecovery>();
     }
 
@@ -229,6 +233,7 @@ public static class ErasApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
+        _ = app.Services.GetRequiredService<ErasMetrics>(); // its instruments exist from the start, not from the first prediction
         app.MapUploadApi();
         app.MapPredictionApi();
         app.MapFanApi();

@@ -124,6 +124,10 @@ public sealed class ErasOptions
     [Range(1, 86_400)]
     public double JobRetakeSeconds { get; set; } = 60;
 
+    /// <summary>On PostgreSQL: how often unfinished video jobs are checked for a place in the queue (and queued again if they lost it).</summary>
+    [Range(1, 86_400)]
+    public double QueueRepairSeconds { get; set; } = 60;
+
     /// <summary>Videos analysed at the same time; each already uses FFmpeg's threads and the model.</summary>
     [Range(1, 64)]
     public int VideoWorkers { get; set; } = 1;
@@ -239,6 +243,7 @@ public sealed class ErasOptions
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
         ("ERAS_JOB_RETAKE_SECONDS", nameof(JobRetakeSeconds)),
+        ("ERAS_QUEUE_REPAIR_SECONDS", nameof(QueueRepairSeconds)),
         ("ERAS_VIDEO_DEFAULT_WAIT_SECONDS", nameof(VideoDefaultWaitSeconds)),
         ("ERAS_VIDEO_WORK_SECONDS_PER_MINUTE", nameof(VideoWorkSecondsPerMinute)),
         ("ERAS_VIDEO_QUEUE_MAX_JOBS", nameof(VideoQueueMaxJobs)),

@@ -92,6 +92,15 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         return transaction;
     }
 
+    /// <summary>
+    /// Within the current transaction, waits for other processes' transactions holding the same
+    /// (<paramref name="kind"/>, <paramref name="id"/>) lock on PostgreSQL; on SQLite the write transaction already serialises them.
+    /// </summary>
+    public async Task LockWithinTransactionAsync(int kind, long id, CancellationToken ct)
+    {
+        if (Database.IsNpgsql()) await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({kind}, {(int)(id % int.MaxValue)})", ct);
+    }
+
     /// <summary>Whether a save failed because a row with the same unique key exists (a racing insert won), on either database.</summary>
     public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
     {

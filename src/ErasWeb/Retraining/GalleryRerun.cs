@@ -73,7 +73,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return; // the server is stopping: queued again at the next start
+            throw; // the server is stopping: Hangfire puts it back in its queue (on SQLite, the next start does)
         }
         catch (Exception e)
         {

@@ -37,7 +37,7 @@ public sealed class RetrainRunner(ErasDb db, ModelHost models, ModelVersions ver
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return; // the server is stopping: the run stays unfinished and is queued again at the next start
+            throw; // the server is stopping: the run stays unfinished; Hangfire puts it back in its queue (on SQLite, the next start does)
         }
         catch (Exception e) when (e is RetrainException or InvalidDataException or FileNotFoundException or BackboneUnavailableException)
         {

@@ -135,12 +135,13 @@ public static class UploadReader
         {
             var larger = ArrayPool<byte>.Shared.Rent(size);
             Bytes.CopyTo(larger, 0);
-            ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref array, larger)!);
+            ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref array, larger)!, clearArray: true);
         }
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref array, null) is { } rented) ArrayPool<byte>.Shared.Return(rented);
+            // Cleared: an unlisted photo's bytes must not linger in the pool for other code to rent.
+            if (Interlocked.Exchange(ref array, null) is { } rented) ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
 

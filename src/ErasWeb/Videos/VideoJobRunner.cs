@@ -57,13 +57,15 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         {
             // After a restart, recovered jobs may start before the model has loaded.
             model = await models.ActiveAsync(ct);
-            var reporter = new ProgressReporter(db, jobId, clock);
+            var reporter = new ProgressReporter(db, jobId, job.Attempts, clock);
             analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, job.Decode, reporter.Report, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The server is stopping: the row stays unfinished and the next start runs it again.
-            return;
+            // The server is stopping, or the job was taken over: the row stays unfinished. Thrown, not
+            // returned, so Hangfire puts the job back in its queue (or leaves it to its new worker)
+            // instead of marking it done; on SQLite the next start queues the row again anyway.
+            throw;
         }
         catch (FFmpegException e)
         {
@@ -79,9 +81,10 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         try { await StoreAsync(job, analysis, model.Version); }
         catch (DbUpdateConcurrencyException)
         {
-            // Another worker took the job over while this one was thought dead: its attempt is the one that counts.
+            // Another worker took the job over while this one was thought dead: its attempt is the one that counts,
+            // and Hangfire must not mark the job done on this one's word.
             logger.LogWarning("Video job {JobId} was taken over by another worker; this attempt's result is dropped", jobId);
-            return;
+            throw new Hangfire.Server.JobAbortedException();
         }
         signals.Finish(jobId);
         metrics.Job("video", VideoJobStatus.Succeeded, job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
@@ -174,7 +177,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         catch (DbUpdateConcurrencyException)
         {
             logger.LogWarning("Video job {JobId} was taken over by another worker; this attempt's failure is dropped", job.Id);
-            return;
+            throw new Hangfire.Server.JobAbortedException();
         }
         signals.Finish(job.Id);
         if (job.StartedAtUtc is { } started) metrics.Job("video", VideoJobStatus.Failed, job.FinishedAtUtc.Value - started);
@@ -189,7 +192,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
     }
 
     /// <summary>Writes progress to the row at most twice a second: pollers see it move without a write per frame.</summary>
-    sealed class ProgressReporter(ErasDb db, long jobId, TimeProvider clock)
+    sealed class ProgressReporter(ErasDb db, long jobId, int attempt, TimeProvider clock)
     {
         DateTimeOffset last;
         int written;
@@ -201,7 +204,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             if (percent <= written || now - last < TimeSpan.FromMilliseconds(500)) return;
             last = now;
             written = percent;
-            db.VideoJobs.Where(j => j.Id == jobId).ExecuteUpdate(s => s.SetProperty(j => j.Progress, percent));
+            db.VideoJobs.Where(j => j.Id == jobId && j.Attempts == attempt).ExecuteUpdate(s => s.SetProperty(j => j.Progress, percent));
         }
     }
 }

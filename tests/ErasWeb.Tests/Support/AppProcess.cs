@@ -46,6 +46,13 @@ public sealed partial class AppProcess : IDisposable
     /// <summary>SIGSTOP: the process stops where it is, so what its database says next cannot change under the test.</summary>
     public void Freeze() => Process.Start("kill", ["-STOP", process.Id.ToString()])!.WaitForExit();
 
+    /// <summary>SIGTERM, as an orchestrator stops a container: the app shuts down gracefully; waits until it has exited.</summary>
+    public async Task StopAsync()
+    {
+        Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
     public void KillHard()
     {

@@ -18,7 +18,7 @@ public class WorkerProcessesTests
     const string AdminToken = "a-test-admin-token-that-is-long";
 
     [Fact]
-    public async Task Videos_posted_to_the_web_process_are_run_by_two_workers_and_a_killed_workers_job_is_taken_over_exactly_once()
+    public async Task Videos_posted_to_the_web_process_are_run_by_two_workers_and_a_killed_or_stopped_workers_job_is_taken_over_exactly_once()
     {
         var dataDir = TestData.NewTempDir("roles");
         var database = await TestDatabase.CreatePostgresAsync();
@@ -34,6 +34,7 @@ public class WorkerProcessesTests
         };
         // All three start together on the empty database: the migrations and Hangfire's schema are applied once, whoever comes first.
         var starting = new[] { AppProcess.StartAsync(dataDir, With(shared, "web")), AppProcess.StartAsync(dataDir, With(shared, "worker")), AppProcess.StartAsync(dataDir, With(shared, "worker")) };
+        AppProcess? replacement = null;
         try
         {
             var (web, first, second) = (await starting[0], await starting[1], await starting[2]);
@@ -102,9 +103,21 @@ public class WorkerProcessesTests
                 Assert.Equal(("image/jpeg", HttpStatusCode.OK), (image.Content.Headers.ContentType?.MediaType, image.StatusCode));
             }
             Assert.Empty(Directory.EnumerateFiles(Path.Combine(dataDir, "uploads")));
+
+            // A worker stopped gracefully mid-job (SIGTERM, as when a container is stopped) puts its job back in the queue: the next worker finishes it.
+            var late = TestVideos.Slideshow("five.mp4", 320, 180, (TestData.Photo("Lover/etl-7.jpeg"), 10), (TestData.Photo("Red/etl-17.jpeg"), 10));
+            var posted = await VideoJobTests.UploadVideoAsync(web.Client, late, respondAsync: true);
+            long stopped = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetInt64();
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !(await JobAsync(web.Client, stopped) is { } job && job.GetProperty("status").GetString() == "running" && job.GetProperty("progress").GetInt32() >= 5); await Task.Delay(100))
+                Assert.True(DateTime.UtcNow < deadline, "the survivor takes the new job");
+            await survivor.StopAsync();
+            replacement = await AppProcess.StartAsync(dataDir, With(shared, "worker"));
+            var (resumed, _) = await VideoJobTests.WaitForJobAsync(web.Client, $"/api/jobs/{stopped}", TimeSpan.FromSeconds(120));
+            Assert.Equal(("succeeded", 2, Name(replacement)), (resumed.GetProperty("status").GetString(), resumed.GetProperty("attempts").GetInt32(), resumed.GetProperty("worker").GetString()));
         }
         finally
         {
+            replacement?.Dispose();
             foreach (var start in starting)
             {
                 try { (await start).Dispose(); }

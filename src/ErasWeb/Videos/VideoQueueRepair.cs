@@ -1,0 +1,66 @@
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Videos;
+
+/// <summary>
+/// On PostgreSQL, where no start-up queues unfinished jobs again, gives every unfinished video job a
+/// place in Hangfire's queue: a row whose queueing was lost (the process died right after storing it,
+/// the database blinked) or whose Hangfire job ended without finishing it (deleted in the dashboard) is
+/// queued again. A duplicate at worst runs twice, and only the latest attempt stores a result.
+/// </summary>
+public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage storage, IBackgroundJobClient queue, IOptions<ErasOptions> options,
+    TimeProvider clock, ILogger<VideoQueueRepair> logger) : BackgroundService
+{
+    /// <summary>A row younger than this is being queued right now by the upload that stored it.</summary>
+    static readonly TimeSpan Settling = TimeSpan.FromMinutes(1);
+
+    const long RepairLock = 0x45726173_52657061; // one process repairs at a time
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.QueueRepairSeconds), clock);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            try { await RepairAsync(ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) { logger.LogWarning(e, "Could not check the video queue; trying again later"); }
+        }
+    }
+
+    public async Task<int> RepairAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        await using var turn = await db.TakeTurnAcrossProcessesAsync(RepairLock, ct);
+        // Hangfire first, in the order jobs move (waiting, taken, running), then our rows: a job that moves on meanwhile is still seen.
+        var queued = InHangfire(storage.GetMonitoringApi());
+        var settled = clock.GetUtcNow().UtcDateTime - Settling;
+        var lost = await db.VideoJobs.AsNoTracking()
+            .Where(j => (j.Status == VideoJobStatus.Queued && j.CreatedAtUtc < settled) || j.Status == VideoJobStatus.Running)
+            .Select(j => j.Id).ToListAsync(ct);
+        lost.RemoveAll(queued.Contains);
+        foreach (var id in lost) VideoJobService.Enqueue(queue, id);
+        if (lost.Count > 0) logger.LogWarning("Queued {Count} unfinished video jobs again that had no place in the queue: {Jobs}", lost.Count, string.Join(", ", lost));
+        if (turn is not null) await turn.CommitAsync(ct);
+        return lost.Count;
+    }
+
+    static HashSet<long> InHangfire(IMonitoringApi monitoring)
+    {
+        const int Most = 100_000;
+        var jobs = new List<Hangfire.Common.Job?>();
+        foreach (var name in monitoring.Queues().Select(q => q.Name))
+        {
+            jobs.AddRange(monitoring.EnqueuedJobs(name, 0, Most).Select(j => j.Value?.Job));
+            jobs.AddRange(monitoring.FetchedJobs(name, 0, Most).Select(j => j.Value?.Job));
+        }
+        jobs.AddRange(monitoring.ProcessingJobs(0, Most).Select(j => j.Value?.Job));
+        jobs.AddRange(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job));
+        return jobs.Where(j => j?.Type == typeof(VideoJobRunner) && j.Args.Count > 0 && j.Args[0] is long).Select(j => (long)j!.Args[0]).ToHashSet();
+    }
+}

@@ -1,0 +1,49 @@
+using ErasWeb.Data;
+using ErasWeb.Tests.Support;
+
+namespace ErasWeb.Tests.Videos;
+
+public sealed class RepairAppFixture : AppFixture
+{
+    public RepairAppFixture() => Settings = new Dictionary<string, string?> { ["Eras:QueueRepairSeconds"] = "1" };
+}
+
+/// <summary>On PostgreSQL, an unfinished job that lost its place in the queue is queued again, and runs.</summary>
+[Trait("Category", "Storage")]
+[Trait("Database", "postgres")] // on SQLite, unfinished rows are queued again at start-up instead (VideoRecoveryTests)
+public class VideoQueueRepairTests(RepairAppFixture app) : IClassFixture<RepairAppFixture>
+{
+    [Fact]
+    public async Task A_stored_job_that_was_never_queued_is_queued_and_finishes()
+    {
+        var clip = TestVideos.Colours("lost.mp4", 160, 120, ("red", 1), ("blue", 1));
+        var uploads = Directory.CreateDirectory(Path.Combine(app.DataDir, "uploads")).FullName;
+        File.Copy(clip, Path.Combine(uploads, "lost.video"));
+        long id;
+        using (var scope = app.Services.CreateScope())
+        {
+            // As if the process had died between storing the job and queueing it, a few minutes ago.
+            var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+            var job = new VideoJob
+            {
+                Status = VideoJobStatus.Queued,
+                FileName = "lost.mp4",
+                ContentSha256 = Guid.NewGuid().ToString("N"),
+                SizeBytes = new FileInfo(clip).Length,
+                Format = "mp4",
+                UploadFile = "lost.video",
+                CreatedAtUtc = DateTime.UtcNow.AddMinutes(-5),
+            };
+            db.VideoJobs.Add(job);
+            await db.SaveChangesAsync();
+            id = job.Id;
+        }
+
+        var (finished, _) = await VideoJobTests.WaitForJobAsync(app.Client, $"/api/jobs/{id}", TimeSpan.FromSeconds(60));
+        Assert.Equal(("succeeded", 1), (finished.GetProperty("status").GetString(), finished.GetProperty("attempts").GetInt32()));
+
+        // Once it is done, nothing is queued again.
+        var repair = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ErasWeb.Videos.VideoQueueRepair>().Single();
+        Assert.Equal(0, await repair.RepairAsync(CancellationToken.None));
+    }
+}
