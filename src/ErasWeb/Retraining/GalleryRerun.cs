@@ -12,14 +12,21 @@ namespace ErasWeb.Retraining;
 /// <summary>Starts gallery re-runs, one at a time.</summary>
 public sealed class GalleryRerunScheduler(ErasDb db, IBackgroundJobClient queue, TimeProvider clock)
 {
+    const long StartLock = 0x45726173_47616c6c; // the same in every process: web processes take turns at starting one
+
     /// <summary>A new run, or the one already queued or running.</summary>
     public async Task<GalleryRerun> StartAsync(CancellationToken ct)
     {
-        if (await db.GalleryReruns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
-            return busy;
-        var run = new GalleryRerun { Status = RetrainStatus.Queued, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
-        db.GalleryReruns.Add(run);
-        await db.SaveChangesAsync(ct);
+        GalleryRerun run;
+        await using (var turn = await db.TakeTurnAcrossProcessesAsync(StartLock, ct))
+        {
+            if (await db.GalleryReruns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
+                return busy;
+            run = new GalleryRerun { Status = RetrainStatus.Queued, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+            db.GalleryReruns.Add(run);
+            await db.SaveChangesAsync(ct);
+            if (turn is not null) await turn.CommitAsync(ct);
+        }
         Enqueue(queue, run.Id);
         return run;
     }

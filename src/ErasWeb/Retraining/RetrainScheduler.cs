@@ -9,14 +9,21 @@ namespace ErasWeb.Retraining;
 /// <summary>Starts retrainings, one at a time: when an admin asks, or by itself once enough new labels are accepted.</summary>
 public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOptions<ErasOptions> options, TimeProvider clock)
 {
+    const long StartLock = 0x45726173_52657472; // the same in every process: web processes take turns at starting one
+
     /// <summary>A new run, or the one already queued or running.</summary>
     public async Task<RetrainRun> StartAsync(string trigger, CancellationToken ct)
     {
-        if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
-            return busy;
-        var run = new RetrainRun { Status = RetrainStatus.Queued, Trigger = trigger, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
-        db.RetrainRuns.Add(run);
-        await db.SaveChangesAsync(ct);
+        RetrainRun run;
+        await using (var turn = await db.TakeTurnAcrossProcessesAsync(StartLock, ct))
+        {
+            if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
+                return busy;
+            run = new RetrainRun { Status = RetrainStatus.Queued, Trigger = trigger, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+            db.RetrainRuns.Add(run);
+            await db.SaveChangesAsync(ct);
+            if (turn is not null) await turn.CommitAsync(ct);
+        }
         Enqueue(queue, run.Id);
         return run;
     }
@@ -28,7 +35,7 @@ public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOpt
     {
         var o = options.Value;
         if (o.RetrainAfter == 0 || o.BasePhotos.Length == 0) return null;
-        var since = await db.RetrainRuns.MaxAsync(r => (DateTime?)r.CreatedAtUtc, ct) ?? DateTime.MinValue;
+        var since = await db.RetrainRuns.MaxAsync(r => (DateTime?)r.CreatedAtUtc, ct) ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
         int fresh = await db.Feedback.CountAsync(f => f.Status == FeedbackStatus.Accepted && f.ReviewedAtUtc > since, ct);
         return fresh >= o.RetrainAfter ? await StartAsync("labels", ct) : null;
     }
