@@ -11,8 +11,6 @@ public sealed class UnknownEraException(string era, IEnumerable<string> eras)
 public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
 {
     /// <summary>The prediction's feedback after this voter's vote (a second vote replaces the first); null when there is no such prediction.</summary>
-    const int VoteLock = 0x566f7465; // any number, the same in every process
-
     public async Task<Feedback?> VoteAsync(long predictionId, string voter, string era, CancellationToken ct)
     {
         var eras = await db.Predictions.Where(p => p.Id == predictionId).Select(p => p.Probabilities).FirstOrDefaultAsync(ct);
@@ -22,7 +20,7 @@ public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
         // One vote at a time per prediction (SQLite's write transaction; a lock on PostgreSQL, where processes
         // write side by side), so the counts never miss one and the first two votes never both create its feedback.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.LockWithinTransactionAsync(VoteLock, predictionId, ct);
+        await db.LockWithinTransactionAsync(CrossProcessLock.FanVote, predictionId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var vote = await db.FanVotes.FirstOrDefaultAsync(v => v.PredictionId == predictionId && v.Voter == voter, ct);
         if (vote is null) db.FanVotes.Add(new FanVote { PredictionId = predictionId, Voter = voter, Era = era, AtUtc = now });

@@ -12,13 +12,11 @@ namespace ErasWeb.Retraining;
 /// <summary>Starts gallery re-runs, one at a time.</summary>
 public sealed class GalleryRerunScheduler(ErasDb db, IBackgroundJobClient queue, TimeProvider clock)
 {
-    const long StartLock = 0x45726173_47616c6c; // the same in every process: web processes take turns at starting one
-
     /// <summary>A new run, or the one already queued or running.</summary>
     public async Task<GalleryRerun> StartAsync(CancellationToken ct)
     {
         GalleryRerun run;
-        await using (var turn = await db.TakeTurnAcrossProcessesAsync(StartLock, ct))
+        await using (var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.GalleryRerunStart, ct))
         {
             if (await db.GalleryReruns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
                 return busy;

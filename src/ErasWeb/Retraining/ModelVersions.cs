@@ -18,8 +18,6 @@ public sealed record ModelVersionResponse(
 /// <summary>The heads retraining made, which one answers uploads, and switching between them while the app runs.</summary>
 public sealed class ModelVersions(ErasDb db, ModelHost models, TimeProvider clock, ILogger<ModelVersions> logger)
 {
-    const int ActivateLock = 0x41637469;
-
     public async Task<IReadOnlyList<ModelVersionResponse>> ListAsync(CancellationToken ct) =>
         (await db.ModelVersions.AsNoTracking().OrderByDescending(v => v.Id).ToListAsync(ct)).Select(ModelVersionResponse.Of).ToList();
 
@@ -37,7 +35,7 @@ public sealed class ModelVersions(ErasDb db, ModelHost models, TimeProvider cloc
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // Processes sharing a PostgreSQL database activate one at a time, so there is one active version and one shipped one.
-            await db.LockWithinTransactionAsync(ActivateLock, 0, ct);
+            await db.LockWithinTransactionAsync(CrossProcessLock.ModelActivation, 0, ct);
             // The first promotion keeps the head the app shipped with as a version, so it can be rolled back to.
             if (!await db.ModelVersions.AnyAsync(v => v.Status == ModelVersionStatus.Active, ct))
                 db.ModelVersions.Add(Shipped(current.Head));

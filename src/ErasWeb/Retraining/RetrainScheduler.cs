@@ -9,13 +9,11 @@ namespace ErasWeb.Retraining;
 /// <summary>Starts retrainings, one at a time: when an admin asks, or by itself once enough new labels are accepted.</summary>
 public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOptions<ErasOptions> options, TimeProvider clock)
 {
-    const long StartLock = 0x45726173_52657472; // the same in every process: web processes take turns at starting one
-
     /// <summary>A new run, or the one already queued or running.</summary>
     public async Task<RetrainRun> StartAsync(string trigger, CancellationToken ct)
     {
         RetrainRun run;
-        await using (var turn = await db.TakeTurnAcrossProcessesAsync(StartLock, ct))
+        await using (var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.RetrainStart, ct))
         {
             if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
                 return busy;

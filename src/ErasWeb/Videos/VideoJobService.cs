@@ -13,11 +13,9 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
 {
     /// <summary>
     /// Counting the queue and adding to it happen one upload at a time, so racing uploads cannot all
-    /// squeeze under a bound: in this process by this gate, across processes on PostgreSQL by <see cref="QueueLock"/>.
+    /// squeeze under a bound: in this process by this gate, across processes on PostgreSQL by a lock in the database.
     /// </summary>
     static readonly SemaphoreSlim QueueGate = new(1, 1);
-
-    const long QueueLock = 0x45726173_56696431; // any number, the same in every process
 
     /// <summary>
     /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
@@ -50,7 +48,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
             await QueueGate.WaitAsync(ct);
             try
             {
-                await using (var turn = await db.TakeTurnAcrossProcessesAsync(QueueLock, ct))
+                await using (var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.VideoQueue, ct))
                 {
                     await CheckQueueRoomAsync(upload.SizeBytes, client, ct);
                     db.VideoJobs.Add(job);

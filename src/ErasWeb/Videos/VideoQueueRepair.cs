@@ -19,8 +19,6 @@ public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage sto
     /// <summary>A row younger than this is being queued right now by the upload that stored it.</summary>
     static readonly TimeSpan Settling = TimeSpan.FromMinutes(1);
 
-    const long RepairLock = 0x45726173_52657061; // one process repairs at a time
-
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.QueueRepairSeconds), clock);
@@ -36,7 +34,7 @@ public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage sto
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-        await using var turn = await db.TakeTurnAcrossProcessesAsync(RepairLock, ct);
+        await using var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.VideoQueueRepair, ct);
         // Hangfire first, in the order jobs move (waiting, taken, running), then our rows: a job that moves on meanwhile is still seen.
         var queued = InHangfire(storage.GetMonitoringApi());
         var settled = clock.GetUtcNow().UtcDateTime - Settling;
