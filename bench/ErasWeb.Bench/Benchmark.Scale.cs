@@ -62,7 +62,9 @@ public sealed partial class Benchmark
     {
         var database = await CreateDatabaseAsync(server);
         var dataDir = Directory.CreateDirectory(Path.Combine(work, $"videos-{workers}")).FullName;
-        var environment = Postgres(database, ("ERAS_VIDEO_QUEUE_MAX_JOBS_PER_CLIENT", "100"), ("ERAS_VIDEOS_PER_HOUR", "0"), ("ERAS_VIDEO_FRAMES", ScaleFrames.ToString()));
+        const string adminToken = "a-bench-admin-token-long-enough";
+        var environment = Postgres(database, ("ERAS_VIDEO_QUEUE_MAX_JOBS_PER_CLIENT", "100"), ("ERAS_VIDEOS_PER_HOUR", "0"), ("ERAS_VIDEO_FRAMES", ScaleFrames.ToString()),
+            ("ERAS_ADMIN_TOKEN", adminToken));
         var processes = new List<SoakServer>();
         try
         {
@@ -81,10 +83,12 @@ public sealed partial class Benchmark
             }
             for (int i = 0; i < workers; i++) processes.Add(await SoakServer.StartAsync(dataDir, backboneSource, With(environment, "ERAS_ROLE", "worker")));
             var jobs = new List<JsonElement>();
+            // The admin's view of each job names the worker that ran it.
+            web.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
             foreach (var url in urls)
                 while (true)
                 {
-                    var job = JsonDocument.Parse(await web.Client.GetStringAsync(url)).RootElement;
+                    var job = JsonDocument.Parse(await web.Client.GetStringAsync(url.Replace("/api/jobs/", "/api/admin/jobs/"))).RootElement;
                     if (job.GetProperty("status").GetString() is "succeeded" or "failed") { jobs.Add(job); break; }
                     await Task.Delay(200);
                 }

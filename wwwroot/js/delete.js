@@ -1,8 +1,9 @@
-// Keeps the delete token of a photo uploaded in this browser, so its result page offers Delete on every later visit.
+// Keeps the delete token of an upload made in this browser, so its pages offer Delete on every later
+// visit. A video's token is kept under its job until the job's result page takes it over.
 (() => {
     const form = document.getElementById('delete-upload');
     if (!form) return;
-    const key = 'erasweb-delete-' + form.dataset.prediction;
+    const key = form.dataset.prediction ? 'erasweb-delete-' + form.dataset.prediction : 'erasweb-delete-job-' + form.dataset.job;
     const field = form.querySelector('input[name="token"]');
     try {
         if (field.value) localStorage.setItem(key, field.value);

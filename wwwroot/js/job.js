@@ -8,7 +8,16 @@
         try {
             const response = await fetch(url, { headers: { Accept: 'application/json' } });
             const job = await response.json();
-            if (job.status === 'succeeded') { location.replace(`/predictions/${job.prediction_id}`); return; }
+            if (job.status === 'succeeded') {
+                // The upload's delete token now deletes the result too: the result page finds it under the prediction.
+                try {
+                    const token = localStorage.getItem(`erasweb-delete-job-${job.job_id}`);
+                    if (token) localStorage.setItem(`erasweb-delete-${job.prediction_id}`, token);
+                    localStorage.removeItem(`erasweb-delete-job-${job.job_id}`);
+                } catch { }
+                location.replace(`/predictions/${job.prediction_id}`);
+                return;
+            }
             if (job.status === 'failed') { location.reload(); return; }
             progress.value = job.progress;
             status.textContent = `${job.status === 'queued' ? 'Waiting for its turn…' : 'Looking at the frames…'} ${job.progress}%`;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ErasWeb.Data;
 using ErasWeb.Retraining;
+using ErasWeb.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,17 +43,19 @@ public static class AdminApi
         admin.MapGet("/dataset/export", Export).WithName("ExportDataset")
             .WithSummary("The pictures with accepted labels as a zip: <era>/<file>.jpg and a MANIFEST.tsv like the shared photos', for the train command.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip");
+        admin.MapGet("/jobs/{id:long}", Job).WithName("GetVideoJobAsAdmin")
+            .WithSummary("A video job as GET /api/jobs/{id} tells it, with the worker process (host:pid) running its latest attempt.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapDelete("/predictions/{id:long}", Delete).WithName("DeletePrediction")
             .WithSummary("Deletes a prediction with its pictures, frames, votes and video job.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     static async Task<Results<Ok<IReadOnlyList<FeedbackItem>>, ProblemHttpResult>> List(FeedbackReview review, CancellationToken ct,
-        [Description("pending (default), accepted or rejected.")] string status = FeedbackStatus.Pending,
+        [Description("pending (default), accepted or rejected; or flagged: decided items whose fans have since changed their verdict.")] string status = FeedbackStatus.Pending,
         [Description("At most this many, 1-200.")] int limit = 50)
     {
-        if (!FeedbackStatus.All.Contains(status))
-            return TypedResults.Problem($"status must be one of {string.Join(", ", FeedbackStatus.All)}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid status");
+        if (!FeedbackStatus.Queues.Contains(status))
+            return TypedResults.Problem($"status must be one of {string.Join(", ", FeedbackStatus.Queues)}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid status");
         if (limit is < 1 or > FeedbackReview.MaxPage)
             return TypedResults.Problem($"limit must be between 1 and {FeedbackReview.MaxPage}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
         return TypedResults.Ok(await review.ListAsync(status, limit, ct));
@@ -69,6 +72,14 @@ public static class AdminApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> SetHidden(long id, bool hidden, FeedbackReview review, CancellationToken ct) =>
         await review.SetHiddenAsync(id, hidden, ct) ? TypedResults.NoContent() : PredictionNotFound(id);
+
+    static async Task<Results<Ok<VideoJobResponse>, ProblemHttpResult>> Job(long id, ErasDb db, CancellationToken ct)
+    {
+        var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+        return job is not null && await VideoQueries.DescribeAsync(job, db, ct) is { } described
+            ? TypedResults.Ok(described with { Worker = job.Worker })
+            : TypedResults.Problem($"No video job has id {id}, or an admin hid what it made.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FeedbackReview review, CancellationToken ct) =>
         await review.DeleteAsync(id, ct) ? TypedResults.NoContent() : PredictionNotFound(id);

@@ -10,24 +10,30 @@ namespace ErasWeb.Admin;
 public sealed record FeedbackItem(
     long Id, long PredictionId, string Kind, string FileName, string PredictedClass, float Confidence, string? UncertainReason,
     string FanEra, int FanEraVotes, int TotalVotes, IReadOnlyDictionary<string, int> Votes, string Status, string? Label,
-    IReadOnlyList<string> Eras, string ThumbnailUrl, string ImageUrl, DateTime UpdatedAt, bool Hidden);
+    IReadOnlyList<string> Eras, string ThumbnailUrl, string ImageUrl, DateTime UpdatedAt, bool Hidden,
+    [property: System.ComponentModel.Description("Fans changed their verdict after the admin's decision, which stands until it is made again.")] bool Flagged);
 
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
 public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeProvider clock)
 {
     public const int MaxPage = 200;
 
-    /// <summary>Items of one status, the most recently voted on first; disagreements with the model before agreements among pending ones.</summary>
+    /// <summary>
+    /// Items of one status, or the flagged ones (<see cref="FeedbackStatus.Queues"/>), the most recently voted
+    /// on first; disagreements with the model before agreements among pending ones.
+    /// </summary>
     public async Task<IReadOnlyList<FeedbackItem>> ListAsync(string status, int limit, CancellationToken ct)
     {
-        var rows = await db.Feedback.AsNoTracking().IgnoreQueryFilters().Where(f => f.Status == status)
+        var queue = db.Feedback.AsNoTracking().IgnoreQueryFilters();
+        queue = status == FeedbackStatus.Flagged ? queue.Where(f => f.Flagged) : queue.Where(f => f.Status == status);
+        var rows = await queue
             .OrderBy(f => status == FeedbackStatus.Pending && f.FanEra == f.Prediction!.PredictedClass).ThenByDescending(f => f.UpdatedAtUtc).Take(limit)
             .Select(f => new { Feedback = f, f.Prediction!.Kind, f.Prediction.FileName, f.Prediction.PredictedClass, f.Prediction.Confidence, f.Prediction.UncertainReason, f.Prediction.Probabilities, f.Prediction.Hidden })
             .ToListAsync(ct);
         return rows.Select(r => new FeedbackItem(r.Feedback.Id, r.Feedback.PredictionId, r.Kind, r.FileName, r.PredictedClass, r.Confidence, r.UncertainReason,
                 r.Feedback.FanEra, r.Feedback.FanEraVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status, r.Feedback.Label,
                 [.. r.Probabilities.Keys.Order()], PredictionUrls.Thumbnail(r.Feedback.PredictionId), PredictionUrls.Image(r.Feedback.PredictionId),
-                DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden))
+                DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden, r.Feedback.Flagged))
             .ToList();
     }
 
@@ -38,7 +44,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
         if (item is null) return null;
         var label = string.IsNullOrEmpty(era) ? item.FanEra : era;
         if (!item.Prediction!.Probabilities.ContainsKey(label)) throw new UnknownEraException(label, item.Prediction.Probabilities.Keys);
-        (item.Status, item.Label, item.ReviewedAtUtc) = (FeedbackStatus.Accepted, label, clock.GetUtcNow().UtcDateTime);
+        (item.Status, item.Label, item.ReviewedAtUtc, item.Flagged) = (FeedbackStatus.Accepted, label, clock.GetUtcNow().UtcDateTime, false);
         await db.SaveChangesAsync(ct);
         await retraining.AfterLabelAsync(ct);
         return item;
@@ -48,7 +54,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     {
         var item = await db.Feedback.IgnoreQueryFilters().FirstOrDefaultAsync(f => f.Id == id, ct);
         if (item is null) return null;
-        (item.Status, item.Label, item.ReviewedAtUtc) = (FeedbackStatus.Rejected, null, clock.GetUtcNow().UtcDateTime);
+        (item.Status, item.Label, item.ReviewedAtUtc, item.Flagged) = (FeedbackStatus.Rejected, null, clock.GetUtcNow().UtcDateTime, false);
         await db.SaveChangesAsync(ct);
         return item;
     }
@@ -57,7 +63,6 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     public Task<byte[]?> ThumbnailAsync(long predictionId, CancellationToken ct) =>
         db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(p => p.Pictures!.Thumbnail).FirstOrDefaultAsync(ct);
 
-    /// <summary>Takes a prediction out of public view, or back in; false when there is no such prediction.</summary>
     /// <summary>Hides or shows the picture: every answer to the same bytes, under every head, goes with it.</summary>
     public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct)
     {

@@ -33,6 +33,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         // The same public bytes under the same model are one prediction; an unlisted upload is its own.
         prediction.HasIndex(p => new { p.ContentSha256, p.ModelVersion }).IsUnique().HasFilter("\"AccessKey\" IS NULL");
         prediction.HasIndex(p => p.AccessKey);
+        prediction.HasIndex(p => p.DeleteTokenHash);
         // Lists show each picture's newest answer (PredictionQueries.Newest): "is there a newer row with these bytes?" must be a seek, not a scan.
         prediction.HasIndex(p => new { p.ContentSha256, p.Id });
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
@@ -47,6 +48,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         feedback.HasOne(f => f.Prediction).WithOne(p => p.Feedback).HasForeignKey<Feedback>(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
         feedback.Property(f => f.Votes).AsJson();
         model.Entity<FanVote>().HasIndex(v => new { v.PredictionId, v.Voter }).IsUnique();
+        model.Entity<FanVote>().HasIndex(v => new { v.PredictionId, v.Address }).IsUnique();
         model.Entity<FanVote>().HasOne<Prediction>().WithMany().HasForeignKey(v => v.PredictionId).OnDelete(DeleteBehavior.Cascade);
 
         model.Entity<ModelVersion>().HasIndex(v => v.Status);
@@ -59,6 +61,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         // Each attempt's writes say which attempt they belong to: a worker whose job was taken over (it seemed dead) can no longer finish it.
         job.Property(j => j.Attempts).IsConcurrencyToken();
         job.HasIndex(j => j.ContentSha256);
+        job.HasIndex(j => j.DeleteTokenHash);
         // One unfinished job per video even when identical uploads race: the second insert fails and gets the first job.
         job.HasIndex(j => new { j.ContentSha256, j.Decode }, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
             .HasFilter($"\"Status\" IN ('{VideoJobStatus.Queued}', '{VideoJobStatus.Running}')");

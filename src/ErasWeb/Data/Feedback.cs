@@ -4,6 +4,10 @@ public static class FeedbackStatus
 {
     public const string Pending = "pending", Accepted = "accepted", Rejected = "rejected";
     public static readonly string[] All = [Pending, Accepted, Rejected];
+    /// <summary>Not a status: the review queue of decided items whose fans have since changed their verdict (<see cref="Feedback.Flagged"/>).</summary>
+    public const string Flagged = "flagged";
+    /// <summary>The review queues: each status, and the flagged items.</summary>
+    public static readonly string[] Queues = [Pending, Flagged, Accepted, Rejected];
 }
 
 /// <summary>
@@ -28,6 +32,8 @@ public sealed class Feedback
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
     public DateTime? ReviewedAtUtc { get; set; }
+    /// <summary>Fans' verdict changed after the admin's decision: up for another look, the decision standing until then.</summary>
+    public bool Flagged { get; set; }
 }
 
 /// <summary>One voter's answer for one prediction; a second vote by the same voter replaces the first.</summary>
@@ -35,8 +41,10 @@ public sealed class FanVote
 {
     public long Id { get; set; }
     public long PredictionId { get; set; }
-    /// <summary>A browser's random cookie id, or for a client without it a hash of its address and user agent.</summary>
+    /// <summary>A browser's random cookie id, or for a client without it a keyed hash of its address.</summary>
     public required string Voter { get; set; }
+    /// <summary>A keyed hash of the client address it came from: one vote per address too, however many browser ids it shows.</summary>
+    public string? Address { get; set; }
     public required string Era { get; set; }
     public DateTime AtUtc { get; set; }
 }

@@ -44,7 +44,10 @@ public sealed class Prediction
     /// unguessable link its uploader gets) and never listed, counted or shared with a re-upload.
     /// </summary>
     public string? AccessKey { get; set; }
-    /// <summary>SHA-256 of the delete token its uploader got; null for rows nobody uploaded as such (a re-run).</summary>
+    /// <summary>
+    /// SHA-256 of the delete token its upload was answered with, shared by every row made from that
+    /// upload (a re-run's answer, a video's job), so the token deletes them all; null for rows no uploader may delete.
+    /// </summary>
     public string? DeleteTokenHash { get; set; }
     /// <summary>What fans said of this answer, if any voted.</summary>
     public Feedback? Feedback { get; set; }

@@ -50,6 +50,9 @@ public sealed class VideoJob
     /// <summary>The uploader's address while the job is unfinished, to bound each client's share of the queue; cleared when it finishes.</summary>
     public string? Client { get; set; }
 
+    /// <summary>SHA-256 of the delete token the upload that made this job was answered with; its prediction gets the same.</summary>
+    public string? DeleteTokenHash { get; set; }
+
     /// <summary>Whether the video is read as a show (<see cref="DecodeModes"/>): part of what the job is, so the same bytes asked both ways are two jobs.</summary>
     public string Decode { get; set; } = DecodeModes.Auto;
     /// <summary>Whether the run read the video as a show (its mode and the video's length decided), so its answer carries the show.</summary>

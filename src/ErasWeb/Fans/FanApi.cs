@@ -44,7 +44,7 @@ public static class FanApi
         var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == id).Select(p => new { p.Feedback }).FirstOrDefaultAsync(ct);
         if (prediction is null) return NotFound(id);
         var voter = voters.Of(http, remember: false);
-        var yours = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter).Select(v => v.Era).FirstOrDefaultAsync(ct);
+        var yours = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter.Id).Select(v => v.Era).FirstOrDefaultAsync(ct);
         return TypedResults.Ok(prediction.Feedback is { } f ? FeedbackResponse.Of(f, yours) : new FeedbackResponse(id, null, null, 0, 0, new Dictionary<string, int>()));
     }
 

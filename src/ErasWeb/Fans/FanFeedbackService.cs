@@ -11,7 +11,7 @@ public sealed class UnknownEraException(string era, IEnumerable<string> eras)
 public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
 {
     /// <summary>The prediction's feedback after this voter's vote (a second vote replaces the first); null when there is no such prediction.</summary>
-    public async Task<Feedback?> VoteAsync(long predictionId, string voter, string era, CancellationToken ct)
+    public async Task<Feedback?> VoteAsync(long predictionId, Voter voter, string era, CancellationToken ct)
     {
         var eras = await db.Predictions.Where(p => p.Id == predictionId).Select(p => p.Probabilities).FirstOrDefaultAsync(ct);
         if (eras is null) return null;
@@ -22,9 +22,14 @@ public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.LockWithinTransactionAsync(CrossProcessLock.FanVote, predictionId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var vote = await db.FanVotes.FirstOrDefaultAsync(v => v.PredictionId == predictionId && v.Voter == voter, ct);
-        if (vote is null) db.FanVotes.Add(new FanVote { PredictionId = predictionId, Voter = voter, Era = era, AtUtc = now });
-        else (vote.Era, vote.AtUtc) = (era, now);
+        // One vote per browser and one per address, whichever is stricter: a browser that drops its cookie
+        // replaces its address's vote, and votes an address gave under several ids become one.
+        var earlier = await db.FanVotes.Where(v => v.PredictionId == predictionId && (v.Voter == voter.Id || v.Address == voter.Address)).ToListAsync(ct);
+        var vote = earlier.FirstOrDefault(v => v.Voter == voter.Id) ?? earlier.FirstOrDefault();
+        db.FanVotes.RemoveRange(earlier.Where(v => v != vote));
+        await db.SaveChangesAsync(ct); // before the kept vote takes over their id or address, which are unique per prediction
+        if (vote is null) db.FanVotes.Add(new FanVote { PredictionId = predictionId, Voter = voter.Id, Address = voter.Address, Era = era, AtUtc = now });
+        else (vote.Voter, vote.Address, vote.Era, vote.AtUtc) = (voter.Id, voter.Address, era, now);
         await db.SaveChangesAsync(ct);
 
         var byEra = (await db.FanVotes.Where(v => v.PredictionId == predictionId).GroupBy(v => v.Era)
@@ -36,8 +41,8 @@ public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
             feedback = new Feedback { PredictionId = predictionId, FanEra = era, Votes = [], Status = FeedbackStatus.Pending, CreatedAtUtc = now };
             db.Feedback.Add(feedback);
         }
-        // Fans changed their verdict after the admin's: it is up for review again.
-        if (feedback.Status != FeedbackStatus.Pending && feedback.FanEra != byEra[0].Era) (feedback.Status, feedback.Label, feedback.ReviewedAtUtc) = (FeedbackStatus.Pending, null, null);
+        // Fans changed their verdict after the admin's: flagged for another look, the admin's decision (and label) standing until then.
+        if (feedback.Status != FeedbackStatus.Pending && feedback.FanEra != byEra[0].Era) feedback.Flagged = true;
         feedback.FanEra = byEra[0].Era;
         feedback.FanEraVotes = byEra[0].Count;
         feedback.TotalVotes = byEra.Sum(g => g.Count);

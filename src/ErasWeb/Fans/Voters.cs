@@ -7,11 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Fans;
 
+/// <summary>Who gave a vote: a browser's or client's id, and the keyed hash of the address it came from.</summary>
+public sealed record Voter(string Id, string Address);
+
 /// <summary>
-/// Who is voting, so each browser or client has one vote per prediction. A browser is known by a
-/// random id the server gave it in a cookie, protected (encrypted and signed) so it cannot be made
-/// up; anything else by its address, as a keyed hash that cannot be turned back into the address.
-/// Votes stay advisory: an admin decides what becomes a training label.
+/// Who is voting, so each browser and each client address has one vote per prediction. A browser is
+/// known by a random id the server gave it in a cookie, protected (encrypted and signed) so it cannot
+/// be made up; anything else by its address. Addresses are kept only as keyed hashes that cannot be
+/// turned back into them. Votes stay advisory: an admin decides what becomes a training label.
 /// </summary>
 public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOptions> options)
 {
@@ -20,11 +23,12 @@ public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOpti
     readonly Lazy<byte[]> addressKey = new(() => LoadOrCreateKey(Path.Combine(options.Value.DataDirFullPath, "keys", "voters.key")));
 
     /// <summary>The voter a request comes from; with <paramref name="remember"/> a browser without a valid cookie is given one.</summary>
-    public string Of(HttpContext http, bool remember)
+    public Voter Of(HttpContext http, bool remember)
     {
-        if (http.Request.Cookies.TryGetValue(Cookie, out var cookie) && Unprotect(cookie) is { } id) return "browser:" + id;
-        if (!remember)
-            return "client:" + Convert.ToHexStringLower(HMACSHA256.HashData(addressKey.Value, Encoding.UTF8.GetBytes($"{http.Connection.RemoteIpAddress}")))[..32];
+        // The address as the rate limits count it (an IPv6 client by its /64), so a new address costs what a new allowance does.
+        var address = Convert.ToHexStringLower(HMACSHA256.HashData(addressKey.Value, Encoding.UTF8.GetBytes(ClientAddress.Of(http))))[..32];
+        if (http.Request.Cookies.TryGetValue(Cookie, out var cookie) && Unprotect(cookie) is { } id) return new("browser:" + id, address);
+        if (!remember) return new("client:" + address, address);
         id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         http.Response.Cookies.Append(Cookie, protector.Protect(id), new CookieOptions
         {
@@ -34,7 +38,7 @@ public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOpti
             IsEssential = true,
             MaxAge = TimeSpan.FromDays(365),
         });
-        return "browser:" + id;
+        return new("browser:" + id, address);
     }
 
     string? Unprotect(string cookie)

@@ -68,7 +68,12 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return await ShowErrorAsync(UploadApi.VideosAreListed().ProblemDetails.Detail!, ct);
             }
-            if (upload is VideoUpload video) return Redirect($"/jobs/{(await videos.AcceptAsync(video, ClientAddress.Of(HttpContext), DecodeModes.Auto, ct)).Id}");
+            if (upload is VideoUpload video)
+            {
+                var (job, jobToken) = await videos.AcceptAsync(video, ClientAddress.Of(HttpContext), DecodeModes.Auto, ct);
+                if (jobToken is not null) TempData[Jobs.DetailsModel.DeleteTokenKey(job.Id)] = jobToken;
+                return Redirect($"/jobs/{job.Id}");
+            }
             var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
             // The result page shows it once with a Delete button, and the browser keeps it for later visits.
             if (answer.DeleteToken is { } token) TempData[Predictions.DetailsModel.DeleteTokenKey(answer.Prediction.Id)] = token;

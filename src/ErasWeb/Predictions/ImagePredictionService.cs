@@ -78,33 +78,6 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             .FirstOrDefaultAsync(ct);
 }
 
-/// <summary>Random tokens an uploader holds (delete tokens, access keys); only a delete token's hash is stored.</summary>
-public static class UploaderTokens
-{
-    public static string New() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
-
-    public static string Hash(string token) => ContentHash.Sha256Hex(Encoding.UTF8.GetBytes(token));
-
-    /// <summary>Whether <paramref name="token"/> is the one whose hash is stored, in constant time.</summary>
-    public static bool Matches(string? storedHash, string? token) =>
-        storedHash is not null && !string.IsNullOrEmpty(token)
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(Hash(token)));
-}
-
-public enum UploadDeletion { Deleted, WrongToken, NotFound }
-
-public static class UploaderDeletes
-{
-    /// <summary>The uploader deletes a prediction with the token its upload was answered with; hidden and unlisted ones too, for the token alone decides.</summary>
-    public static async Task<UploadDeletion> DeleteUploadAsync(this ErasDb db, long id, string? token, CancellationToken ct)
-    {
-        var stored = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => new { p.DeleteTokenHash }).FirstOrDefaultAsync(ct);
-        if (stored is null) return UploadDeletion.NotFound;
-        if (!UploaderTokens.Matches(stored.DeleteTokenHash, token)) return UploadDeletion.WrongToken;
-        await db.DeletePredictionAsync(id, ct);
-        return UploadDeletion.Deleted;
-    }
-}
 public static class TakenDown
 {
     /// <summary>Whether an admin hid a prediction of these bytes (under any model): they are not analysed or shown again.</summary>

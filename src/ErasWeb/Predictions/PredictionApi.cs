@@ -1,9 +1,11 @@
 using System.ComponentModel;
+using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Predictions;
 
@@ -28,21 +30,25 @@ public static class PredictionApi
             Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.GradCam), http, ct))
             .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).").ProducesJpeg();
         predictions.MapDelete("/{id:long}", Delete).WithName("DeleteUpload")
-            .WithSummary("Deletes an upload with its pictures, frames and feedback: send the delete_token its upload was answered with as X-Delete-Token.")
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Deletes an upload with everything made from it (its pictures, frames and feedback, a video's job, the answers a re-run made of it): "
+                + "send the delete_token its upload was answered with as X-Delete-Token. No such prediction and a wrong token get the same 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     public const string DeleteTokenHeader = "X-Delete-Token";
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(id, token, ct) switch
-        {
-            UploadDeletion.Deleted => TypedResults.NoContent(),
-            UploadDeletion.WrongToken => TypedResults.Problem($"Send the delete_token this upload was answered with in the {DeleteTokenHeader} header.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Not your upload"),
-            _ => NotFound(id),
-        };
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, IOptions<ErasOptions> options,
+        [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct) =>
+        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, options.Value.UploadsDir, ct) ? TypedResults.NoContent() : NoSuchUpload("prediction", id);
+
+    /// <summary>The one answer for a row that does not exist and a token that is not its own, so neither can be told from the other.</summary>
+    public static ProblemHttpResult NoSuchUpload(string what, long id) => TypedResults.Problem(
+        $"There is no {what} {id} that the {DeleteTokenHeader} sent may delete: send the delete_token its upload was answered with.",
+        statusCode: StatusCodes.Status404NotFound, title: "No such upload to delete");
+
+    /// <summary>Private and short: a deleted or hidden picture must stop being served soon, from caches too.</summary>
+    public const string PictureCaching = "private, max-age=300";
 
     /// <summary>A stored picture: JPEG bytes, or a 404 problem.</summary>
     public static RouteHandlerBuilder ProducesJpeg(this RouteHandlerBuilder endpoint) =>
@@ -71,8 +77,7 @@ public static class PredictionApi
     {
         var bytes = await picture.FirstOrDefaultAsync(ct);
         if (bytes is null) return NotFound(id);
-        // Private and short: a deleted or hidden picture must stop being served soon, from caches too.
-        http.Response.Headers.CacheControl = "private, max-age=300";
+        http.Response.Headers.CacheControl = PictureCaching;
         return TypedResults.File(bytes, ImageEncoder.JpegContentType);
     }
 

@@ -119,6 +119,8 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
             ModelVersion = classifier.Version,
+            // Made from the same upload: its uploader's token deletes this answer with the others.
+            DeleteTokenHash = old.DeleteTokenHash,
             // The stored display copy and thumbnail as they were; only the heatmap is new.
             Pictures = new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, GradCam = analyzed.GradCam },
         });

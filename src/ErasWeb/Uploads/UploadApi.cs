@@ -146,9 +146,10 @@ public static class UploadApi
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
         VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, string decode, TimeSpan wait, CancellationToken ct)
     {
-        var job = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), decode, ct);
+        var (job, deleteToken) = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), decode, ct);
         if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
-        var described = await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException();
+        // A job accepted before for the same bytes never tells who uploaded it under which name.
+        var described = (await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException()) with { FileName = video.FileName, DeleteToken = deleteToken };
         return job.Status switch
         {
             VideoJobStatus.Succeeded => TypedResults.Ok(described),

@@ -46,6 +46,7 @@ public static class UploadReader
             throw new MediaRejectedException(MediaRejection.NotMultipart,
                 $"Send the file as multipart/form-data in a field named '{FieldName}' (curl -F {FieldName}=@photo.jpg).");
 
+        ReceivedUpload? upload = null;
         try
         {
             // A larger buffer than the 4 KB default: fewer reads and boundary scans for multi-megabyte photos.
@@ -66,22 +67,38 @@ public static class UploadReader
                     else await section.Body.CopyToAsync(Stream.Null, ct);
                     continue;
                 }
+                if (upload is not null)
+                    throw new MediaRejectedException(MediaRejection.MalformedUpload, $"Send one file per request in the field '{FieldName}'; a night of photos goes to /api/nights.");
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
-                return await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, request.HttpContext.Response, limits.InFlight?.Open(request.HttpContext.Response), ct);
+                upload = await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, request.HttpContext.Response, limits.InFlight?.Open(request.HttpContext.Response), ct);
+                // The rest of the form is still read: a field after the file (unlisted=true) counts as much as one before it.
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            Discard(upload);
             throw MediaRejectedException.TooLarge(limits.Largest);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
+            Discard(upload);
             throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The multipart body could not be read: {e.Message}");
         }
-        throw new MediaRejectedException(MediaRejection.MissingFile,
+        catch
+        {
+            Discard(upload);
+            throw;
+        }
+        return upload ?? throw new MediaRejectedException(MediaRejection.MissingFile,
             $"The request has no field named '{FieldName}': send the photo or video as multipart/form-data in that field.");
+    }
+
+    /// <summary>A video already on disk is not kept for a request that failed after it; a photo's buffer goes with the response.</summary>
+    static void Discard(ReceivedUpload? upload)
+    {
+        if (upload is VideoUpload video) File.Delete(video.Path);
     }
 
     /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>

@@ -20,7 +20,7 @@ public sealed record VideoJobResponse(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     int Attempts,
-    string? Worker,
+    [property: System.ComponentModel.Description("The process running (or that ran) the latest attempt, as host:pid: only in the admin API's answer.")] string? Worker,
     string? Error,
     long? PredictionId = null,
     string? PredictedClass = null,
@@ -38,7 +38,8 @@ public sealed record VideoJobResponse(
     double? KeyFrameTimestamp = null,
     IReadOnlyList<FrameResponse>? Frames = null,
     IReadOnlyList<SegmentResponse>? Timeline = null,
-    DecodedShow? Show = null);
+    DecodedShow? Show = null,
+    [property: System.ComponentModel.Description("Only in the answer to the upload that made the job: send it as X-Delete-Token to DELETE /api/jobs/{id} (or to the prediction) to delete the video and everything made from it.")] string? DeleteToken = null);
 
 /// <summary>One sampled frame: its time in seconds from the start, the era the model saw and how sure it was.</summary>
 public sealed record FrameResponse(int Index, double Timestamp, string Era, float Confidence, string ThumbnailUrl);
@@ -54,9 +55,9 @@ public static class VideoUrls
 
 public static class VideoJobResponses
 {
-    /// <summary>The job without its result: all there is while it is queued or running, or once it has failed.</summary>
+    /// <summary>The job without its result: all there is while it is queued or running, or once it has failed. Which process runs it is for admins only.</summary>
     public static VideoJobResponse Of(VideoJob j) => new(j.Id, j.Status, j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
-        Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, j.Worker, j.Error);
+        Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, Worker: null, j.Error);
 
     public static VideoJobResponse Done(VideoJob j, PredictionSummary p, IReadOnlyList<FrameResponse> frames, IReadOnlyList<SegmentResponse> timeline, DecodedShow? show)
     {

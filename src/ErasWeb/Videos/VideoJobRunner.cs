@@ -131,6 +131,8 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
                 Explanation = analysis.Explanation,
                 ModelVersion = modelVersion,
                 Show = analysis.Show,
+                // The upload's token deletes its answer too.
+                DeleteTokenHash = job.DeleteTokenHash,
                 Pictures = new PredictionPictures { Display = analysis.Poster, Thumbnail = analysis.PosterThumbnail, GradCam = analysis.GradCam },
             };
             db.Predictions.Add(prediction);

@@ -8,6 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Videos;
 
+/// <summary>An accepted video: its job, and the token that deletes it (null when the upload is a job accepted before, not this upload's).</summary>
+public sealed record AcceptedVideo(VideoJob Job, string? DeleteToken);
+
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
 public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
 {
@@ -24,15 +27,16 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// fit the queue's bounds; <paramref name="client"/> (the uploader's address) has a share of its own.
     /// <paramref name="decode"/> is one of <see cref="DecodeModes"/>.
     /// </summary>
-    public async Task<VideoJob> AcceptAsync(VideoUpload upload, string? client, string decode, CancellationToken ct)
+    public async Task<AcceptedVideo> AcceptAsync(VideoUpload upload, string? client, string decode, CancellationToken ct)
     {
         var keep = false;
         try
         {
             if (await db.IsTakenDownAsync(upload.ContentSha256, ct)) throw new TakenDownException();
-            if (await SameVideoAsync(upload.ContentSha256, decode, ct) is { } existing) return existing;
+            if (await SameVideoAsync(upload.ContentSha256, decode, ct) is { } existing) return new(existing, null);
 
             await CheckReadableAsync(upload.Path, ct);
+            var deleteToken = UploaderTokens.New();
             var job = new VideoJob
             {
                 Status = VideoJobStatus.Queued,
@@ -44,6 +48,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
                 CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
                 Client = client,
                 Decode = decode,
+                DeleteTokenHash = UploaderTokens.Hash(deleteToken),
             };
             await QueueGate.WaitAsync(ct);
             try
@@ -61,12 +66,12 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
             {
                 // An identical upload became a job since the look above: answer with that job.
                 db.Entry(job).State = EntityState.Detached;
-                return await SameVideoAsync(upload.ContentSha256, decode, CancellationToken.None) ?? throw new InvalidOperationException("The job that made this one a duplicate is gone.", e);
+                return new(await SameVideoAsync(upload.ContentSha256, decode, CancellationToken.None) ?? throw new InvalidOperationException("The job that made this one a duplicate is gone.", e), null);
             }
             finally { QueueGate.Release(); }
             keep = true;
             Enqueue(queue, job.Id);
-            return job;
+            return new(job, deleteToken);
         }
         finally
         {

@@ -65,23 +65,57 @@ public partial class PrivacyTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.False(string.IsNullOrEmpty(token));
         Assert.DoesNotContain("content_sha256", answer.ToString());
 
+        string? lastProblem = null;
         async Task<HttpStatusCode> DeleteAsync(long target, string? with)
         {
             var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/predictions/{target}");
             if (with is not null) request.Headers.Add("X-Delete-Token", with);
             var response = await app.Client.SendAsync(request);
-            if (!response.IsSuccessStatusCode) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            if (!response.IsSuccessStatusCode)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                lastProblem = await response.Content.ReadAsStringAsync();
+            }
             return response.StatusCode;
         }
-        Assert.Equal(HttpStatusCode.Forbidden, await DeleteAsync(id, null));
-        Assert.Equal(HttpStatusCode.Forbidden, await DeleteAsync(id, token[..^1] + (token[^1] == 'A' ? 'B' : 'A')));
+        async Task<string> ProblemOfDeleteAsync(long target, string with)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await DeleteAsync(target, with));
+            return lastProblem!;
+        }
+        // No token, a wrong one and no such id get the very same answer: nothing tells a hidden upload's id from a free one.
+        Assert.Equal(HttpStatusCode.NotFound, await DeleteAsync(id, null));
+        Assert.Equal(HttpStatusCode.NotFound, await DeleteAsync(id, token[..^1] + (token[^1] == 'A' ? 'B' : 'A')));
         Assert.Equal(HttpStatusCode.NotFound, await DeleteAsync(987654321, token));
+        static string Said(string problem, long id) => JsonDocument.Parse(problem).RootElement is var p
+            ? $"{p.GetProperty("status")} {p.GetProperty("title")} {p.GetProperty("detail")}".Replace(id.ToString(), "ID") : "";
+        Assert.Equal(Said(lastProblem!, 987654321), Said(await ProblemOfDeleteAsync(id, "wrong"), id));
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/predictions/{id}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, await DeleteAsync(id, token));
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{id}/thumbnail")).StatusCode);
         Assert.DoesNotContain(id, await ListedIdsAsync());
+    }
+
+    [Fact]
+    public async Task Unlisted_after_the_file_keeps_the_photo_out_of_the_gallery_and_a_second_file_is_refused()
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(Fresh("Midnights/etl-38.jpeg")), "file", "late-field.jpg");
+        form.Add(new StringContent("true"), "unlisted");
+        var answer = await (await app.Client.PostAsync("/predict", form)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(answer.GetProperty("unlisted").GetBoolean(), answer.ToString());
+        Assert.DoesNotContain(answer.GetProperty("prediction_id").GetInt64(), await ListedIdsAsync());
+
+        using var two = new MultipartFormDataContent();
+        two.Add(new ByteArrayContent(Fresh("Midnights/etl-38.jpeg")), "file", "one.jpg");
+        two.Add(new ByteArrayContent(Fresh("Lover/etl-4.jpeg")), "file", "two.jpg");
+        int before = await app.CountPredictionsAsync();
+        var refused = await app.Client.PostAsync("/predict", two);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("one file per request", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(before, await app.CountPredictionsAsync());
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public class DataEngineTests
             foreach (var photo in test) before[photo] = await Ask(photo);
             int rightBefore = test.Count(p => before[p].GetProperty("predicted_class").GetString() == Era(p));
 
-            var taught = new List<long>();
+            var taught = new List<(long Id, string DeleteToken)>();
             foreach (var photo in teach) taught.Add(await TeachAsync(app, admin, photo, Era(photo)));
 
             var started = await admin.PostAsync("/api/admin/model/retrain", null);
@@ -73,9 +73,18 @@ public class DataEngineTests
             var listed = (await app.Client.GetFromJsonAsync<JsonElement>("/api/predictions?limit=100")).GetProperty("items").EnumerateArray().ToList();
             Assert.Equal(teach.Length + test.Length, listed.Count);
             Assert.All(listed, p => Assert.Equal(retrained, p.GetProperty("model_version").GetString()));
-            Assert.Equal(model, (await app.Client.GetFromJsonAsync<JsonElement>($"/api/predictions/{taught[0]}")).GetProperty("model_version").GetString());
-            var history = WebUtility.HtmlDecode(await app.Client.GetStringAsync($"/predictions/{taught[0]}"));
+            Assert.Equal(model, (await app.Client.GetFromJsonAsync<JsonElement>($"/api/predictions/{taught[0].Id}")).GetProperty("model_version").GetString());
+            var history = WebUtility.HtmlDecode(await app.Client.GetStringAsync($"/predictions/{taught[0].Id}"));
             Assert.Contains($"model {retrained}", history);
+
+            // The uploader's token reaches the re-run's answer too: deleting through it takes the upload and every answer made of it.
+            var copy = listed.Single(p => p.GetProperty("file_name").GetString() == Path.GetFileName(teach[0])).GetProperty("prediction_id").GetInt64();
+            Assert.NotEqual(taught[0].Id, copy);
+            using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/predictions/{copy}") { Headers = { { "X-Delete-Token", taught[0].DeleteToken } } })
+                Assert.Equal(HttpStatusCode.NoContent, (await app.Client.SendAsync(delete)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{copy}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/predictions/{taught[0].Id}")).StatusCode);
+            Assert.DoesNotContain(Path.GetFileName(teach[0]), await app.Client.GetStringAsync("/api/predictions?limit=100"));
 
             // Rolling back restores the shipped head and its very answers.
             Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/model/versions/{shipped.GetProperty("id").GetInt64()}/activate", null)).StatusCode);
@@ -118,14 +127,15 @@ public class DataEngineTests
 
     static Task<JsonElement> AskAsync(AppFixture app, string photo) => app.UploadJsonAsync<JsonElement>(File.ReadAllBytes(TestData.Photo(photo)), Path.GetFileName(photo));
 
-    /// <summary>A fan uploads the photo and says it was <paramref name="era"/>; the admin accepts. The prediction's id.</summary>
-    static async Task<long> TeachAsync(AppFixture app, HttpClient admin, string photo, string era)
+    /// <summary>A fan uploads the photo and says it was <paramref name="era"/>; the admin accepts. The prediction's id and delete token.</summary>
+    static async Task<(long Id, string DeleteToken)> TeachAsync(AppFixture app, HttpClient admin, string photo, string era)
     {
-        long id = (await AskAsync(app, photo)).GetProperty("prediction_id").GetInt64();
+        var answer = await AskAsync(app, photo);
+        long id = answer.GetProperty("prediction_id").GetInt64();
         Assert.Equal(HttpStatusCode.Created, (await app.Client.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era })).StatusCode);
         var item = (await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback?limit=200")).EnumerateArray().Single(i => i.GetProperty("prediction_id").GetInt64() == id);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/feedback/{item.GetProperty("id").GetInt64()}/accept", null)).StatusCode);
-        return id;
+        return (id, answer.GetProperty("delete_token").GetString()!);
     }
 
     [Fact]

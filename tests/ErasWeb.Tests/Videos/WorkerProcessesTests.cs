@@ -38,6 +38,8 @@ public class WorkerProcessesTests
         try
         {
             var (web, first, second) = (await starting[0], await starting[1], await starting[2]);
+            // Which worker runs a job is told to the admin only.
+            web.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
 
             // A worker serves its health, and nothing a visitor would ask for.
             Assert.Equal(HttpStatusCode.OK, (await first.Client.GetAsync("/health/ready")).StatusCode);
@@ -84,7 +86,7 @@ public class WorkerProcessesTests
             victim.KillHard();
 
             var finished = new List<JsonElement>();
-            foreach (var id in jobs) finished.Add((await VideoJobTests.WaitForJobAsync(web.Client, $"/api/jobs/{id}", TimeSpan.FromSeconds(240))).Job);
+            foreach (var id in jobs) finished.Add((await VideoJobTests.WaitForJobAsync(web.Client, $"/api/admin/jobs/{id}", TimeSpan.FromSeconds(240))).Job);
             Assert.All(finished, job => Assert.Equal("succeeded", job.GetProperty("status").GetString()));
             var taken = finished[jobs.IndexOf(interrupted)];
             Assert.Equal((2, Name(survivor)), (taken.GetProperty("attempts").GetInt32(), taken.GetProperty("worker").GetString()));
@@ -112,7 +114,7 @@ public class WorkerProcessesTests
                 Assert.True(DateTime.UtcNow < deadline, "the survivor takes the new job");
             await survivor.StopAsync();
             replacement = await AppProcess.StartAsync(dataDir, With(shared, "worker"));
-            var (resumed, _) = await VideoJobTests.WaitForJobAsync(web.Client, $"/api/jobs/{stopped}", TimeSpan.FromSeconds(120));
+            var (resumed, _) = await VideoJobTests.WaitForJobAsync(web.Client, $"/api/admin/jobs/{stopped}", TimeSpan.FromSeconds(120));
             Assert.Equal(("succeeded", 2, Name(replacement)), (resumed.GetProperty("status").GetString(), resumed.GetProperty("attempts").GetInt32(), resumed.GetProperty("worker").GetString()));
         }
         finally
@@ -133,7 +135,7 @@ public class WorkerProcessesTests
     static string Name(AppProcess process) => $"{Environment.MachineName}:{process.Id}";
 
     static async Task<JsonElement?> JobAsync(HttpClient client, long id) =>
-        JsonDocument.Parse(await client.GetStringAsync($"/api/jobs/{id}")).RootElement;
+        JsonDocument.Parse(await client.GetStringAsync($"/api/admin/jobs/{id}")).RootElement;
 
     /// <summary>A candidate version whose head is the shipped one in other bytes (so another version), as retraining would leave it.</summary>
     static async Task<long> AddCandidateHeadAsync(string database)

@@ -23,6 +23,9 @@ namespace ErasWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("AtUtc")
                         .HasColumnType("TEXT");
 
@@ -38,6 +41,9 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PredictionId", "Address")
+                        .IsUnique();
 
                     b.HasIndex("PredictionId", "Voter")
                         .IsUnique();
@@ -59,6 +65,9 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("FanEraVotes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Flagged")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Label")
@@ -263,6 +272,8 @@ namespace ErasWeb.Data.Migrations
 
                     b.HasIndex("AccessKey");
 
+                    b.HasIndex("DeleteTokenHash");
+
                     b.HasIndex("ContentSha256", "Id");
 
                     b.HasIndex("ContentSha256", "ModelVersion")
@@ -425,6 +436,9 @@ namespace ErasWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeleteTokenHash")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -467,6 +481,8 @@ namespace ErasWeb.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ContentSha256");
+
+                    b.HasIndex("DeleteTokenHash");
 
                     b.HasIndex("PredictionId");
 

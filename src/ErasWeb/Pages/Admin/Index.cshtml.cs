@@ -17,7 +17,7 @@ public sealed class IndexModel(FeedbackReview review) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!FeedbackStatus.All.Contains(Status)) return NotFound();
+        if (!FeedbackStatus.Queues.Contains(Status)) return NotFound();
         Items = await review.ListAsync(Status, FeedbackReview.MaxPage, ct);
         return Page();
     }

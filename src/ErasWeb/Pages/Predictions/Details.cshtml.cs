@@ -1,3 +1,4 @@
+using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Predictions;
@@ -7,12 +8,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Pages.Predictions;
 
 /// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
 [EnableRateLimiting(FanApi.Votes)]
-public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters) : PageModel
+public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, IOptions<ErasOptions> options) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
@@ -47,19 +49,14 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         if (Request.Cookies.ContainsKey(Voters.Cookie))
         {
             var voter = voters.Of(HttpContext, remember: false);
-            YourVote = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter).Select(v => v.Era).FirstOrDefaultAsync(ct);
+            YourVote = await db.FanVotes.Where(v => v.PredictionId == id && v.Voter == voter.Id).Select(v => v.Era).FirstOrDefaultAsync(ct);
         }
         return Page();
     }
 
     /// <summary>The uploader deletes it, with the token the upload was answered with; then back to the upload page.</summary>
     public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(id, token, ct) switch
-        {
-            UploadDeletion.Deleted => Redirect("/?deleted=true"),
-            UploadDeletion.WrongToken => StatusCode(StatusCodes.Status403Forbidden),
-            _ => NotFound(),
-        };
+        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, options.Value.UploadsDir, ct) ? Redirect("/?deleted=true") : NotFound();
 
     /// <summary>A fan's answer from the page's form (antiforgery-checked); back to the page, which then thanks them.</summary>
     public async Task<IActionResult> OnPostFeedbackAsync(long id, string? era, CancellationToken ct)

@@ -30,6 +30,9 @@ namespace ErasWeb.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Address")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("AtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -45,6 +48,9 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PredictionId", "Address")
+                        .IsUnique();
 
                     b.HasIndex("PredictionId", "Voter")
                         .IsUnique();
@@ -69,6 +75,9 @@ namespace ErasWeb.Data.Migrations.Postgres
 
                     b.Property<int>("FanEraVotes")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Label")
                         .HasColumnType("text");
@@ -278,6 +287,8 @@ namespace ErasWeb.Data.Migrations.Postgres
 
                     b.HasIndex("AccessKey");
 
+                    b.HasIndex("DeleteTokenHash");
+
                     b.HasIndex("ContentSha256", "Id");
 
                     b.HasIndex("ContentSha256", "ModelVersion")
@@ -448,6 +459,9 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("DeleteTokenHash")
+                        .HasColumnType("text");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -490,6 +504,8 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ContentSha256");
+
+                    b.HasIndex("DeleteTokenHash");
 
                     b.HasIndex("PredictionId");
 
