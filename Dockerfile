@@ -1,7 +1,7 @@
 # Build: docker build -t erasweb .
 # Run:   docker run -p 8501:8501 -v erasweb-data:/data erasweb
 # The same image runs every role (ERAS_ROLE=all|web|worker); compose.yaml runs PostgreSQL, a web
-# process and two workers.
+# process and two workers, with health and metrics on port 9090 (ERAS_MANAGEMENT_URLS=http://+:9090).
 # The pinned backbone is downloaded on first start and cached in /data; without network, mount a
 # directory holding mobilenetv2-12-int8.onnx and point ERAS_BACKBONE_SOURCE at it.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

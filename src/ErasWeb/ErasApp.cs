@@ -43,8 +43,11 @@ public static class ErasApp
         });
         ErasOptions.AddEnvironmentVariables(builder.Configuration);
         configure?.Invoke(builder);
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-            builder.WebHost.UseUrls(DefaultUrl); // the prototype's port, unless ASPNETCORE_URLS or --urls says otherwise
+        // The prototype's port, unless ASPNETCORE_URLS or --urls says otherwise; the management URLs, if any, beside them.
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : DefaultUrl;
+        if (builder.Configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.ManagementUrls)}"] is { Length: > 0 } management)
+            urls += ";" + management;
+        builder.WebHost.UseUrls(urls);
 
         builder.Services.AddErasServices(builder.Configuration);
         var app = builder.Build();
@@ -201,10 +204,8 @@ public static class ErasApp
         app.UseWhen(context => context.Request.Path.StartsWithSegments(JobsDashboardPath), dashboard => dashboard.UseSecurityHeaders(SecurityHeaders.DashboardPolicy()));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // A worker answers only what its orchestrator asks: health and metrics.
-        if (app.Configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.Role)}"] == ProcessRoles.Worker)
-            app.UseWhen(context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"),
-                other => other.Run(context => { context.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; }));
+        // Health and metrics on the management ports alone, if there are any; a worker answers nothing else.
+        app.UseManagementPorts();
         // People get a page with a way on; API clients keep their problem JSON.
         app.UseWhen(context => !IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
@@ -16,14 +17,21 @@ public static class ClientAddress
 {
     /// <summary>
     /// The address after <see cref="ForwardedHeadersMiddleware"/>. An IPv6 client usually holds a
-    /// whole /64, so it counts as one client rather than 2^64.
+    /// whole /64, so it counts as one client rather than 2^64; every loopback address (127.0.0.0/8, ::1)
+    /// is this machine, so they count as one client (127.0.0.1) rather than sixteen million.
     /// </summary>
     public static string Of(HttpContext http) => http.Connection.RemoteIpAddress switch
     {
         null => "",
-        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
+        { IsIPv4MappedToIPv6: true } mapped => Name(mapped.MapToIPv4()),
+        var address => Name(address),
+    };
+
+    static string Name(IPAddress address) => address switch
+    {
+        _ when IPAddress.IsLoopback(address) => IPAddress.Loopback.ToString(),
         { AddressFamily: AddressFamily.InterNetworkV6 } v6 => new IPAddress([.. v6.GetAddressBytes()[..8], .. new byte[8]]) + "/64",
-        var address => address.ToString(),
+        _ => address.ToString(),
     };
 }
 
@@ -72,12 +80,102 @@ public sealed class UploadRateLimiter : IDisposable
     }
 }
 
+/// <summary>
+/// Wrong admin tokens sent as <c>Authorization: Bearer</c>, counted per client address: as many a minute as
+/// sign-in attempts. Only wrong ones count, so a script with the right token is never held back by its own
+/// calls. Once an address has used its tries, the right token is refused too until its window ends: were it let
+/// through, a refusal for a wrong guess and a success for the right one would let a guesser go on for ever.
+/// </summary>
+public sealed class AdminTokenGuesses : IDisposable
+{
+    static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    readonly PartitionedRateLimiter<string> wrongTokens =
+        PartitionedRateLimiter.Create<string, string>(address => RateLimiting.FixedWindow(address, AdminAuthentication.TriesPerMinute, Window));
+
+    /// <summary>Null if the address may try its token now (a wrong one then takes one of its tries); else how long until it may.</summary>
+    public TimeSpan? Refusal(string address, bool rightToken)
+    {
+        // Asking for no permit only looks whether any is left.
+        using var lease = wrongTokens.AttemptAcquire(address, rightToken ? 0 : 1);
+        return lease.IsAcquired ? null : RateLimiting.RetryAfter(lease, Window);
+    }
+
+    public void Dispose() => wrongTokens.Dispose();
+}
+
+/// <summary>
+/// .NET's fixed window, whose refusals say how much of the client's window is left: the framework's own
+/// say the whole window however late in it the client asks. It starts each new window itself (the
+/// partitioned limiter's heartbeat asks it to), so it knows when the current one began.
+/// </summary>
+sealed class FixedWindowLimiter(int permits, TimeSpan window) : ReplenishingRateLimiter
+{
+    readonly FixedWindowRateLimiter counter = new(new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = false });
+    // Taken after the counter's own start: whenever this window is over, so is the counter's, and asking it to replenish then always does.
+    long windowStart = Stopwatch.GetTimestamp();
+
+    public override TimeSpan? IdleDuration => counter.IdleDuration;
+    public override bool IsAutoReplenishing => false;
+    public override TimeSpan ReplenishmentPeriod => window;
+    public override RateLimiterStatistics? GetStatistics() => counter.GetStatistics();
+
+    public override bool TryReplenish()
+    {
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref windowStart)) >= window)
+        {
+            counter.TryReplenish();
+            Volatile.Write(ref windowStart, Stopwatch.GetTimestamp());
+        }
+        return true;
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        long start = Volatile.Read(ref windowStart);
+        return WithTimeLeft(counter.AttemptAcquire(permitCount), start);
+    }
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        long start = Volatile.Read(ref windowStart);
+        return WithTimeLeft(await counter.AcquireAsync(permitCount, cancellationToken), start);
+    }
+
+    /// <summary>A refusal says when the window it was refused in ends (at once, if a new one began meanwhile).</summary>
+    RateLimitLease WithTimeLeft(RateLimitLease lease, long start)
+    {
+        if (lease.IsAcquired) return lease;
+        lease.Dispose();
+        return new Refusal(window - Stopwatch.GetElapsedTime(start));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) counter.Dispose();
+    }
+
+    protected override ValueTask DisposeAsyncCore() => counter.DisposeAsync();
+
+    sealed class Refusal(TimeSpan retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => false;
+        public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+            return metadata is not null;
+        }
+    }
+}
+
 /// <summary>The rate limits on votes and admin sign-in (endpoint policies), and the proxies whose X-Forwarded-For is believed.</summary>
 public static class RateLimiting
 {
     public static IServiceCollection AddErasRateLimits(this IServiceCollection services)
     {
         services.AddSingleton<UploadRateLimiter>();
+        services.AddSingleton<AdminTokenGuesses>();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ErasOptions>>((forwarded, eras) =>
         {
             // Only the configured proxies: by default X-Forwarded-For from loopback would be believed too,
@@ -95,9 +193,9 @@ public static class RateLimiting
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Guessing the admin token from one address: a handful of tries a minute, the form itself always shown.
-            o.AddPolicy(AdminAuthentication.SignInAttempts, http => PostsOnly(http, 5, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(AdminAuthentication.SignInAttempts, http => PostsOnly(http, AdminAuthentication.TriesPerMinute, TimeSpan.FromMinutes(1)));
             o.AddPolicy(FanApi.Votes, http => PostsOnly(http, http.RequestServices.GetRequiredService<IOptions<ErasOptions>>().Value.VotesPerMinute, TimeSpan.FromMinutes(1)));
-            o.OnRejected = OnRejectedAsync;
+            o.OnRejected = (context, _) => RefuseAsync(context.HttpContext, What(context.HttpContext), RetryAfter(context.Lease, TimeSpan.FromMinutes(1)));
         });
         return services;
     }
@@ -107,8 +205,9 @@ public static class RateLimiting
             ? FixedWindow(ClientAddress.Of(http), permits, window)
             : RateLimitPartition.GetNoLimiter("");
 
-    internal static RateLimitPartition<string> FixedWindow(string address, int permits, TimeSpan window) =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 });
+    /// <summary>A window of <paramref name="window"/> per address, from its first request on, whose refusals tell the time left in it.</summary>
+    public static RateLimitPartition<string> FixedWindow(string address, int permits, TimeSpan window) =>
+        RateLimitPartition.Get(address, _ => new FixedWindowLimiter(permits, window));
 
     internal static TimeSpan RetryAfter(RateLimitLease lease, TimeSpan window) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : window;
@@ -126,13 +225,12 @@ public static class RateLimiting
     };
 
     /// <summary>
-    /// API clients get problem JSON; pages get nothing here, so the status code pages show people
-    /// the error page, which reads Retry-After.
+    /// 429 with Retry-After. API clients get problem JSON; pages get nothing here, so the status code
+    /// pages show people the error page, which reads Retry-After.
     /// </summary>
-    static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken ct)
+    internal static async ValueTask RefuseAsync(HttpContext http, string what, TimeSpan retryAfter)
     {
-        var http = context.HttpContext;
-        var retryAfter = RetryAfter(context.Lease, TimeSpan.FromMinutes(1));
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Seconds(retryAfter).ToString();
         if (!ErasApp.IsApi(http.Request.Path)) return;
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
@@ -142,7 +240,7 @@ public static class RateLimiting
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"Too many {What(http)} from your address. Try again in {Describe(retryAfter)}.",
+                Detail = $"Too many {what} from your address. Try again in {Describe(retryAfter)}.",
             },
         });
     }

@@ -55,13 +55,13 @@ public sealed partial class AdminTests : IAsyncLifetime
         Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
         Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
 
+        foreach (var (method, path) in AdminCalls)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+        // Fewer wrong tokens than an address may send a minute (RateLimitTests goes past them).
         using var wrong = new HttpClient { BaseAddress = app.BaseAddress };
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken + "x");
-        foreach (var (method, path) in AdminCalls)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+        foreach (var (method, path) in AdminCalls.Take(4))
             Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
-        }
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/feedback")).StatusCode);
     }
 

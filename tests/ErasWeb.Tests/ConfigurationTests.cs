@@ -69,4 +69,20 @@ public class ConfigurationTests
         Assert.True(result.Failed);
         Assert.Contains("ERAS_TRUSTED_PROXIES has 'proxy.local', '10.0.0.0/33'", result.FailureMessage);
     }
+
+    [Fact]
+    public void Management_urls_need_a_fixed_port_and_anything_else_is_named()
+    {
+        var options = new ErasOptions { BackboneSource = TestData.BackboneSource, HeadPath = TestData.CommittedHead, DataDir = TestData.NewTempDir("config-management") };
+        options.ManagementUrls = "http://0.0.0.0:9090; http://localhost:9091";
+        Assert.False(new ErasOptionsValidator().Validate(null, options).Failed);
+        Assert.Equal([9090, 9091], options.ManagementPorts.Order());
+
+        options.ManagementUrls = "http://0.0.0.0:9090;9091;http://127.0.0.1:0;ftp://host:21";
+        var result = new ErasOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        foreach (var bad in (string[])["'9091'", "'http://127.0.0.1:0'", "'ftp://host:21'"])
+            Assert.Contains($"ERAS_MANAGEMENT_URLS has {bad}", result.FailureMessage);
+        Assert.DoesNotContain("'http://0.0.0.0:9090'", result.FailureMessage);
+    }
 }

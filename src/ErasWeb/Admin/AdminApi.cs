@@ -10,13 +10,13 @@ namespace ErasWeb.Admin;
 /// <summary>An admin's verdict on fan feedback: the era to accept, if not the one most fans chose.</summary>
 public sealed record AcceptRequest([property: Description("The era to accept as the truth; by default the one most fans chose.")] string? Era);
 
-/// <summary>The admin API: review fan feedback, hide or delete predictions. Every call needs the admin token as a Bearer token.</summary>
+/// <summary>The admin API: review fan feedback, hide or delete predictions. Every call needs the admin token as a Bearer token (wrong ones are limited per address).</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminAuthentication.ApiPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).DisableAntiforgery();
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests).DisableAntiforgery();
         admin.MapGet("/feedback", List).WithName("ListFeedback")
             .WithSummary("Predictions fans voted on, by review status (pending by default), most recently voted on first.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -21,6 +21,8 @@ public static class AdminAuthentication
     public const string SignInPath = "/admin/signin";
     /// <summary>The rate limiting policy on sign-in attempts.</summary>
     public const string SignInAttempts = "admin-signin";
+    /// <summary>Sign-in attempts, and wrong Bearer tokens, one address may make a minute.</summary>
+    public const int TriesPerMinute = 5;
 
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services)
     {
@@ -64,21 +66,35 @@ public static class AdminAuthentication
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(TokenClaim, TokenFingerprint(options))], scheme));
 }
 
-/// <summary><c>Authorization: Bearer TOKEN</c> for the admin API; without it or with a wrong one, a 401 problem.</summary>
+/// <summary>
+/// <c>Authorization: Bearer TOKEN</c> for the admin API; without it or with a wrong one, a 401 problem. Wrong
+/// tokens are counted per address (<see cref="AdminTokenGuesses"/>): past the limit, a 429 problem with Retry-After.
+/// </summary>
 public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory logger, UrlEncoder encoder,
-    IOptions<ErasOptions> options, IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    IOptions<ErasOptions> options, AdminTokenGuesses guesses, IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
+    TimeSpan? refusedFor;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        return Task.FromResult(AdminAuthentication.IsToken(options.Value, header["Bearer ".Length..].Trim())
-            ? AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name, options.Value), Scheme.Name))
-            : AuthenticateResult.Fail("Wrong admin token."));
+        bool right = AdminAuthentication.IsToken(options.Value, header["Bearer ".Length..].Trim());
+        refusedFor = guesses.Refusal(ClientAddress.Of(Context), right);
+        if (refusedFor is not null) return Task.FromResult(AuthenticateResult.Fail("Too many wrong admin tokens from this address."));
+        if (right) return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name, options.Value), Scheme.Name)));
+        Logger.LogWarning("Wrong admin token from {Address}", Context.Connection.RemoteIpAddress);
+        return Task.FromResult(AuthenticateResult.Fail("Wrong admin token."));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        await HandleAuthenticateOnceSafeAsync();
+        if (refusedFor is { } retryAfter)
+        {
+            await RateLimiting.RefuseAsync(Context, "wrong admin tokens", retryAfter);
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext

@@ -210,6 +210,31 @@ public sealed class ErasOptions
         : System.Net.IPAddress.TryParse(entry, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
         : null;
 
+    /// <summary>
+    /// Where health and metrics are served instead of the public URLs: URLs as in ASPNETCORE_URLS (such as
+    /// http://0.0.0.0:9090, separated by semicolons), each on a fixed port the public URLs do not use. Empty:
+    /// health and metrics stay on the public URLs.
+    /// </summary>
+    public string ManagementUrls { get; set; } = "";
+
+    public IReadOnlyList<string> ManagementUrlList => ManagementUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The ports of <see cref="ManagementUrls"/>: a request is told apart by the port it came in on.</summary>
+    public IReadOnlySet<int> ManagementPorts => ManagementUrlList.Select(PortOf).OfType<int>().ToHashSet();
+
+    /// <summary>The fixed port an http(s) URL names (its scheme's default if it names none); null for anything else, port 0 included.</summary>
+    internal static int? PortOf(string url)
+    {
+        try
+        {
+            return Microsoft.AspNetCore.Http.BindingAddress.Parse(url) is { IsUnixPipe: false, Port: > 0 and <= 65535, Scheme: "http" or "https" } address ? address.Port : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     public string DataDirFullPath => Path.GetFullPath(DataDir);
 
     /// <summary>Where accepted videos wait for their job; each is deleted when its job has finished.</summary>
@@ -258,6 +283,7 @@ public sealed class ErasOptions
         ("ERAS_VIDEOS_PER_HOUR", nameof(VideosPerHour)),
         ("ERAS_VOTES_PER_MINUTE", nameof(VotesPerMinute)),
         ("ERAS_TRUSTED_PROXIES", nameof(TrustedProxies)),
+        ("ERAS_MANAGEMENT_URLS", nameof(ManagementUrls)),
         ("ERAS_RETENTION_DAYS", nameof(RetentionDays)),
         ("ERAS_MAX_DATABASE_BYTES", nameof(MaxDatabaseBytes)),
     ];
@@ -354,6 +380,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add($"ERAS_CORS_ORIGINS has '{origin}', which is not an origin: write each as scheme, host and port only (https://fans.example or http://localhost:3000), separated by commas.");
         if (ErasOptions.ProxyEntries(o.TrustedProxies).Where(e => ErasOptions.ParseNetwork(e) is null).ToList() is { Count: > 0 } badProxies)
             errors.Add($"ERAS_TRUSTED_PROXIES has {string.Join(", ", badProxies.Select(e => $"'{e}'"))}, which is neither an IP address nor a network such as 10.0.0.0/8.");
+        foreach (var url in o.ManagementUrlList.Where(url => ErasOptions.PortOf(url) is null))
+            errors.Add($"ERAS_MANAGEMENT_URLS has '{url}', which is not an http(s) URL with a fixed port: write each as in ASPNETCORE_URLS (http://0.0.0.0:9090), on a port of its own, separated by semicolons.");
         return errors.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
             : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors);

@@ -1,14 +1,21 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using ErasWeb.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 
 namespace ErasWeb.Tests.Predictions;
 
 /// <summary>Low limits, behind a trusted proxy at 127.0.0.1: each test speaks for clients of its own through X-Forwarded-For.</summary>
 public sealed class LimitedAppFixture : AppFixture
 {
-    public const int Photos = 3, Videos = 1, Votes = 3;
+    public const int Photos = 3, Videos = 1, Votes = 3, AdminTokenTries = 5;
 
     public LimitedAppFixture() => Settings = new Dictionary<string, string?>
     {
@@ -16,6 +23,17 @@ public sealed class LimitedAppFixture : AppFixture
         ["Eras:VideosPerHour"] = Videos.ToString(),
         ["Eras:VotesPerMinute"] = Votes.ToString(),
         ["Eras:TrustedProxies"] = "127.0.0.1",
+        ["Eras:AdminToken"] = AdminAppFixture.Token,
+    };
+}
+
+/// <summary>One photo a minute, listening on both IPv4 and IPv6 loopback, no proxy trusted: clients are told apart by their connections alone.</summary>
+public sealed class LoopbackAppFixture : AppFixture
+{
+    public LoopbackAppFixture() => Settings = new Dictionary<string, string?>
+    {
+        ["Eras:PhotosPerMinute"] = "1",
+        ["urls"] = "http://127.0.0.1:0;http://[::1]:0",
     };
 }
 
@@ -75,6 +93,70 @@ public class RateLimitTests(LimitedAppFixture app) : IClassFixture<LimitedAppFix
         var video = await File.ReadAllBytesAsync(TestVideos.Colours("limits.mp4", 160, 120, ("red", 1)));
         Assert.True((await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4")).IsSuccessStatusCode); // 200 when the job finishes within the default wait, else 202
         await AssertTooManyAsync(await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4"), "Too many videos from your address: at most 1 an hour", 3600);
+    }
+
+    /// <summary>GET /api/admin/feedback with <paramref name="token"/> as Bearer.</summary>
+    static Task<HttpResponseMessage> AdminCallAsync(HttpClient client, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/feedback");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Wrong_admin_tokens_get_429_after_five_a_minute_from_one_address_and_then_so_does_the_right_one()
+    {
+        var log = new LogCapture();
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(log);
+        using var guesser = Client("203.0.113.40");
+
+        // The right token takes none of the address's tries.
+        Assert.Equal(HttpStatusCode.OK, (await AdminCallAsync(guesser, AdminAppFixture.Token)).StatusCode);
+        for (int i = 1; i < LimitedAppFixture.AdminTokenTries; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminCallAsync(guesser, $"guessed-admin-token-{i}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await AdminCallAsync(guesser, AdminAppFixture.Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminCallAsync(guesser, "guessed-admin-token-5")).StatusCode);
+
+        await AssertTooManyAsync(await AdminCallAsync(guesser, "guessed-admin-token-6"), "Too many wrong admin tokens from your address", 60);
+        // Were the right token let through now, a guesser could tell it from the wrong ones by the answer.
+        await AssertTooManyAsync(await AdminCallAsync(guesser, AdminAppFixture.Token), "Too many wrong admin tokens from your address", 60);
+
+        // Another address has its own tries.
+        using var admin = Client("203.0.113.41");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AdminCallAsync(admin, "guessed-admin-token-7")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await AdminCallAsync(admin, AdminAppFixture.Token)).StatusCode);
+
+        // Each wrong token checked is a warning naming the address; no token is ever written down.
+        Assert.Equal(LimitedAppFixture.AdminTokenTries, log.Entries.Count(e => e is { Level: LogLevel.Warning, Message: "Wrong admin token from 203.0.113.40" }));
+        Assert.DoesNotContain(log.Entries, e => e.Message.Contains("guessed-admin-token") || e.Message.Contains(AdminAppFixture.Token));
+    }
+
+    [Fact]
+    public async Task Retry_After_is_the_time_left_in_the_clients_window_for_photos_votes_and_admin_tokens()
+    {
+        using var client = Client("203.0.113.50");
+        long id = 0;
+        for (int i = 0; i < LimitedAppFixture.Photos; i++)
+            id = (await (await AppFixture.PostFileAsync(client, Photo, "photo.jpg")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("prediction_id").GetInt64();
+        for (int i = 0; i < LimitedAppFixture.Votes; i++)
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = "Red" })).StatusCode);
+        for (int i = 0; i < LimitedAppFixture.AdminTokenTries; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AdminCallAsync(client, $"guessed-admin-token-{i}")).StatusCode);
+
+        // Each window began before the first request above; a while later, at least that much less of it is left.
+        var waited = TimeSpan.FromSeconds(2.5);
+        await Task.Delay(waited);
+        int atMost = (int)Math.Ceiling((TimeSpan.FromMinutes(1) - waited).TotalSeconds);
+        foreach (var (refused, what) in new[]
+        {
+            (await AppFixture.PostFileAsync(client, Photo, "photo.jpg"), "photos"),
+            (await client.PostAsJsonAsync($"/api/predictions/{id}/feedback", new { era = "Red" }), "votes"),
+            (await AdminCallAsync(client, "guessed-admin-token-6"), "wrong admin tokens"),
+        })
+        {
+            var problem = await AssertTooManyAsync(refused, $"Too many {what} from your address", atMost);
+            Assert.Contains($"Try again in {refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds} seconds.", problem.GetProperty("detail").GetString());
+        }
     }
 
     [Fact]
@@ -138,5 +220,65 @@ public class UntrustedProxyTests(UntrustingAppFixture app) : IClassFixture<Untru
         for (int i = 0; i < LimitedAppFixture.Votes; i++) Assert.Equal(HttpStatusCode.Created, await VoteAsync("198.51.100.1"));
         // The connection is 127.0.0.1 whatever the header says, and 127.0.0.1 has used its votes.
         Assert.Equal(HttpStatusCode.TooManyRequests, await VoteAsync("198.51.100.2"));
+    }
+}
+
+/// <summary>Every loopback address is this machine: one client, however many addresses it connects from.</summary>
+public class LoopbackLimitTests(LoopbackAppFixture app) : IClassFixture<LoopbackAppFixture>
+{
+    [Fact]
+    public async Task A_photo_from_IPv6_or_another_IPv4_loopback_address_counts_against_127_0_0_1()
+    {
+        var photo = File.ReadAllBytes(TestData.Photo("Lover/etl-3.jpeg"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        using var ipv4 = new HttpClient { BaseAddress = new Uri(addresses.Single(a => a.Contains("127.0.0.1"))) };
+        using var ipv6 = new HttpClient { BaseAddress = new Uri(addresses.Single(a => a.Contains("[::1]"))) };
+        // Linux answers all of 127.0.0.0/8 on the loopback interface: this client connects from 127.0.0.2.
+        var fromOtherAddress = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        using var other = new HttpClient(fromOtherAddress) { BaseAddress = ipv4.BaseAddress };
+
+        Assert.Equal(HttpStatusCode.OK, (await AppFixture.PostFileAsync(ipv4, photo, "lover.jpg")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await AppFixture.PostFileAsync(ipv6, photo, "lover.jpg")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await AppFixture.PostFileAsync(other, photo, "lover.jpg")).StatusCode);
+    }
+}
+
+/// <summary>The window every limit counts in: a refusal tells the time left in it, and the next window brings the allowance back.</summary>
+public class FixedWindowTests
+{
+    [Fact]
+    public async Task A_refusal_tells_the_time_left_in_the_window_and_the_next_window_admits_again()
+    {
+        var window = TimeSpan.FromSeconds(3);
+        using var limiter = PartitionedRateLimiter.Create<string, string>(client => RateLimiting.FixedWindow(client, 2, window));
+        var clock = Stopwatch.StartNew();
+        Assert.True(limiter.AttemptAcquire("a").IsAcquired);
+        var windowBegun = clock.Elapsed; // at the latest
+        Assert.True(limiter.AttemptAcquire("a").IsAcquired);
+        Assert.True(limiter.AttemptAcquire("b").IsAcquired);
+        await Task.Delay(300);
+
+        var asked = clock.Elapsed;
+        using var refused = limiter.AttemptAcquire("a");
+        var answered = clock.Elapsed;
+        Assert.False(refused.IsAcquired);
+        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.InRange(retryAfter, window - answered, window - (asked - windowBegun));
+        // Asking for no permit only looks, and takes nothing from another client.
+        Assert.False(limiter.AttemptAcquire("a", 0).IsAcquired);
+        Assert.True(limiter.AttemptAcquire("b", 0).IsAcquired);
+
+        for (var deadline = clock.Elapsed + TimeSpan.FromSeconds(10); !limiter.AttemptAcquire("a").IsAcquired; await Task.Delay(50))
+            Assert.True(clock.Elapsed < deadline, "a new window begins once this one is over");
+        Assert.True(clock.Elapsed >= window, $"admitted again after {clock.Elapsed}, before the window was over");
     }
 }

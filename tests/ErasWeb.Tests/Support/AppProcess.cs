@@ -8,12 +8,15 @@ public sealed partial class AppProcess : IDisposable
 {
     readonly Process process;
     public HttpClient Client { get; }
+    /// <summary>Health and metrics: at ERAS_MANAGEMENT_URLS when the environment sets it, else at the public address.</summary>
+    public HttpClient Management { get; }
     public int Id => process.Id;
 
-    AppProcess(Process process, Uri address)
+    AppProcess(Process process, Uri address, Uri management)
     {
         this.process = process;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Management = new HttpClient { BaseAddress = management, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public static async Task<AppProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment)
@@ -27,18 +30,20 @@ public sealed partial class AppProcess : IDisposable
         start.Environment["ERAS_VIDEOS_PER_HOUR"] = "0";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
+        var management = environment.TryGetValue("ERAS_MANAGEMENT_URLS", out var url) ? new Uri(url) : null;
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && Listening().Match(line) is { Success: true } match) listening.TrySetResult(new Uri(match.Groups[1].Value));
+            if (e.Data is { } line && Listening().Match(line) is { Success: true } match && new Uri(match.Groups[1].Value) is var address && address != management)
+                listening.TrySetResult(address);
         };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var app = new AppProcess(process, address);
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); !(await app.Client.GetAsync("/health/ready")).IsSuccessStatusCode; await Task.Delay(100))
+        var app = new AppProcess(process, address, management ?? address);
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !(await app.Management.GetAsync("/health/ready")).IsSuccessStatusCode; await Task.Delay(100))
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The app did not become ready within 60 s.");
         return app;
     }
@@ -63,6 +68,7 @@ public sealed partial class AppProcess : IDisposable
     public void Dispose()
     {
         Client.Dispose();
+        Management.Dispose();
         if (!process.HasExited) process.Kill(entireProcessTree: true);
         process.Dispose();
     }
