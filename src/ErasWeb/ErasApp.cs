@@ -6,6 +6,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Media;
+using ErasWeb.Nights;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
 using ErasWeb.Retraining;
@@ -90,6 +91,7 @@ public static class ErasApp
         services.AddScoped<GalleryRerunScheduler>();
         services.AddScoped<GalleryRerunner>();
         services.AddJobs(settings);
+        services.AddNights(settings);
         services.AddAdminAuthentication();
         services.AddErasRateLimits();
 
@@ -120,7 +122,7 @@ public static class ErasApp
 
     /// <summary>
     /// Hangfire runs the video jobs, retrainings and gallery re-runs. On SQLite its queue is in memory;
-    /// what must survive a restart is in our database, and <see cref="VideoJobRecovery"/> queues unfinished
+    /// what must survive a restart is in our database, and <see cref="JobRecovery"/> queues unfinished
     /// jobs again at start-up. On PostgreSQL the queue is Hangfire's own tables in the same database,
     /// shared by every process: web processes add to it, workers take from it, and a job whose worker
     /// died turns visible again after <see cref="ErasOptions.JobRetakeSeconds"/> for another to take.
@@ -160,13 +162,16 @@ public static class ErasApp
                 o.ServerName = VideoJob.WorkerName;
                 o.FilterProvider = JobTracing.Filters();
             });
-        // On PostgreSQL the queue outlives every process: nothing is queued again at start-up (the video
+        services.AddSingleton(new QueuedWork("video jobs", typeof(VideoJobRunner), (db, ct) => db.VideoJobs.AsNoTracking()
+            .Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running)
+            .Select(j => new UnfinishedWork(j.Id, j.CreatedAtUtc, j.Status == VideoJobStatus.Running, j.UploadFile)).ToListAsync(ct), VideoJobService.Enqueue));
+        // On PostgreSQL the queue outlives every process: nothing is queued again at start-up (the
         // recovery only clears stray uploads), and other processes' promotions are followed instead.
-        services.AddHostedService<VideoJobRecovery>();
+        services.AddHostedService<JobRecovery>();
         if (options.UsesPostgres)
         {
             services.AddHostedService<ActiveHeadFollower>();
-            services.AddHostedService<VideoQueueRepair>();
+            services.AddHostedService<JobQueueRepair>();
         }
         else services.AddHostedService<RetrainRecovery>();
     }
@@ -235,10 +240,12 @@ public static class ErasApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
         _ = app.Services.GetRequiredService<ErasMetrics>(); // its instruments exist from the start, not from the first prediction
+        _ = app.Services.GetRequiredService<ShowCalendar>();
         app.MapUploadApi();
         app.MapPredictionApi();
         app.MapFanApi();
         app.MapVideoApi();
+        app.MapNightApi();
         app.MapModelApi();
         app.MapModelVersionApi();
         if (admin)

@@ -48,7 +48,7 @@ public sealed class TooManyUploadsException(string message, TimeSpan retryAfter)
 /// </summary>
 public sealed class UploadRateLimiter : IDisposable
 {
-    readonly Limit? photos, videos;
+    readonly Limit? photos, videos, nights;
 
     sealed record Limit(PartitionedRateLimiter<string> Limiter, int Permits, TimeSpan Window, string Noun, string Per);
 
@@ -56,6 +56,7 @@ public sealed class UploadRateLimiter : IDisposable
     {
         photos = Create(options.Value.PhotosPerMinute, TimeSpan.FromMinutes(1), "photos", "a minute");
         videos = Create(options.Value.VideosPerHour, TimeSpan.FromHours(1), "videos", "an hour");
+        nights = Create(options.Value.NightsPerHour, TimeSpan.FromHours(1), "nights", "an hour");
     }
 
     static Limit? Create(int permits, TimeSpan window, string noun, string per) => permits <= 0 ? null : new(
@@ -63,9 +64,18 @@ public sealed class UploadRateLimiter : IDisposable
         permits, window, noun, per);
 
     /// <summary>Takes one upload of the kind from the client's allowance, or throws <see cref="TooManyUploadsException"/>.</summary>
-    public void Admit(HttpContext http, bool isVideo)
+    public void Admit(HttpContext http, bool isVideo) => Admit(http, isVideo ? videos : photos);
+
+    /// <summary>Takes one night from the client's allowance, and one photo: a night of any size counts as one upload of photos.</summary>
+    public void AdmitNight(HttpContext http)
     {
-        if ((isVideo ? videos : photos) is not { } limit) return;
+        Admit(http, nights);
+        Admit(http, photos);
+    }
+
+    static void Admit(HttpContext http, Limit? kind)
+    {
+        if (kind is not { } limit) return;
         using var lease = limit.Limiter.AttemptAcquire(ClientAddress.Of(http));
         if (lease.IsAcquired) return;
         var retryAfter = RateLimiting.RetryAfter(lease, limit.Window);
@@ -77,6 +87,7 @@ public sealed class UploadRateLimiter : IDisposable
     {
         photos?.Limiter.Dispose();
         videos?.Limiter.Dispose();
+        nights?.Limiter.Dispose();
     }
 }
 

@@ -15,6 +15,7 @@ public partial class ArchitectureTests
         ["Training", "Predictions"],
         ["Videos", "Fans"],
         ["Uploads", "Retraining"],
+        ["Nights"],
         ["Admin"],
         ["Pages"],
     ];

@@ -28,7 +28,12 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["GET /api/predictions/{id}/frames/{index}/thumbnail"] = [200, 404],
         ["GET /api/jobs/{id}"] = [200, 404],
         ["DELETE /api/jobs/{id}"] = [204, 404],
-        ["GET /api/admin/jobs/{id}"] = [200, 401, 404],
+        ["GET /api/admin/jobs/{id}"] = [200, 401, 404, 429],
+        ["POST /api/admin/nights/{id}/accept"] = [200, 401, 404, 429],
+        ["POST /api/nights"] = [200, 202, 400, 413, 415, 429, 503, 507],
+        ["GET /api/nights/{id}"] = [200, 404],
+        ["GET /api/nights/{id}/download"] = [200, 404, 409],
+        ["DELETE /api/nights/{id}"] = [204, 404],
         ["GET /api/model"] = [200, 503],
         ["POST /api/predictions/{id}/feedback"] = [201, 400, 404, 429],
         ["GET /api/predictions/{id}/feedback"] = [200, 404],
@@ -83,7 +88,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
                 var content = body.EnumerateObject().ToList();
                 var expected = int.Parse(response.Name) >= 400 ? ProblemJson
                     : name.EndsWith("/image") || name.EndsWith("thumbnail") || name.EndsWith("/gradcam") ? Jpeg
-                    : name.EndsWith("/export") ? Zip : Json;
+                    : name.EndsWith("/export") || name.EndsWith("/download") ? Zip : Json;
                 Assert.True(content.Count == 1 && content[0].Name == expected, $"{name} {response.Name} is {expected}");
                 var schema = Resolve(document, content[0].Value.GetProperty("schema"));
                 if (expected == ProblemJson)

@@ -1,72 +1,92 @@
-// Progressive enhancement of the upload form: drop a file, preview it, see the upload progress.
-// Without this script the form is a plain multipart post and works the same.
+// Progressive enhancement of the upload forms (one photo or video; a night of photos): drop files,
+// preview them, see the upload progress. Without this script each form is a plain multipart post and works the same.
 (() => {
-    const form = document.getElementById('upload-form');
-    const input = document.getElementById('file');
-    const drop = document.getElementById('drop');
-    const image = document.getElementById('preview-image');
-    const video = document.getElementById('preview-video');
-    const progress = document.getElementById('progress');
-    const status = document.getElementById('status');
-    const error = document.getElementById('error');
-    const submit = document.getElementById('submit');
-    let previewUrl = null;
-
     const size = bytes => bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 
-    function show(file) {
-        error.textContent = '';
-        if (previewUrl) URL.revokeObjectURL(previewUrl);
-        image.hidden = video.hidden = true;
-        if (!file) return;
-        const isVideo = file.type.startsWith('video/');
-        const limit = Number(isVideo ? form.dataset.maxVideo : form.dataset.maxPhoto);
-        if (file.size > limit) error.textContent = `${file.name} is ${size(file.size)}; the limit is ${size(limit)}.`;
-        previewUrl = URL.createObjectURL(file);
-        const preview = isVideo ? video : file.type.startsWith('image/') ? image : null;
-        if (preview) { preview.src = previewUrl; preview.hidden = false; }
-        status.textContent = `${file.name} (${size(file.size)}) is ready: press Predict.`;
-    }
+    document.querySelectorAll('form.upload').forEach(form => {
+        const input = form.querySelector('input[type=file][name=file]');
+        const folder = form.querySelector('input[type=file].folder');
+        const drop = form.querySelector('.drop');
+        const image = form.querySelector('img.preview');
+        const video = form.querySelector('video.preview');
+        const progress = form.querySelector('progress');
+        const status = form.querySelector('[role=status]');
+        const error = document.getElementById(form.dataset.error);
+        const submit = form.querySelector('button[type=submit]');
+        const maxPhoto = Number(form.dataset.maxPhoto), maxVideo = Number(form.dataset.maxVideo);
+        const maxFiles = Number(form.dataset.maxFiles || 1), maxTotal = Number(form.dataset.maxTotal || Infinity);
+        let previewUrl = null;
 
-    input.addEventListener('change', () => show(input.files[0]));
-    ['dragenter', 'dragover'].forEach(type => drop.addEventListener(type, e => { e.preventDefault(); drop.classList.add('dragging'); }));
-    ['dragleave', 'drop'].forEach(type => drop.addEventListener(type, () => drop.classList.remove('dragging')));
-    drop.addEventListener('drop', e => {
-        e.preventDefault();
-        if (!e.dataTransfer.files.length) return;
-        input.files = e.dataTransfer.files;
-        show(input.files[0]);
-    });
+        function show() {
+            error.textContent = '';
+            if (previewUrl) URL.revokeObjectURL(previewUrl);
+            if (image) image.hidden = true;
+            if (video) video.hidden = true;
+            const files = [...input.files];
+            if (!files.length) { status.textContent = ''; return; }
+            const tooLarge = files.find(f => f.size > (f.type.startsWith('video/') ? maxVideo : maxPhoto));
+            const total = files.reduce((sum, f) => sum + f.size, 0);
+            if (tooLarge) error.textContent = `${tooLarge.name} is ${size(tooLarge.size)}; the limit is ${size(tooLarge.type.startsWith('video/') ? maxVideo : maxPhoto)}.`;
+            else if (files.length > maxFiles) error.textContent = `${files.length} photos chosen; a night holds at most ${maxFiles}.`;
+            else if (total > maxTotal) error.textContent = `The photos add up to ${size(total)}; a night holds at most ${size(maxTotal)}.`;
+            if (files.length === 1) {
+                const file = files[0];
+                previewUrl = URL.createObjectURL(file);
+                const preview = file.type.startsWith('video/') ? video : file.type.startsWith('image/') ? image : null;
+                if (preview) { preview.src = previewUrl; preview.hidden = false; }
+                status.textContent = `${file.name} (${size(file.size)}) is ready: press ${submit.textContent}.`;
+            } else {
+                status.textContent = `${files.length} photos (${size(total)}) are ready: press ${submit.textContent}.`;
+            }
+        }
 
-    form.addEventListener('submit', e => {
-        if (!input.files.length) return; // the browser explains the required field
-        e.preventDefault();
-        const request = new XMLHttpRequest();
-        request.open('POST', form.action || location.pathname);
-        request.upload.addEventListener('progress', p => {
-            if (!p.lengthComputable) return;
-            progress.value = Math.round(100 * p.loaded / p.total);
-            status.textContent = `Uploading… ${progress.value}%`;
+        /** Puts these files in the form's input (a drop, or a chosen folder's photos). */
+        function choose(files) {
+            const chosen = new DataTransfer();
+            [...files].filter(f => input.multiple || chosen.items.length === 0).forEach(f => chosen.items.add(f));
+            input.files = chosen.files;
+            show();
+        }
+
+        input.addEventListener('change', show);
+        folder?.addEventListener('change', () => choose([...folder.files].filter(f => f.type.startsWith('image/'))));
+        ['dragenter', 'dragover'].forEach(type => drop.addEventListener(type, e => { e.preventDefault(); drop.classList.add('dragging'); }));
+        ['dragleave', 'drop'].forEach(type => drop.addEventListener(type, () => drop.classList.remove('dragging')));
+        drop.addEventListener('drop', e => {
+            e.preventDefault();
+            if (e.dataTransfer.files.length) choose(e.dataTransfer.files);
         });
-        request.upload.addEventListener('load', () => { status.textContent = 'Uploaded. The model is looking…'; });
-        request.addEventListener('load', () => {
-            if (request.status < 400) { location.assign(request.responseURL); return; }
-            // The server answered with the page and its message; show just the message.
-            const page = new DOMParser().parseFromString(request.responseText, 'text/html');
-            error.textContent = page.getElementById('error')?.textContent.trim() || `The upload failed (HTTP ${request.status}).`;
-            done();
-        });
-        request.addEventListener('error', () => { error.textContent = 'The upload was interrupted. Check the connection and try again.'; done(); });
-        progress.hidden = false;
-        progress.value = 0;
-        submit.disabled = true;
-        error.textContent = '';
-        request.send(new FormData(form));
-    });
 
-    function done() {
-        submit.disabled = false;
-        progress.hidden = true;
-        status.textContent = '';
-    }
+        form.addEventListener('submit', e => {
+            if (!input.files.length) return; // the browser explains the required field
+            e.preventDefault();
+            const request = new XMLHttpRequest();
+            request.open('POST', form.action || location.pathname);
+            request.upload.addEventListener('progress', p => {
+                if (!p.lengthComputable) return;
+                progress.value = Math.round(100 * p.loaded / p.total);
+                status.textContent = `Uploading… ${progress.value}%`;
+            });
+            request.upload.addEventListener('load', () => { status.textContent = 'Uploaded. The model is looking…'; });
+            request.addEventListener('load', () => {
+                if (request.status < 400) { location.assign(request.responseURL); return; }
+                // The server answered with the page and its message; show just the message.
+                const page = new DOMParser().parseFromString(request.responseText, 'text/html');
+                error.textContent = page.getElementById(form.dataset.error)?.textContent.trim() || `The upload failed (HTTP ${request.status}).`;
+                done();
+            });
+            request.addEventListener('error', () => { error.textContent = 'The upload was interrupted. Check the connection and try again.'; done(); });
+            progress.hidden = false;
+            progress.value = 0;
+            submit.disabled = true;
+            error.textContent = '';
+            request.send(new FormData(form));
+        });
+
+        function done() {
+            submit.disabled = false;
+            progress.hidden = true;
+            status.textContent = '';
+        }
+    });
 })();

@@ -26,6 +26,9 @@ public static class AdminApi
         admin.MapPost("/feedback/{id:long}/reject", Reject).WithName("RejectFeedback")
             .WithSummary("Rejects the fans' answer: the picture is not used for training.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/nights/{id:long}/accept", AcceptNight).WithName("AcceptNight")
+            .WithSummary("Accepts a read night's decoded eras as training labels in one step (photos between sets are left out), each marked as coming from the night.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/predictions/{id:long}/hide", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, true, review, ct)).WithName("HidePrediction")
             .WithSummary("Takes a prediction out of the gallery and the public API.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/predictions/{id:long}/show", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, false, review, ct)).WithName("ShowPrediction")
@@ -66,6 +69,11 @@ public static class AdminApi
         // An era the answer could not have been is a 400, from the shared mapping (DomainProblems).
         return await review.AcceptAsync(id, request?.Era, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
     }
+
+    static async Task<Results<Ok<NightLabels>, ProblemHttpResult>> AcceptNight(long id, FeedbackReview review, CancellationToken ct) =>
+        await review.AcceptNightAsync(id, ct) is int accepted
+            ? TypedResults.Ok(new NightLabels(id, accepted))
+            : TypedResults.Problem($"No night has id {id} that has been read.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Reject(long id, FeedbackReview review, CancellationToken ct) =>
         await review.RejectAsync(id, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
@@ -134,6 +142,9 @@ public static class AdminApi
     static ProblemHttpResult PredictionNotFound(long id) =>
         TypedResults.Problem($"No prediction has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }
+
+/// <summary>A night's eras accepted as labels: how many photos became training examples.</summary>
+public sealed record NightLabels(long NightId, int Accepted);
 
 /// <summary>A feedback item after an admin's verdict.</summary>
 public sealed record FeedbackVerdict(long Id, long PredictionId, string Status, string? Label)

@@ -11,7 +11,8 @@ public sealed record FeedbackItem(
     long Id, long PredictionId, string Kind, string FileName, string PredictedClass, float Confidence, string? UncertainReason,
     string FanEra, int FanEraVotes, int TotalVotes, IReadOnlyDictionary<string, int> Votes, string Status, string? Label,
     IReadOnlyList<string> Eras, string ThumbnailUrl, string ImageUrl, DateTime UpdatedAt, bool Hidden,
-    [property: System.ComponentModel.Description("Fans changed their verdict after the admin's decision, which stands until it is made again.")] bool Flagged);
+    [property: System.ComponentModel.Description("Fans changed their verdict after the admin's decision, which stands until it is made again.")] bool Flagged,
+    [property: System.ComponentModel.Description("The night whose decoded eras were accepted as this label, if that is where it came from.")] long? NightId);
 
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
 public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeProvider clock)
@@ -33,7 +34,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
         return rows.Select(r => new FeedbackItem(r.Feedback.Id, r.Feedback.PredictionId, r.Kind, r.FileName, r.PredictedClass, r.Confidence, r.UncertainReason,
                 r.Feedback.FanEra, r.Feedback.FanEraVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status, r.Feedback.Label,
                 [.. r.Probabilities.Keys.Order()], PredictionUrls.Thumbnail(r.Feedback.PredictionId), PredictionUrls.Image(r.Feedback.PredictionId),
-                DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden, r.Feedback.Flagged))
+                DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden, r.Feedback.Flagged, r.Feedback.NightId))
             .ToList();
     }
 
@@ -48,6 +49,30 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
         await db.SaveChangesAsync(ct);
         await retraining.AfterLabelAsync(ct);
         return item;
+    }
+
+    /// <summary>
+    /// Accepts a night's decoded eras as labels in one step: every photo decoded into a set becomes a
+    /// training example of that set's era, marked as coming from the night; photos between sets are left
+    /// out. A photo fans voted on keeps their votes, its label now the night's. Null when there is no such
+    /// night (or it is not read yet); else how many labels were accepted.
+    /// </summary>
+    public async Task<int?> AcceptNightAsync(long nightId, CancellationToken ct)
+    {
+        var night = await db.Nights.AsNoTracking().IgnoreQueryFilters().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
+        if (night is not { Status: VideoJobStatus.Succeeded }) return null;
+        var photos = night.Photos.Where(p => p.PredictionId is not null && p.Era is not null).ToDictionary(p => p.PredictionId!.Value, p => p.Era!);
+        var existing = await db.Feedback.IgnoreQueryFilters().Where(f => photos.Keys.Contains(f.PredictionId)).ToDictionaryAsync(f => f.PredictionId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var (prediction, era) in photos)
+        {
+            if (!existing.TryGetValue(prediction, out var item))
+                db.Feedback.Add(item = new Feedback { PredictionId = prediction, FanEra = era, Votes = [], Status = FeedbackStatus.Accepted, CreatedAtUtc = now, UpdatedAtUtc = now });
+            (item.Status, item.Label, item.NightId, item.ReviewedAtUtc, item.Flagged) = (FeedbackStatus.Accepted, era, nightId, now, false);
+        }
+        await db.SaveChangesAsync(ct);
+        await retraining.AfterLabelAsync(ct);
+        return photos.Count;
     }
 
     public async Task<Feedback?> RejectAsync(long id, CancellationToken ct)

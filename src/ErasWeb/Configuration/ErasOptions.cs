@@ -176,6 +176,24 @@ public sealed class ErasOptions
     [Range(0, 1_000_000)]
     public int PhotosPerMinute { get; set; } = 30;
 
+    /// <summary>Nights (many photos at once) one client address may upload an hour; 0 turns the limit off. A night also counts once against <see cref="PhotosPerMinute"/>.</summary>
+    [Range(0, 1_000_000)]
+    public int NightsPerHour { get; set; } = 5;
+
+    /// <summary>Photos one night may hold; more get 413 and nothing is stored.</summary>
+    [Range(1, 10_000)]
+    public int NightMaxPhotos { get; set; } = 300;
+
+    /// <summary>Bytes one night's photos may add up to; more get 413 and nothing is stored. Each photo also keeps <see cref="MaxUploadBytes"/>.</summary>
+    [Range(1, 1L << 40)]
+    public long NightMaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The tour's shows (shows.tsv: date, tour, venue, city, country, surprise songs), so a night's capture
+    /// date names its show; empty: nights are read without it, by their photos alone.
+    /// </summary>
+    public string Shows { get; set; } = "";
+
     /// <summary>Videos one client address may upload an hour; 0 turns the limit off. Each holds a video worker for a while.</summary>
     [Range(0, 1_000_000)]
     public int VideosPerHour { get; set; } = 10;
@@ -282,6 +300,10 @@ public sealed class ErasOptions
         ("ERAS_PHOTOS_PER_MINUTE", nameof(PhotosPerMinute)),
         ("ERAS_VIDEOS_PER_HOUR", nameof(VideosPerHour)),
         ("ERAS_VOTES_PER_MINUTE", nameof(VotesPerMinute)),
+        ("ERAS_NIGHTS_PER_HOUR", nameof(NightsPerHour)),
+        ("ERAS_NIGHT_MAX_PHOTOS", nameof(NightMaxPhotos)),
+        ("ERAS_NIGHT_MAX_BYTES", nameof(NightMaxBytes)),
+        ("ERAS_SHOWS", nameof(Shows)),
         ("ERAS_TRUSTED_PROXIES", nameof(TrustedProxies)),
         ("ERAS_MANAGEMENT_URLS", nameof(ManagementUrls)),
         ("ERAS_RETENTION_DAYS", nameof(RetentionDays)),
@@ -367,6 +389,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add($"ERAS_MAX_UPLOAD_BYTES_IN_FLIGHT ({o.MaxUploadBytesInFlight}) is below ERAS_MAX_UPLOAD_BYTES ({o.MaxUploadBytes}), so the largest photo could never be received: raise it.");
         if (o.AdminEnabled && o.AdminToken.Length < AdminTokenMinLength)
             errors.Add($"ERAS_ADMIN_TOKEN is {o.AdminToken.Length} characters; use at least {AdminTokenMinLength} random ones (e.g. openssl rand -hex 24), or leave it empty to turn admin off.");
+        if (o.Shows.Length > 0 && !File.Exists(o.Shows))
+            errors.Add($"ERAS_SHOWS '{Path.GetFullPath(o.Shows)}' does not exist: point it at the tour's shows.tsv (date, tour, venue, city, country, surprise_songs), or leave it empty.");
         if (o.BasePhotos.Length > 0 && !File.Exists(o.BasePhotos) && !Directory.Exists(o.BasePhotos))
             errors.Add($"ERAS_BASE_PHOTOS '{Path.GetFullPath(o.BasePhotos)}' is neither a manifest nor a folder: point it at the labelled photos retraining starts from, or leave it empty.");
         if (o.ModelManifest.Length > 0)

@@ -24,6 +24,8 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<RetrainRun> RetrainRuns => Set<RetrainRun>();
     public DbSet<GalleryRerun> GalleryReruns => Set<GalleryRerun>();
+    public DbSet<Night> Nights => Set<Night>();
+    public DbSet<NightPhoto> NightPhotos => Set<NightPhoto>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -66,6 +68,16 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         job.HasIndex(j => new { j.ContentSha256, j.Decode }, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
             .HasFilter($"\"Status\" IN ('{VideoJobStatus.Queued}', '{VideoJobStatus.Running}')");
         job.HasOne(j => j.Prediction).WithMany().HasForeignKey(j => j.PredictionId).OnDelete(DeleteBehavior.SetNull);
+        var night = model.Entity<Night>();
+        night.HasIndex(n => n.Status);
+        night.HasIndex(n => n.DeleteTokenHash);
+        night.Property(n => n.Attempts).IsConcurrencyToken();
+        // An unlisted night is seen only with its key, as an unlisted prediction is.
+        night.HasQueryFilter(n => n.AccessKey == null || n.AccessKey == AccessKey);
+        night.HasMany(n => n.Photos).WithOne().HasForeignKey(p => p.NightId).OnDelete(DeleteBehavior.Cascade);
+        model.Entity<NightPhoto>().HasIndex(p => new { p.NightId, p.UploadIndex }).IsUnique();
+        // A photo's prediction may be a public one someone else uploaded: deleting it leaves the night a gap, not a broken row.
+        model.Entity<NightPhoto>().HasOne<Prediction>().WithMany().HasForeignKey(p => p.PredictionId).OnDelete(DeleteBehavior.SetNull);
         model.Entity<VideoFrame>().HasIndex(f => new { f.PredictionId, f.Index }).IsUnique();
         model.Entity<VideoFrame>().HasOne<Prediction>().WithMany().HasForeignKey(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<TimelineSegment>().HasIndex(s => new { s.PredictionId, s.Index }).IsUnique();

@@ -32,6 +32,8 @@ public sealed class Feedback
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
     public DateTime? ReviewedAtUtc { get; set; }
+    /// <summary>Set when the label was accepted from a night's decoded eras: the night it came from (photos of one evening are one group in training).</summary>
+    public long? NightId { get; set; }
     /// <summary>Fans' verdict changed after the admin's decision: up for another look, the decision standing until then.</summary>
     public bool Flagged { get; set; }
 }

@@ -18,11 +18,12 @@ public static class UploaderTokens
 }
 
 /// <summary>What an uploader may name when deleting an upload: any row the upload made.</summary>
-public enum UploadRow { Prediction, VideoJob }
+public enum UploadRow { Prediction, VideoJob, Night }
 
 /// <summary>
 /// An uploader's deletion. Every row made from one upload carries the hash of the delete token the
-/// upload was answered with: the prediction, the answers a gallery re-run made of it, a video's job.
+/// upload was answered with: the prediction, the answers a gallery re-run made of it, a video's job,
+/// a night and every photo's prediction in it.
 /// So the token reaches all of them at once, whichever of them it is presented with.
 /// </summary>
 public static class UploaderDeletion
@@ -38,6 +39,7 @@ public static class UploaderDeletion
         var stored = await (row switch
         {
             UploadRow.VideoJob => db.VideoJobs.Where(j => j.Id == id).Select(j => j.DeleteTokenHash),
+            UploadRow.Night => db.Nights.IgnoreQueryFilters().Where(n => n.Id == id).Select(n => (string?)n.DeleteTokenHash),
             _ => db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => p.DeleteTokenHash),
         }).FirstOrDefaultAsync(ct);
         if (!UploaderTokens.Matches(stored, token)) return false;
@@ -48,8 +50,8 @@ public static class UploaderDeletion
     /// <summary>
     /// Deletes, in one transaction, every row stored under <paramref name="tokenHash"/> (predictions with
     /// their pictures, frames, votes and feedback by cascade; video jobs, and any other job answered with
-    /// those predictions), then the uploaded files still waiting for a worker. A job running at that
-    /// moment can no longer store its result: its row is gone.
+    /// those predictions; nights with their photos), then the uploaded files still waiting for a worker.
+    /// A job or night running at that moment can no longer store its result: its row is gone.
     /// </summary>
     public static async Task DeleteUploadedWithAsync(this ErasDb db, string tokenHash, string uploadsDir, CancellationToken ct)
     {
@@ -58,15 +60,22 @@ public static class UploaderDeletion
         {
             var predictions = db.Predictions.IgnoreQueryFilters().Where(p => p.DeleteTokenHash == tokenHash);
             var jobs = db.VideoJobs.Where(j => j.DeleteTokenHash == tokenHash || predictions.Any(p => p.Id == j.PredictionId));
-            waiting = await jobs.Where(j => j.UploadFile != null).Select(j => j.UploadFile!).ToListAsync(ct);
+            var nights = db.Nights.IgnoreQueryFilters().Where(n => n.DeleteTokenHash == tokenHash);
+            waiting = [.. await jobs.Where(j => j.UploadFile != null).Select(j => j.UploadFile!).ToListAsync(ct),
+                .. await nights.Where(n => n.UploadFolder != null).Select(n => n.UploadFolder!).ToListAsync(ct)];
             await jobs.ExecuteDeleteAsync(ct);
+            await nights.ExecuteDeleteAsync(ct);
             await predictions.ExecuteDeleteAsync(ct);
             await transaction.CommitAsync(ct);
         }
-        foreach (var file in waiting)
+        foreach (var path in waiting.Select(w => Path.Combine(uploadsDir, w)))
         {
-            try { File.Delete(Path.Combine(uploadsDir, file)); }
-            catch (IOException) { } // the start-up sweep removes uploads no job names
+            try
+            {
+                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+                else File.Delete(path);
+            }
+            catch (IOException) { } // the start-up sweep removes uploads nothing names
         }
     }
 }

@@ -1,6 +1,7 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
+using ErasWeb.Nights;
 using ErasWeb.Predictions;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
@@ -17,11 +18,16 @@ namespace ErasWeb.Pages;
 /// so the antiforgery token is checked by hand when its field arrives, before the file.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, IAntiforgery antiforgery,
+public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, NightService nights, IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, PhotoBytesInFlight inFlight) : PageModel
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
+    /// <summary>Why the last night could not be uploaded, shown by the night's form.</summary>
+    public string? NightError { get; private set; }
+    public int MaxNightPhotos => options.Value.NightMaxPhotos;
+    public long MaxNightBytes => options.Value.NightMaxBytes;
+    public string MaxNightText => MediaRejectedException.FormatBytes(MaxNightBytes);
     /// <summary>Back here after the uploader deleted a prediction.</summary>
     public bool Deleted { get; private set; }
     public long MaxPhotoBytes => options.Value.MaxUploadBytes;
@@ -51,10 +57,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value, inFlight), ct, async (name, value) =>
             {
                 if (name == UploadApi.UnlistedField) unlisted = UploadApi.IsOn(value);
-                if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return;
-                Request.Headers[header] = value; // the token store reads the header and so leaves the body alone
-                await antiforgery.ValidateRequestAsync(HttpContext);
-                tokenValid = true;
+                tokenValid |= await CheckAntiforgeryAsync(name, value);
             }, isVideo =>
             {
                 // Only a checked form counts against the address: a forged cross-site post must not use up a visitor's allowance.
@@ -92,9 +95,60 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         }
     }
 
-    async Task<IActionResult> ShowErrorAsync(string error, CancellationToken ct)
+    /// <summary>
+    /// A night's photos from the page's second form: streamed to disk like the API's, the antiforgery
+    /// token checked when its field arrives (before the photos), then on to the night's page.
+    /// </summary>
+    public async Task<IActionResult> OnPostNightAsync()
     {
-        Error = error;
+        var ct = HttpContext.RequestAborted;
+        try
+        {
+            await quota.EnsureRoomAsync(ct);
+            bool tokenValid = false, gallery = false;
+            var received = await NightIntake.ReadAsync(Request, NightApi.Limits(options.Value), options.Value.UploadsDir, async (name, value) =>
+            {
+                if (name == NightApi.GalleryField) gallery = UploadApi.IsOn(value);
+                if (!await CheckAntiforgeryAsync(name, value)) return;
+                tokenValid = true;
+                // Only a checked form counts against the address: a forged cross-site post must not use up a visitor's allowance.
+                rateLimits.AdmitNight(HttpContext);
+            }, ct, beforePhotos: () =>
+            {
+                if (!tokenValid) throw new AntiforgeryValidationException("no token before the photos");
+            });
+            var (night, deleteToken) = await nights.AcceptAsync(received, gallery, ClientAddress.Of(HttpContext), ct);
+            TempData[Nights.DetailsModel.DeleteTokenKey(night.Id)] = deleteToken;
+            return Redirect(NightUrls.Page(night.Id, night.AccessKey));
+        }
+        catch (AntiforgeryValidationException)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await ShowErrorAsync("This form has expired. Reload the page and choose the photos again.", ct, night: true);
+        }
+        catch (Exception e) when (DomainProblems.From(e) is { } problem)
+        {
+            problem.ApplyTo(Response);
+            return await ShowErrorAsync(problem.Detail, ct, night: true);
+        }
+    }
+
+    /// <summary>
+    /// Checks the antiforgery token when its field arrives; other fields say nothing. The form puts it
+    /// first, so it is checked before any file is read.
+    /// </summary>
+    async Task<bool> CheckAntiforgeryAsync(string name, string value)
+    {
+        if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return false;
+        Request.Headers[header] = value; // the token store reads the header and so leaves the body alone
+        await antiforgery.ValidateRequestAsync(HttpContext);
+        return true;
+    }
+
+    async Task<IActionResult> ShowErrorAsync(string error, CancellationToken ct, bool night = false)
+    {
+        if (night) NightError = error;
+        else Error = error;
         await LoadRecentAsync(ct);
         return Page();
     }

@@ -13,6 +13,12 @@ namespace ErasWeb.Predictions;
 /// <summary>An answer to one upload: the prediction, and the token that deletes it (null when the answer is a public one stored before, not this upload's).</summary>
 public sealed record UploadedPrediction(PredictionSummary Prediction, string? DeleteToken);
 
+/// <summary>
+/// Who may see and delete a stored photo: <paramref name="AccessKey"/> keeps it out of the gallery (null:
+/// public), <paramref name="DeleteTokenHash"/> names the upload it belongs to.
+/// </summary>
+public sealed record Ownership(string? AccessKey, string DeleteTokenHash);
+
 /// <summary>The image use case: sniff, reuse a stored public answer for the same bytes, else analyse and store.</summary>
 public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<ImagePredictionService> logger)
 {
@@ -25,18 +31,34 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         if (await db.IsTakenDownAsync(sha, ct)) throw new TakenDownException();
         if (!unlisted && await FindPublicAsync(sha, classifier.Version, ct) is { } existing) return new(existing, null);
 
-        AnalyzedImage analyzed;
-        await models.Analyses.WaitAsync(ct);
-        try { analyzed = ImagePipeline.Analyze(upload.Bytes.Span, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels), metrics); }
-        finally { models.Analyses.Release(); }
+        var analyzed = await AnalyzeAsync(upload.Bytes, sniff, classifier, ct);
         var deleteToken = UploaderTokens.New();
+        var (stored, isNew) = await StoreAsync(upload.FileName, sha, upload.Bytes.Length, analyzed, classifier.Version,
+            new Ownership(unlisted ? UploaderTokens.New() : null, UploaderTokens.Hash(deleteToken)), ct);
+        return new(stored, isNew ? deleteToken : null);
+    }
+
+    /// <summary>Decodes and classifies a photo and makes its pictures, taking a turn at the CPU (<see cref="ModelHost.Analyses"/>).</summary>
+    public async Task<AnalyzedImage> AnalyzeAsync(ReadOnlyMemory<byte> bytes, SniffResult sniff, IEraModel classifier, CancellationToken ct)
+    {
+        await models.Analyses.WaitAsync(ct);
+        try { return ImagePipeline.Analyze(bytes.Span, sniff, classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels), metrics); }
+        finally { models.Analyses.Release(); }
+    }
+
+    /// <summary>
+    /// Stores an analysed photo as a prediction of its own. A public one (no access key) whose bytes a
+    /// concurrent request stored a moment ago under the same model is that one instead (not new).
+    /// </summary>
+    public async Task<(PredictionSummary Prediction, bool IsNew)> StoreAsync(string fileName, string sha, long sizeBytes, AnalyzedImage analyzed, string modelVersion, Ownership owner, CancellationToken ct)
+    {
         var row = new Prediction
         {
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
             Kind = PredictionKind.Image,
-            FileName = upload.FileName,
+            FileName = fileName,
             ContentSha256 = sha,
-            SizeBytes = upload.Bytes.Length,
+            SizeBytes = sizeBytes,
             Width = analyzed.Width,
             Height = analyzed.Height,
             Format = analyzed.Sniff.Name,
@@ -45,9 +67,9 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             UncertainReason = analyzed.Prediction.UncertainReason,
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
-            ModelVersion = classifier.Version,
-            AccessKey = unlisted ? UploaderTokens.New() : null,
-            DeleteTokenHash = UploaderTokens.Hash(deleteToken),
+            ModelVersion = modelVersion,
+            AccessKey = owner.AccessKey,
+            DeleteTokenHash = owner.DeleteTokenHash,
             Pictures = new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
         };
         db.Predictions.Add(row);
@@ -60,18 +82,18 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         {
             // The same bytes were stored by a concurrent request a moment ago.
             db.ChangeTracker.Clear();
-            var stored = await FindPublicAsync(sha, classifier.Version, ct);
-            if (stored is null) throw;
-            return new(stored, null);
+            return (await FindPublicAsync(sha, modelVersion, ct) ?? throw new InvalidOperationException("The prediction that made this one a duplicate is gone.", e), false);
         }
+        // Let go of the row and its pictures: a night stores hundreds of photos through one context.
+        db.Entry(row.Pictures).State = db.Entry(row).State = EntityState.Detached;
         metrics.Prediction(row.PredictedClass, row.Kind, row.UncertainReason is not null);
         logger.LogInformation("Prediction {PredictionId}: {Era} ({Confidence:0.00}) for a {Width}x{Height} {Format} by model {ModelVersion}",
             row.Id, row.PredictedClass, row.Confidence, row.Width, row.Height, row.Format, row.ModelVersion);
-        return new(PredictionSummary.Of(row), deleteToken);
+        return (PredictionSummary.Of(row), true);
     }
 
-    Task<PredictionSummary?> FindPublicAsync(string sha, string modelVersion, CancellationToken ct) =>
-        // Hidden ones too: the same bytes stay one prediction, even one an admin took out of view.
+    /// <summary>The public answer stored for these bytes under this model, hidden ones too: the same bytes stay one prediction, even one an admin took out of view.</summary>
+    public Task<PredictionSummary?> FindPublicAsync(string sha, string modelVersion, CancellationToken ct) =>
         db.Predictions.AsNoTracking().IgnoreQueryFilters()
             .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion && p.AccessKey == null)
             .Select(PredictionSummary.FromEntity)

@@ -4,11 +4,14 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Predictions;
 
 /// <summary>Which predictions to list; a null field leaves that choice open.</summary>
-/// <param name="Kind"><see cref="PredictionKind.Image"/> or <see cref="PredictionKind.Video"/>; anything else lists both.</param>
+/// <param name="Kind"><see cref="PredictionKind.Image"/>, <see cref="PredictionKind.Video"/> or <see cref="Shows"/> (videos read as whole shows); anything else lists all.</param>
 /// <param name="MinConfidence">Only answers the model was sure of, with at least this confidence.</param>
 /// <param name="OnlyUncertain">Only answers the model said it was not sure of.</param>
 /// <param name="FansDisagree">Only answers most voting fans say are wrong.</param>
-public sealed record PredictionFilter(string? Era = null, string? Kind = null, float? MinConfidence = null, bool OnlyUncertain = false, bool FansDisagree = false);
+public sealed record PredictionFilter(string? Era = null, string? Kind = null, float? MinConfidence = null, bool OnlyUncertain = false, bool FansDisagree = false)
+{
+    public const string Shows = "show";
+}
 
 /// <summary>Predictions newest first; <paramref name="NextBefore"/> asks for the page after this one, null on the last.</summary>
 public sealed record PredictionSummaryPage(IReadOnlyList<PredictionSummary> Items, long? NextBefore);
@@ -21,9 +24,10 @@ public static class PredictionQueries
         predictions = predictions.Where(p => p.AccessKey == null).Newest();
         if (!string.IsNullOrEmpty(filter.Era)) predictions = predictions.Where(p => p.PredictedClass == filter.Era);
         if (filter.Kind is PredictionKind.Image or PredictionKind.Video) predictions = predictions.Where(p => p.Kind == filter.Kind);
+        if (filter.Kind is PredictionFilter.Shows) predictions = predictions.Where(p => p.Kind == PredictionKind.Video && p.Show != null);
         if (filter.MinConfidence is float min) predictions = predictions.Where(p => p.Confidence >= min && p.UncertainReason == null);
         if (filter.OnlyUncertain) predictions = predictions.Where(p => p.UncertainReason != null);
-        if (filter.FansDisagree) predictions = predictions.Where(p => p.Feedback != null && p.Feedback.FanEra != p.PredictedClass);
+        if (filter.FansDisagree) predictions = predictions.Where(p => p.Feedback != null && p.Feedback.TotalVotes > 0 && p.Feedback.FanEra != p.PredictedClass);
         return predictions;
     }
 

@@ -56,10 +56,14 @@ public sealed class Retention(IServiceScopeFactory scopes, IOptions<ErasOptions>
             removed += ids.Count;
         }
 
-        // Failed jobs made no prediction; their rows (and error text) expire with the rest. Unfinished jobs are never touched.
+        // Failed jobs made no prediction; their rows (and error text) expire with the rest, as do finished nights (their photos'
+        // predictions are as old and went above). Unfinished jobs and nights are never touched.
         await using (var scope = scopes.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<ErasDb>().VideoJobs
-                .Where(j => j.PredictionId == null && (j.Status == VideoJobStatus.Failed || j.Status == VideoJobStatus.Succeeded) && j.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+            await db.VideoJobs.Where(j => j.PredictionId == null && (j.Status == VideoJobStatus.Failed || j.Status == VideoJobStatus.Succeeded) && j.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
+            await db.Nights.IgnoreQueryFilters().Where(n => (n.Status == VideoJobStatus.Failed || n.Status == VideoJobStatus.Succeeded) && n.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
+        }
         return removed;
     }
 }

@@ -10,8 +10,9 @@ namespace ErasWeb.Retraining;
 /// The pictures whose label an admin accepted, as a zip in the shared photos' layout:
 /// <c>&lt;era&gt;/&lt;file&gt;.jpg</c> and a <c>MANIFEST.tsv</c> with the same columns, which the train
 /// command reads beside the shared set. Each picture is its own group, named by the uploaded file's
-/// content hash, so cross-validation never splits one picture; a video contributes its key frame.
-/// Hidden predictions are left out.
+/// content hash, so cross-validation never splits one picture; the photos of a night whose decoded eras
+/// were accepted share one group (<c>night-ID</c>), as one evening shows the same outfits again and again.
+/// A video contributes its key frame. Hidden predictions are left out.
 /// </summary>
 public static class DatasetExport
 {
@@ -25,14 +26,15 @@ public static class DatasetExport
         var labelled = await db.Feedback.AsNoTracking()
             .Where(f => f.Status == FeedbackStatus.Accepted && f.Label != null)
             .OrderBy(f => f.PredictionId)
-            .Select(f => new { f.PredictionId, Label = f.Label!, f.Prediction!.Kind, f.Prediction.ContentSha256 })
+            .Select(f => new { f.PredictionId, Label = f.Label!, f.NightId, f.Prediction!.Kind, f.Prediction.ContentSha256 })
             .ToListAsync(ct);
         foreach (var item in labelled)
         {
             var picture = await db.PredictionPictures.AsNoTracking().Where(p => p.PredictionId == item.PredictionId).Select(p => p.Display).FirstAsync(ct);
             var file = $"{item.Label}/{item.PredictionId}-{item.ContentSha256[..12]}.jpg";
             var source = item.Kind == PredictionKind.Video ? $"prediction/{item.PredictionId}/key-frame" : $"prediction/{item.PredictionId}";
-            yield return new Entry(file, string.Join('\t', file, item.Label, "stage_photo", item.ContentSha256, "erasweb", "", source, picture.Length, ContentHash.Sha256Hex(picture)), picture);
+            var group = item.NightId is long night ? $"night-{night}" : item.ContentSha256;
+            yield return new Entry(file, string.Join('\t', file, item.Label, "stage_photo", group, "erasweb", "", source, picture.Length, ContentHash.Sha256Hex(picture)), picture);
         }
     }
 

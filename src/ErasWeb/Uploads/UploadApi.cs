@@ -88,7 +88,7 @@ public static class UploadApi
         [Description("For a video: 'show' reads it as a whole show with the tour's set order (the answer's show), 'free' reads frames on their own, "
             + "'auto' (the default) reads videos of at least ERAS_SHOW_DECODE_MIN_MINUTES (10) as shows.")] string? decode = null)
     {
-        if (wait is < 0 or > MaxWaitSeconds || (wait is double w && !double.IsFinite(w)))
+        if (!WaitInRange(wait))
             return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
         if (DecodeModes.Parse(decode) is not { } decodeMode)
             return TypedResults.Problem($"decode must be '{DecodeModes.Auto}', '{DecodeModes.Show}' or '{DecodeModes.Free}'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid decode");
@@ -104,7 +104,7 @@ public static class UploadApi
         if (upload is VideoUpload video)
         {
             if (unlisted) File.Delete(video.Path);
-            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, decodeMode, VideoWait(request, wait, options.Value), ct);
+            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, decodeMode, HoldFor(request, wait, options.Value), ct);
         }
         var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
         var prediction = answer.Prediction with { FileName = upload.FileName }; // a stored public answer never tells who uploaded it before under which name
@@ -123,12 +123,14 @@ public static class UploadApi
         "Only photos can be kept out of the gallery for now; upload the video without that choice, or a photo from it.",
         statusCode: StatusCodes.Status400BadRequest, title: "Videos are always in the gallery");
 
+    public static bool WaitInRange(double? wait) => wait is null || (double.IsFinite(wait.Value) && wait is >= 0 and <= MaxWaitSeconds);
+
     /// <summary>
-    /// How long to hold a video upload for its result: ?wait when given; none when the client prefers an
-    /// asynchronous answer (RFC 7240); else the default, so a client written for the prototype, which
-    /// answered videos at once, gets <c>predicted_class</c> in the answer.
+    /// How long to hold a job's upload (a video, a night) for its result: ?wait when given; none when the
+    /// client prefers an asynchronous answer (RFC 7240); else the default, so a client written for the
+    /// prototype, which answered videos at once, gets <c>predicted_class</c> in the answer.
     /// </summary>
-    static TimeSpan VideoWait(HttpRequest request, double? wait, ErasOptions options)
+    public static TimeSpan HoldFor(HttpRequest request, double? wait, ErasOptions options)
     {
         if (wait is double seconds) return TimeSpan.FromSeconds(seconds);
         if (!PrefersAsync(request)) return TimeSpan.FromSeconds(options.VideoDefaultWaitSeconds);

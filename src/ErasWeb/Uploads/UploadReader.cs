@@ -29,62 +29,23 @@ public static class UploadReader
     const long InitialCapacityLimit = 4 * 1024 * 1024;
     const int MaxFieldLength = 4096;
 
-    /// <param name="onField">Called with each plain form field that comes before the file (the upload page sends its antiforgery token first).</param>
+    /// <param name="onField">Called with each plain form field, wherever it comes (the upload page sends its antiforgery token first).</param>
     /// <param name="onSniffed">Called with whether the file is a video once its first bytes are in, before the rest is read; may throw to refuse it.</param>
     public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct,
         Func<string, string, Task>? onField = null, Action<bool>? onSniffed = null)
     {
-        if (request.ContentLength > limits.Largest + MultipartOverhead) throw MediaRejectedException.TooLarge(limits.Largest);
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = limits.Largest + MultipartOverhead;
-
-        var boundary = request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
-            && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-                ? HeaderUtilities.RemoveQuotes(media.Boundary).Value
-                : null;
-        if (string.IsNullOrEmpty(boundary))
-            throw new MediaRejectedException(MediaRejection.NotMultipart,
-                $"Send the file as multipart/form-data in a field named '{FieldName}' (curl -F {FieldName}=@photo.jpg).");
-
         ReceivedUpload? upload = null;
         try
         {
-            // A larger buffer than the 4 KB default: fewer reads and boundary scans for multi-megabyte photos.
-            var reader = new MultipartReader(boundary, request.Body, BufferSize);
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            await ReadFormAsync(request, limits.Largest, () => MediaRejectedException.TooLarge(limits.Largest), onField, async (name, body) =>
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, FieldName, StringComparison.Ordinal))
-                {
-                    if (onField is not null && disposition is { FileName.HasValue: false, FileNameStar.HasValue: false })
-                    {
-                        // Only short fields are read; a long one is skipped, never held whole.
-                        var value = new char[MaxFieldLength + 1];
-                        int length = await new StreamReader(section.Body).ReadBlockAsync(value, ct);
-                        await section.Body.CopyToAsync(Stream.Null, ct);
-                        if (length <= MaxFieldLength) await onField(HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "", new string(value, 0, length));
-                    }
-                    else await section.Body.CopyToAsync(Stream.Null, ct);
-                    continue;
-                }
                 if (upload is not null)
                     throw new MediaRejectedException(MediaRejection.MalformedUpload, $"Send one file per request in the field '{FieldName}'; a night of photos goes to /api/nights.");
-                var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
-                upload = await ReceiveAsync(section.Body, FileNames.Sanitize(name), limits, expected, onSniffed, request.HttpContext.Response, limits.InFlight?.Open(request.HttpContext.Response), ct);
+                upload = await ReceiveAsync(body, name, limits, expected, onSniffed, request.HttpContext.Response, limits.InFlight?.Open(request.HttpContext.Response), ct);
                 // The rest of the form is still read: a field after the file (unlisted=true) counts as much as one before it.
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            Discard(upload);
-            throw MediaRejectedException.TooLarge(limits.Largest);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
-        {
-            Discard(upload);
-            throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The multipart body could not be read: {e.Message}");
+            }, ct);
         }
         catch
         {
@@ -93,6 +54,59 @@ public static class UploadReader
         }
         return upload ?? throw new MediaRejectedException(MediaRejection.MissingFile,
             $"The request has no field named '{FieldName}': send the photo or video as multipart/form-data in that field.");
+    }
+
+    /// <summary>
+    /// Walks a multipart/form-data body as it arrives, never buffering it: each short plain field goes to
+    /// <paramref name="onField"/>, each part in the field "file" to <paramref name="onFile"/> with its sanitised
+    /// name and its content as a stream, to be read before the next part. A body over
+    /// <paramref name="maxBytes"/> (plus the form's own overhead) is refused with <paramref name="tooLarge"/>.
+    /// </summary>
+    public static async Task ReadFormAsync(HttpRequest request, long maxBytes, Func<MediaRejectedException> tooLarge,
+        Func<string, string, Task>? onField, Func<string, Stream, Task> onFile, CancellationToken ct)
+    {
+        if (request.ContentLength > maxBytes + MultipartOverhead) throw tooLarge();
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = maxBytes + MultipartOverhead;
+
+        var boundary = request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
+            && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+                ? HeaderUtilities.RemoveQuotes(media.Boundary).Value
+                : null;
+        if (string.IsNullOrEmpty(boundary))
+            throw new MediaRejectedException(MediaRejection.NotMultipart,
+                $"Send the file as multipart/form-data in a field named '{FieldName}' (curl -F {FieldName}=@photo.jpg).");
+        try
+        {
+            // A larger buffer than the 4 KB default: fewer reads and boundary scans for multi-megabyte photos.
+            var reader = new MultipartReader(boundary, request.Body, BufferSize);
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    && string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, FieldName, StringComparison.Ordinal))
+                {
+                    await onFile(FileNames.Sanitize(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value), section.Body);
+                    await section.Body.CopyToAsync(Stream.Null, ct); // whatever the handler left unread
+                }
+                else if (onField is not null && disposition is { FileName.HasValue: false, FileNameStar.HasValue: false })
+                {
+                    // Only short fields are read; a long one is skipped, never held whole.
+                    var value = new char[MaxFieldLength + 1];
+                    int length = await new StreamReader(section.Body).ReadBlockAsync(value, ct);
+                    await section.Body.CopyToAsync(Stream.Null, ct);
+                    if (length <= MaxFieldLength) await onField(HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "", new string(value, 0, length));
+                }
+                else await section.Body.CopyToAsync(Stream.Null, ct);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw tooLarge();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
+        {
+            throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The multipart body could not be read: {e.Message}");
+        }
     }
 
     /// <summary>A video already on disk is not kept for a request that failed after it; a photo's buffer goes with the response.</summary>

@@ -14,10 +14,7 @@ public sealed record AcceptedVideo(VideoJob Job, string? DeleteToken);
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
 public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
 {
-    /// <summary>
-    /// Counting the queue and adding to it happen one upload at a time, so racing uploads cannot all
-    /// squeeze under a bound: in this process by this gate, across processes on PostgreSQL by a lock in the database.
-    /// </summary>
+    /// <summary>Counting the queue and adding to it happen one upload at a time in this process (<see cref="AddToQueueAsync"/>).</summary>
     static readonly SemaphoreSlim QueueGate = new(1, 1);
 
     /// <summary>
@@ -50,17 +47,14 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
                 Decode = decode,
                 DeleteTokenHash = UploaderTokens.Hash(deleteToken),
             };
-            await QueueGate.WaitAsync(ct);
             try
             {
-                await using (var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.VideoQueue, ct))
+                await AddToQueueAsync(upload.SizeBytes, client, async () =>
                 {
-                    await CheckQueueRoomAsync(upload.SizeBytes, client, ct);
                     db.VideoJobs.Add(job);
                     // Not cancelled with the request: once the row exists the file belongs to the job.
                     await db.SaveChangesAsync(CancellationToken.None);
-                    if (turn is not null) await turn.CommitAsync(CancellationToken.None);
-                }
+                }, ct);
             }
             catch (DbUpdateException e) when (ErasDb.IsUniqueViolation(e))
             {
@@ -68,7 +62,6 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
                 db.Entry(job).State = EntityState.Detached;
                 return new(await SameVideoAsync(upload.ContentSha256, decode, CancellationToken.None) ?? throw new InvalidOperationException("The job that made this one a duplicate is gone.", e), null);
             }
-            finally { QueueGate.Release(); }
             keep = true;
             Enqueue(queue, job.Id);
             return new(job, deleteToken);
@@ -84,17 +77,39 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
         .Where(j => j.ContentSha256 == contentSha256 && j.Decode == decode && j.Status != VideoJobStatus.Failed)
         .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
 
-    /// <summary>Refuses a video the queue has no room for: the client's share first (429), then the whole queue's jobs and bytes on disk (503).</summary>
+    /// <summary>
+    /// Adds an upload of <paramref name="sizeBytes"/> to the job queue (<paramref name="add"/> stores its row) if
+    /// the queue has room for it. Counting and adding happen one upload at a time, so racing uploads cannot
+    /// all squeeze under a bound: in this process by a gate, across processes on PostgreSQL by a lock in the database.
+    /// </summary>
+    public async Task AddToQueueAsync(long sizeBytes, string? client, Func<Task> add, CancellationToken ct)
+    {
+        await QueueGate.WaitAsync(ct);
+        try
+        {
+            await using var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.VideoQueue, ct);
+            await CheckQueueRoomAsync(sizeBytes, client, ct);
+            await add();
+            if (turn is not null) await turn.CommitAsync(CancellationToken.None);
+        }
+        finally { QueueGate.Release(); }
+    }
+
+    /// <summary>
+    /// Refuses an upload the job queue (videos and nights alike: both wait on disk for a worker) has no room
+    /// for: the client's share first (429), then the whole queue's jobs and bytes on disk (503).
+    /// </summary>
     async Task CheckQueueRoomAsync(long sizeBytes, string? client, CancellationToken ct)
     {
         var o = options.Value;
-        var unfinished = db.VideoJobs.Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running);
-        if (client is not null && await unfinished.CountAsync(j => j.Client == client, ct) >= o.VideoQueueMaxJobsPerClient)
-            throw new VideoQueueFullException($"You already have as many videos waiting to be analysed as one visitor may ({o.VideoQueueMaxJobsPerClient}); upload this one when one of them has finished.", perClient: true);
-        if (await unfinished.CountAsync(ct) >= o.VideoQueueMaxJobs)
-            throw new VideoQueueFullException($"As many videos as ErasWeb queues ({o.VideoQueueMaxJobs}) are already waiting to be analysed; try again in a few minutes.", perClient: false);
-        if (await unfinished.SumAsync(j => j.SizeBytes, ct) + sizeBytes > o.VideoQueueMaxBytes)
-            throw new VideoQueueFullException($"The videos waiting to be analysed already fill the {MediaRejectedException.FormatBytes(o.VideoQueueMaxBytes)} kept for them; try again in a few minutes.", perClient: false);
+        var videos = db.VideoJobs.Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running);
+        var nights = db.Nights.IgnoreQueryFilters().Where(n => n.Status == VideoJobStatus.Queued || n.Status == VideoJobStatus.Running);
+        if (client is not null && await videos.CountAsync(j => j.Client == client, ct) + await nights.CountAsync(n => n.Client == client, ct) >= o.VideoQueueMaxJobsPerClient)
+            throw new VideoQueueFullException($"You already have as many videos and nights waiting to be analysed as one visitor may ({o.VideoQueueMaxJobsPerClient}); upload this one when one of them has finished.", perClient: true);
+        if (await videos.CountAsync(ct) + await nights.CountAsync(ct) >= o.VideoQueueMaxJobs)
+            throw new VideoQueueFullException($"As many videos and nights as ErasWeb queues ({o.VideoQueueMaxJobs}) are already waiting to be analysed; try again in a few minutes.", perClient: false);
+        if (await videos.SumAsync(j => j.SizeBytes, ct) + await nights.SumAsync(n => n.SizeBytes, ct) + sizeBytes > o.VideoQueueMaxBytes)
+            throw new VideoQueueFullException($"The uploads waiting to be analysed already fill the {MediaRejectedException.FormatBytes(o.VideoQueueMaxBytes)} kept for them; try again in a few minutes.", perClient: false);
     }
 
     public static void Enqueue(IBackgroundJobClient queue, long jobId) =>
@@ -119,20 +134,7 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// The job once it has finished, or as it is when <paramref name="wait"/> runs out. A job run in this
     /// process wakes the wait at once; one run by another process (on PostgreSQL) is seen within a second.
     /// </summary>
-    public async Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct)
-    {
-        using var finished = signals.Subscribe(id);
-        var deadline = clock.GetUtcNow() + wait;
-        var look = options.Value.UsesPostgres ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
-        while (true)
-        {
-            var job = await LoadAsync(id, ct);
-            var left = deadline - clock.GetUtcNow();
-            if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed || left <= TimeSpan.Zero) return job;
-            try { await finished.Finished.WaitAsync(look == Timeout.InfiniteTimeSpan || left < look ? left : look, clock, ct); }
-            catch (TimeoutException) { }
-        }
-    }
-
-    Task<VideoJob?> LoadAsync(long id, CancellationToken ct) => db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+    public Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct) =>
+        signals.WaitAsync(id, token => db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, token),
+            job => job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, options.Value.UsesPostgres, clock, ct);
 }

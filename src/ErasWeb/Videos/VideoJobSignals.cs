@@ -1,11 +1,36 @@
 namespace ErasWeb.Videos;
 
 /// <summary>
-/// Wakes whoever waits for a video job (<c>POST /predict?wait=</c>) the moment the job finishes in
-/// this process. A job's entry lives only while someone waits for it or until it finishes.
+/// Wakes whoever waits for a job (a video's <c>POST /predict?wait=</c>, a night's upload) the moment the
+/// job finishes in this process. A job's entry lives only while someone waits for it or until it finishes.
+/// Videos and nights each have their own (keyed <see cref="Nights"/>), as their ids are counted apart.
 /// </summary>
 public sealed class VideoJobSignals
 {
+    /// <summary>The service key of the nights' signals.</summary>
+    public const string Nights = "nights";
+
+    /// <summary>
+    /// The job as <paramref name="load"/> reads it once it has <paramref name="finished"/>, or as it is when
+    /// <paramref name="wait"/> runs out. A job run in this process wakes the wait at once; with
+    /// <paramref name="otherProcesses"/> (PostgreSQL, where another process may run it) the row is read again every second.
+    /// </summary>
+    public async Task<T?> WaitAsync<T>(long id, Func<CancellationToken, Task<T?>> load, Func<T, bool> finished, TimeSpan wait, bool otherProcesses,
+        TimeProvider clock, CancellationToken ct) where T : class
+    {
+        using var subscription = Subscribe(id);
+        var deadline = clock.GetUtcNow() + wait;
+        var look = otherProcesses ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        while (true)
+        {
+            var job = await load(ct);
+            var left = deadline - clock.GetUtcNow();
+            if (job is null || finished(job) || left <= TimeSpan.Zero) return job;
+            try { await subscription.Finished.WaitAsync(look == Timeout.InfiniteTimeSpan || left < look ? left : look, clock, ct); }
+            catch (TimeoutException) { }
+        }
+    }
+
     readonly Dictionary<long, (TaskCompletionSource Finished, int Waiters)> waiting = [];
     readonly Lock gate = new();
 

@@ -37,6 +37,7 @@ public class AppFixture : IAsyncLifetime
             ["Eras:PhotosPerMinute"] = "0",
             ["Eras:VideosPerHour"] = "0",
             ["Eras:VotesPerMinute"] = "0",
+            ["Eras:NightsPerHour"] = "0",
         };
         foreach (var (key, value) in await TestDatabase.SettingsAsync()) configuration[key] = value;
         postgres = configuration.GetValueOrDefault("Eras:Postgres");

@@ -56,6 +56,27 @@ public static class Images
         return [.. jpeg[..2], .. segment, .. jpeg[2..]];
     }
 
+    /// <summary>Inserts an EXIF block with only a capture time (DateTimeOriginal, as cameras write it: local, no zone) right after the JPEG's start marker.</summary>
+    public static byte[] WithCaptureTime(byte[] jpeg, DateTime takenAt)
+    {
+        var text = System.Text.Encoding.ASCII.GetBytes(takenAt.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "\0");
+        byte[] tiff =
+        [
+            (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, first IFD at 8
+            1, 0,                                    // IFD0: one entry
+            0x69, 0x87, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0, // tag 0x8769 (Exif IFD), LONG, count 1, at 26
+            0, 0, 0, 0,                              // no next IFD
+            1, 0,                                    // Exif IFD at 26: one entry
+            0x03, 0x90, 2, 0, (byte)text.Length, 0, 0, 0, 44, 0, 0, 0, // tag 0x9003 (DateTimeOriginal), ASCII, 20 bytes at 44
+            0, 0, 0, 0,                              // no next IFD
+            .. text,
+        ];
+        byte[] exif = [.. "Exif\0\0"u8.ToArray(), .. tiff];
+        int length = exif.Length + 2;
+        byte[] segment = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. exif];
+        return [.. jpeg[..2], .. segment, .. jpeg[2..]];
+    }
+
     /// <summary>A valid PNG header that claims width x height pixels, followed by a scrap of data.</summary>
     public static byte[] PngClaiming(int width, int height)
     {

@@ -17,6 +17,10 @@ public static class TestData
     public static string PhotosDir =>
         Environment.GetEnvironmentVariable("ERAS_PHOTOS_DIR") is { Length: > 0 } s ? Path.GetFullPath(s, RepoRoot) : Path.Combine(RepoRoot, "..", "shared", "eras-photos");
 
+    /// <summary>The tour's shows (date, tour, venue, city, country, surprise songs): ERAS_SHOWS if set, else beside the shared photos.</summary>
+    public static string Shows =>
+        Environment.GetEnvironmentVariable("ERAS_SHOWS") is { Length: > 0 } s ? Path.GetFullPath(s, RepoRoot) : Path.Combine(PhotosDir, "..", "eras-shows", "shows.tsv");
+
     public static string SanityDir => Path.Combine(Directory.Exists(BackboneSource) ? BackboneSource : Path.Combine(RepoRoot, "..", "shared", "models"), "sanity");
 
     public static string CommittedHead => Path.Combine(RepoRoot, "models", "era-head.json");

@@ -73,6 +73,9 @@ namespace ErasWeb.Data.Migrations
                     b.Property<string>("Label")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NightId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("PredictionId")
                         .HasColumnType("INTEGER");
 
@@ -192,6 +195,128 @@ namespace ErasWeb.Data.Migrations
                     b.HasIndex("Status");
 
                     b.ToTable("ModelVersions");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Night", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccessKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Client")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeleteTokenHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("LogLikelihood2023")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("LogLikelihood2024")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ModelVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Order")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ShowDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadFolder")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Worker")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeleteTokenHash");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("Nights");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.NightPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Era")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NightId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PredictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Set")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UploadIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("NightId", "UploadIndex")
+                        .IsUnique();
+
+                    b.ToTable("NightPhotos");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>
@@ -515,6 +640,20 @@ namespace ErasWeb.Data.Migrations
                     b.Navigation("Prediction");
                 });
 
+            modelBuilder.Entity("ErasWeb.Data.NightPhoto", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Night", null)
+                        .WithMany("Photos")
+                        .HasForeignKey("NightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ErasWeb.Data.Prediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("ErasWeb.Data.PredictionPictures", b =>
                 {
                     b.HasOne("ErasWeb.Data.Prediction", null)
@@ -550,6 +689,11 @@ namespace ErasWeb.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Prediction");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Night", b =>
+                {
+                    b.Navigation("Photos");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>

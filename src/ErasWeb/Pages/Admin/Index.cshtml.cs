@@ -4,11 +4,12 @@ using ErasWeb.Fans;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Pages.Admin;
 
 /// <summary>The review queue: what fans said of each answer, and the admin's verdict on it.</summary>
-public sealed class IndexModel(FeedbackReview review) : PageModel
+public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Status { get; set; } = FeedbackStatus.Pending;
     public IReadOnlyList<FeedbackItem> Items { get; private set; } = [];
@@ -38,6 +39,15 @@ public sealed class IndexModel(FeedbackReview review) : PageModel
             Done = e.Message;
         }
         return Back();
+    }
+
+    /// <summary>From a night's page: its decoded eras become labels; back to the night.</summary>
+    public async Task<IActionResult> OnPostAcceptNightAsync(long night, CancellationToken ct)
+    {
+        if (await review.AcceptNightAsync(night, ct) is not int accepted) return NotFound();
+        Done = $"Accepted the eras of {accepted} photos of this night as training labels.";
+        var key = await db.Nights.IgnoreQueryFilters().Where(n => n.Id == night).Select(n => n.AccessKey).FirstOrDefaultAsync(ct);
+        return Redirect(ErasWeb.Nights.NightUrls.Page(night, key));
     }
 
     public async Task<IActionResult> OnPostRejectAsync(long id, CancellationToken ct)

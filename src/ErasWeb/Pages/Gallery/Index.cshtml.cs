@@ -1,5 +1,6 @@
 using ErasWeb.Classification;
 using ErasWeb.Data;
+using ErasWeb.Nights;
 using ErasWeb.Predictions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +12,7 @@ namespace ErasWeb.Pages.Gallery;
 /// Every past prediction, newest first, filtered by era, kind and confidence, a page at a time
 /// (keyset paging, as the API lists them: <see cref="PredictionQueries"/>).
 /// </summary>
-public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
+public sealed class IndexModel(ErasDb db, ModelHost models, ShowCalendar calendar) : PageModel
 {
     public const int PageSize = 24;
 
@@ -24,6 +25,10 @@ public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
     [BindProperty(SupportsGet = true)] public long? Before { get; set; }
 
     public IReadOnlyList<PredictionSummary> Items { get; private set; } = [];
+    /// <summary>With the "night" kind: the public nights instead of predictions.</summary>
+    public IReadOnlyList<NightCard> Nights { get; private set; } = [];
+    public bool ShowsNights => Kind == NightKind;
+    public const string NightKind = "night";
     public IReadOnlyList<(string Era, int Count)> Counts { get; private set; } = [];
     public int Total { get; private set; }
     public long? NextBefore { get; private set; }
@@ -33,6 +38,11 @@ public sealed class IndexModel(ErasDb db, ModelHost models) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        if (ShowsNights)
+        {
+            (Nights, NextBefore) = await NightQueries.GalleryPageAsync(db, calendar, Before, PageSize, ct);
+            return;
+        }
         var filter = new PredictionFilter(Era, Kind, MinConfidence: Confidence switch { "50" => 0.5f, "80" => 0.8f, _ => null }, OnlyUncertain: Confidence == "unsure", FansDisagree: Fans == "disagree");
         var predictions = db.Predictions.AsNoTracking();
         // Counted over every era, so each era's badge says what choosing it would show.

@@ -82,6 +82,9 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.Property<string>("Label")
                         .HasColumnType("text");
 
+                    b.Property<long?>("NightId")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("PredictionId")
                         .HasColumnType("bigint");
 
@@ -205,6 +208,132 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.HasIndex("Status");
 
                     b.ToTable("ModelVersions");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Night", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccessKey")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Client")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeleteTokenHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("LogLikelihood2023")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("LogLikelihood2024")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ModelVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Order")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("ShowDate")
+                        .HasColumnType("date");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("StartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Tour")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UploadFolder")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Worker")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeleteTokenHash");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("Nights");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.NightPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Era")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("NightId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("PredictionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Set")
+                        .HasColumnType("text");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UploadIndex")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("NightId", "UploadIndex")
+                        .IsUnique();
+
+                    b.ToTable("NightPhotos");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>
@@ -538,6 +667,20 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.Navigation("Prediction");
                 });
 
+            modelBuilder.Entity("ErasWeb.Data.NightPhoto", b =>
+                {
+                    b.HasOne("ErasWeb.Data.Night", null)
+                        .WithMany("Photos")
+                        .HasForeignKey("NightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ErasWeb.Data.Prediction", null)
+                        .WithMany()
+                        .HasForeignKey("PredictionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("ErasWeb.Data.PredictionPictures", b =>
                 {
                     b.HasOne("ErasWeb.Data.Prediction", null)
@@ -573,6 +716,11 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Prediction");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.Night", b =>
+                {
+                    b.Navigation("Photos");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.Prediction", b =>

@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Videos;
 
 /// <summary>
-/// On PostgreSQL, where no start-up queues unfinished jobs again, gives every unfinished video job a
-/// place in Hangfire's queue: a row whose queueing was lost (the process died right after storing it,
-/// the database blinked) or whose Hangfire job ended without finishing it (deleted in the dashboard) is
-/// queued again. A duplicate at worst runs twice, and only the latest attempt stores a result.
+/// On PostgreSQL, where no start-up queues unfinished work again, gives every unfinished video job and
+/// night a place in Hangfire's queue: a row whose queueing was lost (the process died right after storing
+/// it, the database blinked) or whose Hangfire job ended without finishing it (deleted in the dashboard)
+/// is queued again. A duplicate at worst runs twice, and only the latest attempt stores a result.
 /// </summary>
-public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage storage, IBackgroundJobClient queue, IOptions<ErasOptions> options,
-    TimeProvider clock, ILogger<VideoQueueRepair> logger) : BackgroundService
+public sealed class JobQueueRepair(IServiceScopeFactory scopes, IEnumerable<QueuedWork> kinds, JobStorage storage, IBackgroundJobClient queue, IOptions<ErasOptions> options,
+    TimeProvider clock, ILogger<JobQueueRepair> logger) : BackgroundService
 {
     /// <summary>A row younger than this is being queued right now by the upload that stored it.</summary>
     static readonly TimeSpan Settling = TimeSpan.FromMinutes(1);
@@ -26,7 +26,7 @@ public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage sto
         {
             try { await RepairAsync(ct); }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) { logger.LogWarning(e, "Could not check the video queue; trying again later"); }
+            catch (Exception e) { logger.LogWarning(e, "Could not check the job queue; trying again later"); }
         }
     }
 
@@ -38,17 +38,20 @@ public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage sto
         // Hangfire first, in the order jobs move (waiting, taken, running), then our rows: a job that moves on meanwhile is still seen.
         var queued = InHangfire(storage.GetMonitoringApi());
         var settled = clock.GetUtcNow().UtcDateTime - Settling;
-        var lost = await db.VideoJobs.AsNoTracking()
-            .Where(j => (j.Status == VideoJobStatus.Queued && j.CreatedAtUtc < settled) || j.Status == VideoJobStatus.Running)
-            .Select(j => j.Id).ToListAsync(ct);
-        lost.RemoveAll(queued.Contains);
-        foreach (var id in lost) VideoJobService.Enqueue(queue, id);
-        if (lost.Count > 0) logger.LogWarning("Queued {Count} unfinished video jobs again that had no place in the queue: {Jobs}", lost.Count, string.Join(", ", lost));
+        int repaired = 0;
+        foreach (var kind in kinds)
+        {
+            var lost = (await kind.Unfinished(db, ct)).Where(w => (w.Running || w.CreatedAtUtc < settled) && !queued.Contains((kind.Runner, w.Id))).Select(w => w.Id).ToList();
+            foreach (var id in lost) kind.Enqueue(queue, id);
+            if (lost.Count > 0) logger.LogWarning("Queued {Count} unfinished {Kind} again that had no place in the queue: {Ids}", lost.Count, kind.Name, string.Join(", ", lost));
+            repaired += lost.Count;
+        }
         if (turn is not null) await turn.CommitAsync(ct);
-        return lost.Count;
+        return repaired;
     }
 
-    static HashSet<long> InHangfire(IMonitoringApi monitoring)
+    /// <summary>Every runner and id Hangfire holds, waiting, taken, running or scheduled.</summary>
+    static HashSet<(Type Runner, long Id)> InHangfire(IMonitoringApi monitoring)
     {
         const int Most = 100_000;
         var jobs = new List<Hangfire.Common.Job?>();
@@ -59,6 +62,6 @@ public sealed class VideoQueueRepair(IServiceScopeFactory scopes, JobStorage sto
         }
         jobs.AddRange(monitoring.ProcessingJobs(0, Most).Select(j => j.Value?.Job));
         jobs.AddRange(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job));
-        return jobs.Where(j => j?.Type == typeof(VideoJobRunner) && j.Args.Count > 0 && j.Args[0] is long).Select(j => (long)j!.Args[0]).ToHashSet();
+        return jobs.Where(j => j?.Args is [long, ..]).Select(j => (j!.Type, (long)j.Args[0])).ToHashSet();
     }
 }

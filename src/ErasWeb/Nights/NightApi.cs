@@ -1,0 +1,111 @@
+using System.ComponentModel;
+using System.Net.Mime;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using ErasWeb.Media;
+using ErasWeb.Predictions;
+using ErasWeb.Uploads;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Nights;
+
+/// <summary>The form <c>POST /api/nights</c> reads, as the OpenAPI document describes it: the photos, each in a field "file".</summary>
+public sealed record NightForm(
+    [property: Description("The night's photos, one part each, in any order.")] IFormFileCollection File,
+    [property: Description("true puts the night and its photos in the public gallery; by default they open only with the night's key.")] bool? Gallery);
+
+/// <summary>A fan's night: many photos of one evening, read together with the show's set order.</summary>
+public static class NightApi
+{
+    const string ProblemJson = MediaTypeNames.Application.ProblemJson;
+
+    /// <summary>The form field that puts a night in the public gallery.</summary>
+    public const string GalleryField = "gallery";
+
+    public static IEndpointRouteBuilder MapNightApi(this IEndpointRouteBuilder app)
+    {
+        var nights = app.MapGroup("/api/nights").WithTags("Nights");
+        nights.MapPost("/", Upload).WithName("UploadNight")
+            .WithSummary("Reads a night of photos (multipart, each in a field 'file') in capture order with the show's set order, as a job: answered when it is done within "
+                + "ERAS_VIDEO_DEFAULT_WAIT_SECONDS (else 202 with its status URL), at once as 202 with 'Prefer: respond-async', or within ?wait=SECONDS (at most 120).")
+            .Accepts<NightForm>("multipart/form-data")
+            .DisableAntiforgery(); // for scripts and apps; the upload page posts through its own antiforgery-checked form
+        nights.MapGet("/{id:long}", Get).WithName("GetNight")
+            .WithSummary("A night: status and progress while it is read, then the show its date names, the sets in show order and every photo in capture order with its set.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        nights.MapGet("/{id:long}/download", Download).WithName("DownloadNight")
+            .WithSummary("The night's photos as a ZIP with a folder per set in show order (the stored display copies).")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        nights.MapDelete("/{id:long}", Delete).WithName("DeleteNight")
+            .WithSummary("Deletes a night with every photo in it: send the delete_token its upload was answered with as X-Delete-Token. No such night and a wrong token get the same 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    [ProducesResponseType<NightResponse>(StatusCodes.Status200OK, Description = "The night, read within the wait.")]
+    [ProducesResponseType<NightResponse>(StatusCodes.Status202Accepted, Description = "The night, accepted and still queued or being read; Location is its status URL.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, ProblemJson, Description = "The form cannot be read or has no field 'file', or wait is out of range.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, ProblemJson, Description = "More photos or bytes than a night may hold; nothing is stored.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, ProblemJson, Description = "The request is not multipart/form-data.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, ProblemJson,
+        Description = "Too many nights (an hour) or photos (a minute) from this address, or this client already has its share of the job queue waiting; Retry-After says when.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson, Description = "The job queue is full (jobs or bytes); Retry-After says when to try again.")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, ProblemJson, Description = "The site's storage is full.")]
+    static async Task<Results<Ok<NightResponse>, Accepted<NightResponse>, ProblemHttpResult>> Upload(HttpRequest request, NightService nights, ErasDb db, ShowCalendar calendar,
+        IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
+        [Description("Seconds (0-120) to hold the request for the night's result, over the Prefer header and the default wait.")] double? wait = null)
+    {
+        if (!UploadApi.WaitInRange(wait))
+            return TypedResults.Problem($"wait must be between 0 and {UploadApi.MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        await quota.EnsureRoomAsync(ct);
+        rateLimits.AdmitNight(request.HttpContext);
+        bool gallery = false;
+        var received = await NightIntake.ReadAsync(request, Limits(options.Value), options.Value.UploadsDir, (name, value) =>
+        {
+            if (name == GalleryField) gallery = UploadApi.IsOn(value);
+            return Task.CompletedTask;
+        }, ct);
+        var (accepted, deleteToken) = await nights.AcceptAsync(received, gallery, ClientAddress.Of(request.HttpContext), ct);
+        if (UploadApi.HoldFor(request, wait, options.Value) is var holdFor && holdFor > TimeSpan.Zero) await nights.WaitAsync(accepted.Id, holdFor, ct);
+        db.AccessKey = accepted.AccessKey; // the uploader sees their own night, key or not
+        var night = await NightQueries.FindAsync(db, accepted.Id, ct) ?? throw new InvalidOperationException($"Night {accepted.Id} is gone.");
+        var described = await NightQueries.DescribeAsync(night, db, calendar, ct) with { DeleteToken = deleteToken };
+        return night.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed
+            ? TypedResults.Ok(described)
+            : TypedResults.Accepted(described.StatusUrl, described);
+    }
+
+    public static NightLimits Limits(ErasOptions options) => new(options.NightMaxPhotos, options.NightMaxBytes, options.MaxUploadBytes);
+
+    static async Task<Results<Ok<NightResponse>, ProblemHttpResult>> Get(long id, ErasDb db, ShowCalendar calendar, CancellationToken ct) =>
+        await NightQueries.FindAsync(db, id, ct) is { } night ? TypedResults.Ok(await NightQueries.DescribeAsync(night, db, calendar, ct)) : NotFound(id);
+
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(long id, ErasDb db, CancellationToken ct)
+    {
+        if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
+        if (night.Status != VideoJobStatus.Succeeded)
+            return TypedResults.Problem("The night has not been read yet: download it once its status is succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Not read yet");
+        // Built in a temporary file that goes away when the response is done: a night of hundreds of photos in little memory.
+        var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await NightZip.WriteAsync(night, db, zip, ct);
+            zip.Position = 0;
+            return TypedResults.File(zip, "application/zip", $"erasweb-night-{id}.zip");
+        }
+        catch
+        {
+            await zip.DisposeAsync();
+            throw;
+        }
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, IOptions<ErasOptions> options,
+        [FromHeader(Name = PredictionApi.DeleteTokenHeader)] string? token, CancellationToken ct) =>
+        await db.DeleteUploadAsync(UploadRow.Night, id, token, options.Value.UploadsDir, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("night", id);
+
+    static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"No night has id {id} that this link may open (a night kept out of the gallery opens only with its key).", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

@@ -1,0 +1,23 @@
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using ErasWeb.Videos;
+using Microsoft.EntityFrameworkCore;
+
+namespace ErasWeb.Nights;
+
+public static class NightServices
+{
+    /// <summary>A fan's night: its intake, its job (in the same queue, recovery and repair as videos), and the tour's show calendar.</summary>
+    public static IServiceCollection AddNights(this IServiceCollection services, ErasOptions options)
+    {
+        // Read at start (ErasApp resolves it), so a broken shows.tsv stops the app with its reason rather than failing nights later.
+        services.AddSingleton(_ => ShowCalendar.Load(options.Shows));
+        services.AddKeyedSingleton<VideoJobSignals>(VideoJobSignals.Nights);
+        services.AddScoped<NightService>();
+        services.AddScoped<NightRunner>();
+        services.AddSingleton(new QueuedWork("nights", typeof(NightRunner), (db, ct) => db.Nights.IgnoreQueryFilters().AsNoTracking()
+            .Where(n => n.Status == VideoJobStatus.Queued || n.Status == VideoJobStatus.Running)
+            .Select(n => new UnfinishedWork(n.Id, n.CreatedAtUtc, n.Status == VideoJobStatus.Running, n.UploadFolder)).ToListAsync(ct), NightService.Enqueue));
+        return services;
+    }
+}
