@@ -16,7 +16,10 @@ public static class ErasCommandLine
         serve.SetAction((result, ct) => ServeAsync([.. result.UnmatchedTokens], ct));
         root.Subcommands.Add(serve);
         root.Subcommands.Add(Training.TrainCommand.Create());
-        root.Subcommands.Add(Training.EvalCommand.Create());
+        // Nights are read by the show decoder, which sits above Training, so its subcommand joins eval here.
+        var eval = Training.EvalCommand.Create();
+        eval.Subcommands.Add(Videos.Shows.NightEvaluation.Create());
+        root.Subcommands.Add(eval);
         root.Subcommands.Add(Predictions.ClassifyCommand.Create());
         return root;
     }

@@ -82,9 +82,7 @@ public static class EvalCommand
     /// </summary>
     static async Task<Evaluation> CrossValidateAsync(IReadOnlyList<string> source, int folds, IReadOnlyList<string> kinds, int? seed, int seeds, ErasOptions options, TextWriter log, CancellationToken ct)
     {
-        var head = EraHead.Load(options.HeadPath);
-        var settings = head.File.Provenance?.Settings
-            ?? throw new InvalidDataException($"The head '{options.HeadPath}' records no training recipe, so there is nothing to cross-validate.");
+        var settings = Recipe(options);
         var examples = await TrainingSet.LoadAsync(source, settings, options, log, ct);
         var scored = Enumerable.Range(0, examples.Count).Where(i => kinds.Count == 0 || kinds.Contains(examples[i].Photo.Kind)).ToList();
         if (scored.Count == 0) throw new InvalidDataException($"None of the photos is of kinds {string.Join(", ", kinds)}.");
@@ -116,6 +114,11 @@ public static class EvalCommand
             PerSeed = perSeed,
         };
     }
+
+    /// <summary>The training recipe recorded in the head's provenance: what cross-validation scores.</summary>
+    public static TrainingSettings Recipe(ErasOptions options) =>
+        EraHead.Load(options.HeadPath).File.Provenance?.Settings
+            ?? throw new InvalidDataException($"The head '{options.HeadPath}' records no training recipe, so there is nothing to cross-validate.");
 
     /// <summary>The configured model (or --head) on every photo, through the same decoder and model as uploads.</summary>
     static async Task<Evaluation> EvaluateModelAsync(IReadOnlyList<string> source, IReadOnlyList<string> kinds, string? nonConcertFolder, ErasOptions options, TextWriter log, CancellationToken ct)

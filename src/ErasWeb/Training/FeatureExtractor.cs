@@ -37,6 +37,14 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
         return results;
     }
 
+    /// <summary>Features of a picture held in memory (a generated one), one vector per view; not cached.</summary>
+    public float[][] Extract(SKBitmap image, IReadOnlyList<View> views)
+    {
+        var features = new float[]?[views.Count];
+        Fill(image, null, "", views, features);
+        return features.Select(f => f!).ToArray();
+    }
+
     PhotoFeatures ExtractOne(LabelledPhoto photo, IReadOnlyList<View> views, int scenes)
     {
         var (bytes, sniff) = ImageFiles.Read(photo.Path);
@@ -60,8 +68,8 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
         return new PhotoFeatures(sha, features[0]!, features.Skip(1).Select(r => r.Select(f => f!).ToArray()).ToArray());
     }
 
-    /// <summary>Runs the backbone on the views whose features are missing and caches them.</summary>
-    void Fill(SKBitmap image, string sha, string rendition, IReadOnlyList<View> views, float[]?[] features)
+    /// <summary>Runs the backbone on the views whose features are missing and caches them (when the picture has a <paramref name="sha"/>).</summary>
+    void Fill(SKBitmap image, string? sha, string rendition, IReadOnlyList<View> views, float[]?[] features)
     {
         var missing = Enumerable.Range(0, views.Count).Where(v => features[v] is null).ToList();
         foreach (var chunk in missing.Chunk(InputsPerRun))
@@ -74,7 +82,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
             for (int j = 0; j < chunk.Length; j++)
             {
                 features[chunk[j]] = EraHead.Pool(output.FeatureMap(j), spec.FeatureChannels);
-                WriteCached(sha, rendition, views[chunk[j]], features[chunk[j]]!);
+                if (sha is not null) WriteCached(sha, rendition, views[chunk[j]], features[chunk[j]]!);
             }
         }
     }

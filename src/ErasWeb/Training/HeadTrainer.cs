@@ -8,7 +8,8 @@ public sealed record TrainingExample(LabelledPhoto Photo, string Sha256, float[]
     /// <summary>What the head sees at prediction: the prediction views' features averaged.</summary>
     public float[] PredictionFeatures { get; } = Average(PredictionViews);
 
-    static float[] Average(float[][] views)
+    /// <summary>Features of several views of one picture averaged, as the head sees them at prediction.</summary>
+    public static float[] Average(float[][] views)
     {
         var mean = new float[views[0].Length];
         foreach (var v in views) System.Numerics.Tensors.TensorPrimitives.Add(mean, v, mean);
@@ -21,7 +22,17 @@ public sealed record TrainingExample(LabelledPhoto Photo, string Sha256, float[]
 /// Held-out probabilities (calibrated), similarities to the prototypes and uncertain flags for
 /// every example, the scores they add up to, and the temperature that calibrates the whole set.
 /// </summary>
-public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, float[] Similarities, bool[] Uncertain, float SimilarityThreshold, double Temperature);
+public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<string> Labels, float[][] Probabilities, float[] Similarities, bool[] Uncertain, float SimilarityThreshold, double Temperature)
+{
+    /// <summary>Each example's fold.</summary>
+    public int[] Folds { get; init; } = [];
+
+    /// <summary>Pictures that are none of the examples (not concert photos, say) as each fold's head answers them: [fold][picture].</summary>
+    public HeldOutAnswer[][] Outsiders { get; init; } = [];
+}
+
+/// <summary>What a fold's head says of a picture: calibrated probabilities, and whether the picture is unlike its training photos (under the similarity threshold).</summary>
+public sealed record HeldOutAnswer(float[] Probabilities, bool Unfamiliar);
 
 /// <summary>Fits the era head on pooled features, scores the same recipe by grouped cross-validation, and records how.</summary>
 public static class HeadTrainer
@@ -59,24 +70,31 @@ public static class HeadTrainer
     /// </summary>
     /// <param name="trainable">Which examples a fold may train on (all by default); the others are only scored. Scoring another
     /// training set on the very same folds and photos is how a retrained head is compared with the one it would replace.</param>
-    public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds, Func<TrainingExample, bool>? trainable = null)
+    /// <param name="outsiders">Prediction features of pictures outside the examples, answered by every fold's head.</param>
+    public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds, Func<TrainingExample, bool>? trainable = null,
+        IReadOnlyList<float[]>? outsiders = null)
     {
         var labels = Labels(examples);
         var fold = GroupedFolds.Assign(examples.Select(e => e.Photo.Group).ToList(), examples.Select(e => e.Photo.Class).ToList(), folds, settings.Seed);
         var logits = new float[examples.Count][];
         var similarities = new float[examples.Count];
+        var outsiderLogits = new float[folds][][];
+        var outsiderSimilarities = new float[folds][];
         for (int f = 0; f < folds; f++)
         {
             var train = examples.Where((e, i) => fold[i] != f && (trainable?.Invoke(e) ?? true)).ToList();
             if (train.Count == 0) continue;
             var model = Fit(train, labels, settings);
             var prototypes = Prototypes(train, labels);
+            float Similarity(float[] features) => prototypes.Max(p => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(features, p));
             for (int i = 0; i < examples.Count; i++)
                 if (fold[i] == f)
                 {
                     logits[i] = SoftmaxRegression.Logits(model, examples[i].PredictionFeatures);
-                    similarities[i] = prototypes.Max(p => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(examples[i].PredictionFeatures, p));
+                    similarities[i] = Similarity(examples[i].PredictionFeatures);
                 }
+            outsiderLogits[f] = outsiders?.Select(x => SoftmaxRegression.Logits(model, x)).ToArray() ?? [];
+            outsiderSimilarities[f] = outsiders?.Select(Similarity).ToArray() ?? [];
         }
         // Calibrated on the photos fans upload: stage photos, where there are any.
         var reference = Enumerable.Range(0, examples.Count).Where(i => !HasStagePhotos(examples) || examples[i].Photo.Kind == LabelledPhotos.StagePhoto).ToList();
@@ -87,8 +105,8 @@ public static class HeadTrainer
             return SoftmaxRegression.FitTemperature(chosen.Select(i => logits[i]).ToList(), chosen.Select(i => truth[i]).ToList());
         }
         var foldTemperature = Enumerable.Range(0, folds).Select(f => Temperature(i => fold[i] != f)).ToArray();
-        var probabilities = Enumerable.Range(0, examples.Count)
-            .Select(i => EraHead.Softmax(logits[i].Select(z => (float)(z / foldTemperature[fold[i]])).ToArray())).ToArray();
+        float[] Calibrated(float[] scores, int f) => EraHead.Softmax(scores.Select(z => (float)(z / foldTemperature[f])).ToArray());
+        var probabilities = Enumerable.Range(0, examples.Count).Select(i => Calibrated(logits[i], fold[i])).ToArray();
 
         var referenceSimilarities = reference.Select(i => similarities[i]).Order().ToList();
         float threshold = referenceSimilarities[(int)Math.Floor(FlaggedStagePhotos * (referenceSimilarities.Count - 1))];
@@ -97,7 +115,9 @@ public static class HeadTrainer
         var report = Metrics.Evaluate($"{folds}-fold cross-validation grouped by outfit", labels, truth, predicted)
             with
         { CalibrationError = Metrics.CalibrationError(truth, probabilities) };
-        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold, Temperature(_ => true));
+        var outsiderAnswers = Enumerable.Range(0, folds).Select(f => (outsiderLogits[f] ?? [])
+            .Select((z, j) => new HeldOutAnswer(Calibrated(z, f), outsiderSimilarities[f][j] < threshold)).ToArray()).ToArray();
+        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold, Temperature(_ => true)) { Folds = fold, Outsiders = outsiderAnswers };
     }
 
     /// <summary>Per era, the normalised mean of its photos' normalised features: what "looks like this era's photos" means.</summary>

@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Cli;
 using ErasWeb.Configuration;
 using ErasWeb.Media;
+using SkiaSharp;
 
 namespace ErasWeb.Training;
 
@@ -14,11 +15,9 @@ public static class TrainingSet
         if (photos.Count == 0)
             throw new InvalidDataException($"No photos found in {string.Join(", ", sources.Select(s => $"'{s}'"))}{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
 
-        var spec = BackboneSpec.MobileNetV2Int8;
-        var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).PrepareAsync(ct);
-        using var backbone = new Backbone(prepared, spec, Environment.ProcessorCount);
+        using var backbone = await OpenBackboneAsync(options, ct);
         var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();
-        var extractor = new FeatureExtractor(backbone, spec, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), Path.Combine(options.DataDirFullPath, "features"));
+        var extractor = Extractor(backbone, options);
         var progress = new ConsoleProgress(log, "Extracting features", photos.Count);
         var features = extractor.Extract(photos, views, settings.CutoutScenes, progress.Report,
             (file, why) => progress.WriteLine($"skipped {file}: {why}"));
@@ -33,4 +32,27 @@ public static class TrainingSet
             return new TrainingExample(photo, f.Sha256, training, Of(f.Views, settings.ViewsForPrediction));
         }).ToList();
     }
+
+    /// <summary>What the head sees at prediction (the prediction views' features averaged) of pictures that are not labelled photos.</summary>
+    public static async Task<IReadOnlyList<float[]>> PredictionFeaturesAsync(IEnumerable<SKBitmap> pictures, TrainingSettings settings, ErasOptions options, CancellationToken ct)
+    {
+        using var backbone = await OpenBackboneAsync(options, ct);
+        var extractor = Extractor(backbone, options);
+        return pictures.Select(picture =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return TrainingExample.Average(extractor.Extract(picture, settings.ViewsForPrediction));
+        }).ToList();
+    }
+
+    static async Task<Backbone> OpenBackboneAsync(ErasOptions options, CancellationToken ct)
+    {
+        var prepared = await new BackboneProvisioner(Spec, options.BackboneSource, options.DataDirFullPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).PrepareAsync(ct);
+        return new Backbone(prepared, Spec, Environment.ProcessorCount);
+    }
+
+    static FeatureExtractor Extractor(Backbone backbone, ErasOptions options) =>
+        new(backbone, Spec, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), Path.Combine(options.DataDirFullPath, "features"));
+
+    static readonly BackboneSpec Spec = BackboneSpec.MobileNetV2Int8;
 }
