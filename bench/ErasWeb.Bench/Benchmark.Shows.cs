@@ -117,7 +117,7 @@ public sealed partial class Benchmark
         {
             var era = Tours.Of2024.Sets[i * Tours.Of2024.Sets.Count / count].Era;
             var (probabilities, unfamiliar) = perEra[era][i % perEra[era].Count];
-            return new NightPhoto(start.AddSeconds(i * 11700.0 / count + i % 7), probabilities, unfamiliar);
+            return new ShowPhoto(start.AddSeconds(i * 11700.0 / count + i % 7), probabilities, unfamiliar);
         }).ToList();
         var times = new List<double>();
         for (int run = 0; run < 30; run++)

@@ -10,8 +10,6 @@ using ErasWeb.Videos.Shows;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using NightPhoto = ErasWeb.Data.NightPhoto;
-using PhotoEvidence = ErasWeb.Videos.Shows.NightPhoto;
 
 namespace ErasWeb.Nights;
 
@@ -190,10 +188,10 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         if (read.Count > 0 && ShowDecoder.CanDecode(model.Labels))
         {
             var known = show is null ? null : Tours.All.Single(t => t.Name == show.Tour);
-            var photos = read.Select(r => new PhotoEvidence(r.TakenAt, [.. model.Labels.Select(l => r.Prediction!.Probabilities.GetValueOrDefault(l))],
+            var photos = read.Select(r => new ShowPhoto(r.TakenAt, [.. model.Labels.Select(l => r.Prediction!.Probabilities.GetValueOrDefault(l))],
                 r.Prediction!.UncertainReason == UncertainReasons.Unfamiliar())).ToList();
-            decoded = NightDecodingStub.DecodeNight(model.Labels, photos, known);
-            tour = known ?? Tours.All.FirstOrDefault(t => t.Name == decoded.Tour) ?? Tours.Of2024;
+            decoded = ShowDecoder.DecodeNight(model.Labels, photos, known);
+            tour = decoded.Order;
         }
 
         // The photos' context may have been cleared by a racing store of the same public bytes: the night is tracked again.

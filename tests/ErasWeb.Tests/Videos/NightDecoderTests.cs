@@ -9,25 +9,25 @@ public class NightDecoderTests
     static readonly DateTime ShowStart = new(2024, 6, 21, 19, 55, 0);
 
     /// <summary>A photo taken <paramref name="minutes"/> after the show began that the model reads as <paramref name="era"/> with <paramref name="confidence"/>, the rest spread evenly.</summary>
-    static NightPhoto Photo(double minutes, string era, float confidence = 0.8f, string? second = null, float secondConfidence = 0)
+    static ShowPhoto Photo(double minutes, string era, float confidence = 0.8f, string? second = null, float secondConfidence = 0)
     {
         var p = new float[Labels.Length];
         int others = Labels.Length - (second is null ? 1 : 2);
         Array.Fill(p, (1 - confidence - secondConfidence) / others);
         p[Array.IndexOf(Labels, era)] = confidence;
         if (second is not null) p[Array.IndexOf(Labels, second)] = secondConfidence;
-        return new NightPhoto(ShowStart.AddMinutes(minutes), p, Unfamiliar: false);
+        return new ShowPhoto(ShowStart.AddMinutes(minutes), p, Unfamiliar: false);
     }
 
     /// <summary>Friends, food, the crowd: unlike any stage photo, no era standing out.</summary>
-    static NightPhoto NonConcert(double minutes)
+    static ShowPhoto NonConcert(double minutes)
     {
         var p = new float[Labels.Length];
         Array.Fill(p, 1f / Labels.Length);
-        return new NightPhoto(ShowStart.AddMinutes(minutes), p, Unfamiliar: true);
+        return new ShowPhoto(ShowStart.AddMinutes(minutes), p, Unfamiliar: true);
     }
 
-    static List<NightPhoto> WithoutTimes(IEnumerable<NightPhoto> photos) => photos.Select(p => p with { TakenAt = null }).ToList();
+    static List<ShowPhoto> WithoutTimes(IEnumerable<ShowPhoto> photos) => photos.Select(p => p with { TakenAt = null }).ToList();
 
     static List<string?> Eras(DecodedNight night) => night.SetOfPhoto.Select(s => s is int set ? night.Order.Sets[set].Era : null).ToList();
 

@@ -41,7 +41,7 @@ public static class NightEvaluation
     public static readonly IReadOnlyList<Setting> Settings = [new(true, true), new(true, false), new(false, true), new(false, false)];
 
     /// <summary>A photo of a generated night, the set it was taken in (null for a non-concert picture) and its era.</summary>
-    sealed record PhotoWithTruth(NightPhoto Photo, int? Set, string? Era);
+    sealed record PhotoWithTruth(ShowPhoto Photo, int? Set, string? Era);
 
     /// <summary>The <c>nights</c> subcommand of <c>eval</c>.</summary>
     public static Command Create()
@@ -107,7 +107,7 @@ public static class NightEvaluation
             {
                 int fold = n % folds;
                 var heldOut = stage.Where(i => cv.Folds[i] == fold).GroupBy(i => examples[i].Photo.Class)
-                    .ToDictionary(g => g.Key, g => g.Select(i => new NightPhoto(null, cv.Probabilities[i], cv.Similarities[i] < cv.SimilarityThreshold)).ToList());
+                    .ToDictionary(g => g.Key, g => g.Select(i => new ShowPhoto(null, cv.Probabilities[i], cv.Similarities[i] < cv.SimilarityThreshold)).ToList());
                 var tour = Tours.All[random.Next(Tours.All.Count)];
                 return (Tour: tour, Photos: Night(random, tour, heldOut, cv.Outsiders[fold]));
             }).ToList();
@@ -127,7 +127,7 @@ public static class NightEvaluation
     /// second or three apart; sets last their typical length give or take <see cref="SetLengthSpread"/>,
     /// with 1-4 minutes between them; sometimes a non-concert picture before the show or after a set.
     /// </summary>
-    static List<PhotoWithTruth> Night(Random random, Tour tour, Dictionary<string, List<NightPhoto>> heldOut, HeldOutAnswer[] nonConcert)
+    static List<PhotoWithTruth> Night(Random random, Tour tour, Dictionary<string, List<ShowPhoto>> heldOut, HeldOutAnswer[] nonConcert)
     {
         var start = new DateTime(2024, 6, 21, 19, 50, 0);
         var taken = new List<PhotoWithTruth>();
@@ -135,7 +135,7 @@ public static class NightEvaluation
         {
             if (nonConcert.Length == 0) return;
             var answer = nonConcert[random.Next(nonConcert.Length)];
-            taken.Add(new PhotoWithTruth(new NightPhoto(start.AddMinutes(minutes), answer.Probabilities, answer.Unfamiliar), null, null));
+            taken.Add(new PhotoWithTruth(new ShowPhoto(start.AddMinutes(minutes), answer.Probabilities, answer.Unfamiliar), null, null));
         }
 
         if (random.NextDouble() < NonConcertBeforeShow) NonConcert(-5 - 55 * random.NextDouble());

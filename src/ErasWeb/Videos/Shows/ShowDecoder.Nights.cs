@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace ErasWeb.Videos.Shows;
 
 /// <summary>One photo of a night as the decoder reads it; <paramref name="TakenAt"/> is the capture time (local, from EXIF) or null; <paramref name="Unfamiliar"/>: unlike any stage photo the model learned from.</summary>
-public sealed record NightPhoto(DateTime? TakenAt, float[] Probabilities, bool Unfamiliar);
+public sealed record ShowPhoto(DateTime? TakenAt, float[] Probabilities, bool Unfamiliar);
 
 /// <summary>
 /// A night's photos read with the set order: per photo (in the order given), the index into
@@ -41,7 +41,7 @@ public static partial class ShowDecoder
     /// set is assumed. With <paramref name="knownTour"/> (the night's date names its show) only its order
     /// names the sets; both orders' log-likelihoods are reported all the same.
     /// </summary>
-    public static DecodedNight DecodeNight(IReadOnlyList<string> labels, IReadOnlyList<NightPhoto> photos, Tour? knownTour = null)
+    public static DecodedNight DecodeNight(IReadOnlyList<string> labels, IReadOnlyList<ShowPhoto> photos, Tour? knownTour = null)
     {
         if (photos.Count == 0) throw new ArgumentException("A night needs at least one photo.", nameof(photos));
         var gaps = Gaps(photos);
@@ -67,7 +67,7 @@ public static partial class ShowDecoder
     /// without a time between two with one takes a time evenly between theirs; a clock that goes back
     /// tells nothing.
     /// </summary>
-    static double?[] Gaps(IReadOnlyList<NightPhoto> photos)
+    static double?[] Gaps(IReadOnlyList<ShowPhoto> photos)
     {
         var seconds = photos.Select(p => p.TakenAt is DateTime at ? at.Ticks / (double)TimeSpan.TicksPerSecond : (double?)null).ToArray();
         int previous = -1;
