@@ -1,3 +1,4 @@
+using ErasWeb.Admin;
 using ErasWeb.Classification;
 using ErasWeb.Fans;
 using ErasWeb.Media;
@@ -37,6 +38,7 @@ public static class DomainProblems
         VideoQueueFullException full => new(StatusCodes.Status503ServiceUnavailable, "Video queue full", full.Message, VideoQueueFullException.RetryAfterSeconds),
         TooManyUploadsException tooMany => new(StatusCodes.Status429TooManyRequests, "Too many uploads", tooMany.Message, RateLimiting.Seconds(tooMany.RetryAfter)),
         StorageFullException full => new(StatusCodes.Status507InsufficientStorage, "Storage full", full.Message),
+        PrivateNightException privateNight => new(StatusCodes.Status409Conflict, "A private night", privateNight.Message),
         _ => null,
     };
 

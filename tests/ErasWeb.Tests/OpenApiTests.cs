@@ -29,7 +29,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["GET /api/jobs/{id}"] = [200, 404],
         ["DELETE /api/jobs/{id}"] = [204, 404],
         ["GET /api/admin/jobs/{id}"] = [200, 401, 404, 429],
-        ["POST /api/admin/nights/{id}/accept"] = [200, 401, 404, 429],
+        ["POST /api/admin/nights/{id}/accept"] = [200, 401, 404, 409, 429],
         ["POST /api/nights"] = [200, 202, 400, 413, 415, 429, 503, 507],
         ["GET /api/nights/{id}"] = [200, 404],
         ["GET /api/nights/{id}/download"] = [200, 404, 409],

@@ -27,8 +27,9 @@ public static class AdminApi
             .WithSummary("Rejects the fans' answer: the picture is not used for training.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/nights/{id:long}/accept", AcceptNight).WithName("AcceptNight")
-            .WithSummary("Accepts a read night's decoded eras as training labels in one step (photos between sets are left out), each marked as coming from the night.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Accepts a read night's decoded eras as training labels in one step (photos between sets are left out), each marked as coming from the night; "
+                + "a night kept out of the gallery is its uploader's alone (409).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPost("/predictions/{id:long}/hide", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, true, review, ct)).WithName("HidePrediction")
             .WithSummary("Takes a prediction out of the gallery and the public API.").ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/predictions/{id:long}/show", (long id, FeedbackReview review, CancellationToken ct) => SetHidden(id, false, review, ct)).WithName("ShowPrediction")

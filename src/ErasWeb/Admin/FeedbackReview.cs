@@ -14,6 +14,9 @@ public sealed record FeedbackItem(
     [property: System.ComponentModel.Description("Fans changed their verdict after the admin's decision, which stands until it is made again.")] bool Flagged,
     [property: System.ComponentModel.Description("The night whose decoded eras were accepted as this label, if that is where it came from.")] long? NightId);
 
+/// <summary>Labels asked for from a night kept out of the gallery.</summary>
+public sealed class PrivateNightException() : Exception("This night is kept out of the gallery: its photos are its uploader's alone, so they do not become training labels.");
+
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
 public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeProvider clock)
 {
@@ -55,12 +58,14 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     /// Accepts a night's decoded eras as labels in one step: every photo decoded into a set becomes a
     /// training example of that set's era, marked as coming from the night; photos between sets are left
     /// out. A photo fans voted on keeps their votes, its label now the night's. Null when there is no such
-    /// night (or it is not read yet); else how many labels were accepted.
+    /// night (or it is not read yet); else how many labels were accepted. A night kept out of the gallery
+    /// is its uploader's alone and never teaches the model (<see cref="PrivateNightException"/>).
     /// </summary>
     public async Task<int?> AcceptNightAsync(long nightId, CancellationToken ct)
     {
         var night = await db.Nights.AsNoTracking().IgnoreQueryFilters().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
         if (night is not { Status: VideoJobStatus.Succeeded }) return null;
+        if (night.AccessKey is not null) throw new PrivateNightException();
         var photos = night.Photos.Where(p => p.PredictionId is not null && p.Era is not null).ToDictionary(p => p.PredictionId!.Value, p => p.Era!);
         var existing = await db.Feedback.IgnoreQueryFilters().Where(f => photos.Keys.Contains(f.PredictionId)).ToDictionaryAsync(f => f.PredictionId, ct);
         var now = clock.GetUtcNow().UtcDateTime;

@@ -12,7 +12,8 @@ namespace ErasWeb.Retraining;
 /// command reads beside the shared set. Each picture is its own group, named by the uploaded file's
 /// content hash, so cross-validation never splits one picture; the photos of a night whose decoded eras
 /// were accepted share one group (<c>night-ID</c>), as one evening shows the same outfits again and again.
-/// A video contributes its key frame. Hidden predictions are left out.
+/// A video contributes its key frame. Hidden predictions are left out, and so are uploads kept out of the
+/// gallery (the query filter sees neither): those are their uploaders' alone.
 /// </summary>
 public static class DatasetExport
 {

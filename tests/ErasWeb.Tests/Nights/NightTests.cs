@@ -7,7 +7,7 @@ using SkiaSharp;
 
 namespace ErasWeb.Tests.Nights;
 
-/// <summary>The tour's shows known, and a small limit on photos a night, so the over-limit case is cheap.</summary>
+/// <summary>The tour's shows known, and a small limit on photos a night, so the over-limit case is cheap; the admin on.</summary>
 public sealed class NightsAppFixture : AppFixture
 {
     public const int MaxPhotos = 24;
@@ -16,6 +16,7 @@ public sealed class NightsAppFixture : AppFixture
     {
         ["Eras:Shows"] = TestData.Shows,
         ["Eras:NightMaxPhotos"] = MaxPhotos.ToString(),
+        ["Eras:AdminToken"] = AdminAppFixture.Token,
     };
 }
 
@@ -228,6 +229,36 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
     }
 
     [Fact]
+    public async Task An_admin_accepts_a_nights_decoded_eras_as_labels_in_one_step_each_marked_as_from_the_night()
+    {
+        using var admin = new HttpClient { BaseAddress = app.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminAppFixture.Token);
+        Shot[] shots = [Paris[3], Paris[4], Paris[7], Paris[12]]; // Fearless, Red, the snack between sets, Midnights
+        // A night kept out of the gallery is its uploader's alone: it never becomes training data.
+        var kept = (await NightAsync(app.Client, shots)).GetProperty("night_id").GetInt64();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/admin/nights/{kept}/accept", null)).StatusCode);
+
+        var night = await NightAsync(app.Client, shots, gallery: true);
+        long id = night.GetProperty("night_id").GetInt64();
+
+        var accepted = await admin.PostAsync($"/api/admin/nights/{id}/accept", null);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(3, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32()); // not the snack
+        var labels = (await admin.GetFromJsonAsync<JsonElement>("/api/admin/feedback?status=accepted&limit=200")).EnumerateArray()
+            .Where(i => i.GetProperty("night_id").ValueKind == JsonValueKind.Number && i.GetProperty("night_id").GetInt64() == id)
+            .ToDictionary(i => i.GetProperty("prediction_id").GetInt64(), i => i.GetProperty("label").GetString());
+        foreach (var photo in Photos(night).Where(p => Era(p) is not null))
+            Assert.Equal(Era(photo), labels[photo.GetProperty("prediction_id").GetInt64()]);
+
+        // The dataset a retraining reads keeps the evening's photos together: one group, so cross-validation never splits it.
+        using var zip = new ZipArchive(await admin.GetStreamAsync("/api/admin/dataset/export"));
+        using var manifest = new StreamReader(zip.GetEntry("MANIFEST.tsv")!.Open());
+        var rows = (await manifest.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(3, rows.Count(r => r[3] == $"night-{id}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/admin/nights/987654/accept", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_night_for_the_gallery_shows_its_photos_there_and_its_page_to_anyone()
     {
         var night = await NightAsync(app.Client, Paris[8..11], gallery: true);
@@ -237,5 +268,11 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/nights/{id}")).StatusCode);
         var listed = await app.Client.GetStringAsync("/api/predictions?limit=100");
         Assert.All(Photos(night), p => Assert.Contains($"\"prediction_id\":{p.GetProperty("prediction_id").GetInt64()},", listed));
+
+        // A card of its own under the gallery's nights, which never shows a night kept out of it.
+        var unlisted = (await NightAsync(app.Client, Paris[11..13])).GetProperty("night_id").GetInt64();
+        var nights = await app.Client.GetStringAsync("/gallery?kind=night");
+        Assert.Contains($"href=\"/nights/{id}\"", nights);
+        Assert.DoesNotContain($"/nights/{unlisted}", nights);
     }
 }

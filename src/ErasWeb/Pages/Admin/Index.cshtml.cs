@@ -44,8 +44,15 @@ public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
     /// <summary>From a night's page: its decoded eras become labels; back to the night.</summary>
     public async Task<IActionResult> OnPostAcceptNightAsync(long night, CancellationToken ct)
     {
-        if (await review.AcceptNightAsync(night, ct) is not int accepted) return NotFound();
-        Done = $"Accepted the eras of {accepted} photos of this night as training labels.";
+        try
+        {
+            if (await review.AcceptNightAsync(night, ct) is not int accepted) return NotFound();
+            Done = $"Accepted the eras of {accepted} photos of this night as training labels.";
+        }
+        catch (PrivateNightException e)
+        {
+            Done = e.Message;
+        }
         var key = await db.Nights.IgnoreQueryFilters().Where(n => n.Id == night).Select(n => n.AccessKey).FirstOrDefaultAsync(ct);
         return Redirect(ErasWeb.Nights.NightUrls.Page(night, key));
     }
