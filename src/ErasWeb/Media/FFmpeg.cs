@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading.Channels;
 
 namespace ErasWeb.Media;
@@ -13,8 +16,9 @@ public sealed class FFmpegException(string message, bool timedOut = false, Excep
 
 /// <summary>
 /// Runs ffmpeg and ffprobe as child processes: arguments passed as a list (never through a
-/// shell), stdout read as bytes, a timeout after which the process is killed, and a lower
-/// priority so video work never starves the requests the server is answering.
+/// shell), stdout read as it is written (lines or fixed-size records), never held whole, a timeout
+/// after which the process is killed, and a lower priority so video work never starves the
+/// requests the server is answering.
 /// </summary>
 public static class FFmpeg
 {
@@ -51,28 +55,58 @@ public static class FFmpeg
         catch (OperationCanceledException) { } // a process SIGKILL cannot end is the kernel's to reap
     }
 
-    /// <summary>Runs the tool to the end and returns all it wrote to stdout; killed after <paramref name="timeout"/>.</summary>
-    public static async Task<byte[]> RunAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct)
+    /// <summary>The longest line <see cref="ReadLinesAsync"/> takes: the tools' lines are short, and no text in a file (a tag) may make one fill memory.</summary>
+    const int MaxLineBytes = 64 * 1024;
+
+    /// <summary>
+    /// Runs the tool and yields its stdout line by line as it is written, so no output, however long, is held whole;
+    /// killed after <paramref name="timeout"/>, and as soon as the caller stops reading.
+    /// </summary>
+    public static async IAsyncEnumerable<string> ReadLinesAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct)
     {
         using var process = Start(tool, arguments);
         var error = ReadErrorAsync(process, _ => { });
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var output = new MemoryStream();
+        var stdout = PipeReader.Create(process.StandardOutput.BaseStream);
         try
         {
-            await process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
-            await process.WaitForExitAsync(deadline.Token);
+            while (true)
+            {
+                ReadResult read;
+                try { read = await stdout.ReadAsync(deadline.Token); }
+                catch (OperationCanceledException) { throw await TimedOutAsync(); }
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    yield return Encoding.UTF8.GetString(buffer.Slice(0, end));
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                }
+                if (buffer.Length > MaxLineBytes) throw new FFmpegException($"{tool} wrote a line longer than {MaxLineBytes / 1024} KB.");
+                if (read.IsCompleted)
+                {
+                    if (!buffer.IsEmpty) yield return Encoding.UTF8.GetString(buffer);
+                    break;
+                }
+                stdout.AdvanceTo(buffer.Start, buffer.End);
+            }
+            try { await process.WaitForExitAsync(deadline.Token); }
+            catch (OperationCanceledException) { throw await TimedOutAsync(); }
+            ThrowIfFailed(tool, process, arguments, await error);
         }
-        catch (OperationCanceledException)
+        finally
+        {
+            await stdout.CompleteAsync();
+            if (!process.HasExited) await StopAsync(process);
+        }
+
+        async Task<Exception> TimedOutAsync()
         {
             await StopAsync(process);
             ct.ThrowIfCancellationRequested();
             LogFailure(tool, arguments, "was stopped after taking too long", await error);
-            throw new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
+            return new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
         }
-        ThrowIfFailed(tool, process, arguments, await error);
-        return output.ToArray();
     }
 
     /// <summary>

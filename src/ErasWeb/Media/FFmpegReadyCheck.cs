@@ -23,7 +23,7 @@ public sealed class FFmpegReadyCheck(TimeProvider clock) : IHealthCheck
             try
             {
                 foreach (var tool in (string[])["ffmpeg", "ffprobe"])
-                    await FFmpeg.RunAsync(tool, ["-hide_banner", "-version"], TimeSpan.FromSeconds(10), ct);
+                    await foreach (var _ in FFmpeg.ReadLinesAsync(tool, ["-hide_banner", "-version"], TimeSpan.FromSeconds(10), ct)) { }
                 result = HealthCheckResult.Healthy("ffmpeg and ffprobe run.");
             }
             catch (FFmpegException e)

@@ -73,17 +73,18 @@ public static class FrameSampler
     public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var (keyframes, packets) = video.Keyframes is { } known ? (known, video.Packets) : await KeyframeTimesAsync(path, video, timeout, ct);
+        var packets = video.Packets ?? (await VideoProbe.ProbeWithKeyframesAsync(path, timeout, ct)).Packets!;
+        var keyframeTimes = packets.Keyframes.Select(k => k.Time).ToList();
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
-        var assigned = AssignKeyframes(times, keyframes, step / 2);
-        var fromKeyframes = Enumerable.Range(0, times.Count).Where(i => assigned[i] is not null).Select(i => (Time: times[i], Keyframe: assigned[i]!.Value)).ToList();
+        var assigned = AssignKeyframes(times, keyframeTimes, step / 2);
+        var fromKeyframes = Enumerable.Range(0, times.Count).Where(i => assigned[i] is not null).Select(i => (Time: times[i], Keyframe: packets.Keyframes[assigned[i]!.Value])).ToList();
         var sought = times.Where((_, i) => assigned[i] is null).Select(t => SeekTarget(t, step)).ToList();
 
         var runs = new ConcurrentQueue<Run>();
-        if (DecodingAllIsCheaper(video, keyframes, packets, sought))
+        if (DecodingAllIsCheaper(video, keyframeTimes, packets.Count, sought))
             runs.Enqueue(new Run(EveryFrameAsync(path, video, times.Select(t => SeekTarget(t, step)).ToList(), step, size, timeout, ct), []));
         else
-            EnqueueSeeksAndKeyframeRuns(runs, path, video, keyframes, fromKeyframes, sought, size, timeout, ct);
+            EnqueueSeeksAndKeyframeRuns(runs, path, video, packets.KeyframeCount, fromKeyframes, sought, size, timeout, ct);
         var output = Channel.CreateBounded<SampledFrame>(RunsAtOnce);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int sampled = 0;
@@ -143,17 +144,17 @@ public static class FrameSampler
             throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
     }
 
-    static void EnqueueSeeksAndKeyframeRuns(ConcurrentQueue<Run> runs, string path, VideoInfo video, IReadOnlyList<TimeSpan> keyframes,
-        List<(TimeSpan Time, int Keyframe)> fromKeyframes, List<TimeSpan> sought, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    static void EnqueueSeeksAndKeyframeRuns(ConcurrentQueue<Run> runs, string path, VideoInfo video, int keyframeCount,
+        List<(TimeSpan Time, Keyframe Keyframe)> fromKeyframes, List<TimeSpan> sought, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
     {
         // A keyframe-only run decodes every keyframe in the file; seeking costs about three keyframe decodes a frame
         // (the input is opened and probed again), so it is kept to a few of many keyframes, split over the cores.
-        bool seekEach = fromKeyframes.Count * 3 < keyframes.Count && fromKeyframes.Count <= MaxKeyframeSeeks;
+        bool seekEach = fromKeyframes.Count * 3 < keyframeCount && fromKeyframes.Count <= MaxKeyframeSeeks;
         int perRun = seekEach ? Math.Min((fromKeyframes.Count + RunsAtOnce - 1) / RunsAtOnce, KeyframeSeeksPerRun(video)) : fromKeyframes.Count;
         foreach (var part in fromKeyframes.Chunk(Math.Max(1, perRun)))
             runs.Enqueue(new Run(seekEach
-                ? KeyframeSeeksAsync(path, video, part.Select(p => keyframes[p.Keyframe]).ToList(), size, timeout, ct)
-                : KeyframesAsync(path, video, part.Select(p => p.Keyframe).ToList(), size, timeout, ct), part.Select(p => p.Time).ToList()));
+                ? KeyframeSeeksAsync(path, video, part.Select(p => p.Keyframe.Time).ToList(), size, timeout, ct)
+                : KeyframesAsync(path, video, part.Select(p => p.Keyframe.Number).ToList(), size, timeout, ct), part.Select(p => p.Time).ToList()));
         foreach (var target in sought) runs.Enqueue(new Run(ExactAsync(path, video, target, size, OneThread, timeout, ct), []));
     }
 
@@ -169,15 +170,14 @@ public static class FrameSampler
     /// that opens the file again) that together would decode more frames, from their keyframes on, than the file has.
     /// A long video with few keyframes (a still recorded for hours) would otherwise cost a run of hundreds of frames per sample.
     /// </summary>
-    static bool DecodingAllIsCheaper(VideoInfo video, IReadOnlyList<TimeSpan> keyframes, int packets, List<TimeSpan> targets)
+    static bool DecodingAllIsCheaper(VideoInfo video, List<TimeSpan> keyframes, int packets, List<TimeSpan> targets)
     {
         if (targets.Count <= MaxKeyframeSeeks || packets == 0) return false;
         double framesPerSecond = packets / video.Duration.TotalSeconds;
-        List<TimeSpan> sorted = [.. keyframes];
         double sought = 0;
         foreach (var target in targets)
         {
-            int at = sorted.BinarySearch(target);
+            int at = keyframes.BinarySearch(target);
             var from = at >= 0 ? keyframes[at] : ~at > 0 ? keyframes[~at - 1] : TimeSpan.Zero;
             sought += (target - from).TotalSeconds * framesPerSecond + 1;
         }
@@ -210,22 +210,6 @@ public static class FrameSampler
         return frame.Image;
     }
 
-    /// <summary>Presentation times of the video's keyframes from its start, read from packet flags (nothing is decoded), and how many packets it has.</summary>
-    static async Task<(IReadOnlyList<TimeSpan> Keyframes, int Packets)> KeyframeTimesAsync(string path, VideoInfo video, TimeSpan timeout, CancellationToken ct)
-    {
-        var csv = System.Text.Encoding.ASCII.GetString(await FFmpeg.RunAsync("ffprobe",
-            ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", path], timeout, ct));
-        var times = new List<TimeSpan>();
-        foreach (var line in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var fields = line.Split(',');
-            if (fields.Length >= 2 && fields[1].Contains('K') && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-                times.Add(TimeSpan.FromSeconds(seconds) - video.StartTime);
-        }
-        times.Sort();
-        return (times, csv.Count(c => c == '\n'));
-    }
-
     /// <summary>
     /// For each time, the index of the nearest keyframe within <paramref name="reach"/> that no
     /// earlier time took (ties go to the earlier keyframe), or null where there is none. The indices
@@ -248,7 +232,7 @@ public static class FrameSampler
     }
 
     /// <summary>
-    /// One run decoding only keyframes and keeping the chosen ones (indices in increasing order),
+    /// One run decoding only keyframes and keeping the chosen ones (their numbers in increasing order),
     /// streamed as they are decoded, each with the time FFmpeg reports for it, so a keyframe FFmpeg
     /// counts differently or cannot decode never shifts the times of the others.
     /// </summary>
@@ -268,12 +252,14 @@ public static class FrameSampler
     }
 
     /// <summary>
-    /// "frame number is one of these", as a balanced sum: FFmpeg's expression parser refuses a flat
-    /// chain of more than about a hundred terms, a tree of 1000 is only ten levels deep.
+    /// "frame number is one of these" (in increasing order), as a binary search: FFmpeg evaluates only the branch
+    /// an if() takes, so each frame costs about ten comparisons rather than one per number, however many keyframes
+    /// the file has. FFmpeg's expression parser refuses a flat chain of more than about a hundred terms; a tree of
+    /// 1000 is only ten levels deep.
     /// </summary>
     static string AnyOf(IReadOnlyList<int> frameNumbers) => frameNumbers.Count == 1
         ? $"eq(n\\,{frameNumbers[0]})"
-        : $"({AnyOf(frameNumbers.Take(frameNumbers.Count / 2).ToList())}+{AnyOf(frameNumbers.Skip(frameNumbers.Count / 2).ToList())})";
+        : $"if(lt(n\\,{frameNumbers[frameNumbers.Count / 2]})\\,{AnyOf(frameNumbers.Take(frameNumbers.Count / 2).ToList())}\\,{AnyOf(frameNumbers.Skip(frameNumbers.Count / 2).ToList())})";
 
     /// <summary>The first frame at or after <paramref name="time"/>, as raw RGBA at <paramref name="size"/>, with its own time; none when there is none.</summary>
     static IAsyncEnumerable<SampledFrame> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, string[] decoding, TimeSpan timeout, CancellationToken ct) =>

@@ -65,7 +65,7 @@ public static class VideoAnalyzer
         try { return await AnalyzeAsync(path, video, model, cpu, options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, overBudget.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new FFmpegException($"The analysis took longer than the {Describe(budget)} allowed for a video of {Describe(video.Duration)}, so it was stopped.");
+            throw new FFmpegException($"The analysis took longer than the {VideoProbe.Describe(budget)} allowed for a video of {VideoProbe.Describe(video.Duration)}, so it was stopped.");
         }
     }
 
@@ -160,10 +160,8 @@ public static class VideoAnalyzer
     public static void CheckDuration(VideoInfo video, ErasOptions options)
     {
         if (video.Duration.TotalSeconds > options.MaxVideoSeconds)
-            throw new FFmpegException($"The video says it lasts {Describe(video.Duration)}, longer than the {Describe(TimeSpan.FromSeconds(options.MaxVideoSeconds))} ErasWeb analyses; its header may be broken.");
+            throw new FFmpegException($"The video says it lasts {VideoProbe.Describe(video.Duration)}, longer than the {VideoProbe.Describe(TimeSpan.FromSeconds(options.MaxVideoSeconds))} ErasWeb analyses; its header may be broken.");
     }
-
-    static string Describe(TimeSpan t) => t.TotalHours >= 1 ? $"{t.TotalHours:0.#} hours" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} minutes" : $"{t.TotalSeconds:0.#} seconds";
 
     static IEnumerable<FrameResult> Classify(IEraModel model, List<SampledFrame> batch)
     {

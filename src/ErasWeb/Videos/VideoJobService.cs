@@ -115,7 +115,10 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     public static void Enqueue(IBackgroundJobClient queue, long jobId) =>
         queue.Enqueue<VideoJobRunner>(runner => runner.RunAsync(jobId, CancellationToken.None));
 
-    /// <summary>What ffprobe can tell in a moment is answered at upload: not a video, no picture, no duration, an absurd duration.</summary>
+    /// <summary>
+    /// What ffprobe can tell in a moment is answered at upload: not a video, no picture, no duration, an absurd duration,
+    /// more frames than its length allows when its header counts them.
+    /// </summary>
     async Task CheckReadableAsync(string path, CancellationToken ct)
     {
         using var ffmpegLog = FFmpeg.LogTo(logger);

@@ -48,6 +48,20 @@ public sealed partial class AppProcess : IDisposable
         return app;
     }
 
+    /// <summary>
+    /// The process's resident memory now (VmRSS) and its peak (VmHWM), in bytes, as the kernel counts them: the
+    /// peak catches what falls between two looks, and counts only this process, not the test runner's own heap.
+    /// </summary>
+    public (long Resident, long Peak) Memory()
+    {
+        var status = File.ReadAllLines($"/proc/{process.Id}/status");
+        long Kilobytes(string name) => long.Parse(status.Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim().Split(' ')[0]) * 1024;
+        return (Kilobytes("VmRSS"), Kilobytes("VmHWM"));
+    }
+
+    /// <summary>Starts the peak (VmHWM) over from what is resident now, so it measures only what comes next.</summary>
+    public void ResetPeakMemory() => File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
+
     /// <summary>SIGSTOP: the process stops where it is, so what its database says next cannot change under the test.</summary>
     public void Freeze() => Process.Start("kill", ["-STOP", process.Id.ToString()])!.WaitForExit();
 

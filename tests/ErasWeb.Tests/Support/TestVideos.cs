@@ -18,6 +18,14 @@ public static class TestVideos
         return output;
     }
 
+    /// <summary>
+    /// <paramref name="frames"/> black 2x2 raw frames at 1000 a second (AVI, Matroska... by the name). Copied from /dev/zero
+    /// rather than made by a test source (<c>color=s=2x2:r=1000 -c:v rawvideo</c>, as many packets of the same size):
+    /// FFmpeg copies packets several times faster than it makes and encodes frames one at a time.
+    /// </summary>
+    public static string TinyFrames(string fileName, int frames) =>
+        Make(fileName, "-f", "rawvideo", "-pix_fmt", "gray", "-s", "2x2", "-framerate", "1000", "-i", "/dev/zero", "-frames:v", frames.ToString(), "-c", "copy");
+
     /// <summary>A clip of solid colours, each shown for the given seconds, H.264 in MP4 at 10 frames a second.</summary>
     public static string Colours(string fileName, int width, int height, params (string Colour, double Seconds)[] parts) =>
         Colours(fileName, width, height, keyframeEvery: 250, parts);
