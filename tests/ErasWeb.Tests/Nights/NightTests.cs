@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ErasWeb.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
 
 namespace ErasWeb.Tests.Nights;
@@ -210,6 +211,47 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         var other = await NightAsync(app.Client, noShow);
         Assert.Equal(("taken_at", JsonValueKind.Null), (other.GetProperty("order").GetString(), other.GetProperty("show").ValueKind));
         Assert.Equal(["Lover", "Fearless", "Red"], other.GetProperty("sets").EnumerateArray().Select(s => s.GetProperty("era").GetString()).Take(3));
+    }
+
+    [Fact]
+    public async Task The_upload_pages_night_form_works_without_javascript_and_refuses_a_forged_post()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true }) { BaseAddress = app.BaseAddress };
+        MultipartFormDataContent Form(string? token)
+        {
+            var form = new MultipartFormDataContent();
+            if (token is not null) form.Add(new StringContent(token), "__RequestVerificationToken");
+            foreach (var shot in Paris[..4]) form.Add(new ByteArrayContent(Jpeg(shot)), "file", shot.FileName);
+            return form;
+        }
+        int nights = await CountNightsAsync();
+        using (var forged = Form(null))
+            Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostAsync("/?handler=Night", forged)).StatusCode);
+        Assert.Equal(nights, await CountNightsAsync());
+
+        using var form = Form(Antiforgery.TokenIn(await browser.GetStringAsync("/")));
+        var posted = await browser.PostAsync("/?handler=Night", form);
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        var page = posted.RequestMessage!.RequestUri!.PathAndQuery;
+        Assert.Matches(@"^/nights/\d+\?key=[\w-]{20,}$", page);
+        var html = await posted.Content.ReadAsStringAsync();
+        Assert.Contains("Delete my night", html); // the token, on the first view
+
+        // The page follows the night by itself (a meta refresh without JavaScript) until it is read.
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); html.Contains("Reading your night"); await Task.Delay(200))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the night is read");
+            html = WebUtility.HtmlDecode(await browser.GetStringAsync(page));
+        }
+        Assert.Contains("Nanterre, 9 May 2024", html);
+        Assert.Contains("Download sorted (ZIP)", html);
+        Assert.True(html.IndexOf("Lover", StringComparison.Ordinal) < html.IndexOf("Fearless", StringComparison.Ordinal));
+    }
+
+    async Task<int> CountNightsAsync()
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<ErasWeb.Data.ErasDb>().Nights.IgnoreQueryFilters().CountAsync();
     }
 
     [Fact]

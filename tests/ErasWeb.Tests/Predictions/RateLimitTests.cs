@@ -15,13 +15,14 @@ namespace ErasWeb.Tests.Predictions;
 /// <summary>Low limits, behind a trusted proxy at 127.0.0.1: each test speaks for clients of its own through X-Forwarded-For.</summary>
 public sealed class LimitedAppFixture : AppFixture
 {
-    public const int Photos = 3, Videos = 1, Votes = 3, AdminTokenTries = 5;
+    public const int Photos = 3, Videos = 1, Votes = 3, Nights = 1, AdminTokenTries = 5;
 
     public LimitedAppFixture() => Settings = new Dictionary<string, string?>
     {
         ["Eras:PhotosPerMinute"] = Photos.ToString(),
         ["Eras:VideosPerHour"] = Videos.ToString(),
         ["Eras:VotesPerMinute"] = Votes.ToString(),
+        ["Eras:NightsPerHour"] = Nights.ToString(),
         ["Eras:TrustedProxies"] = "127.0.0.1",
         ["Eras:AdminToken"] = AdminAppFixture.Token,
     };
@@ -93,6 +94,22 @@ public class RateLimitTests(LimitedAppFixture app) : IClassFixture<LimitedAppFix
         var video = await File.ReadAllBytesAsync(TestVideos.Colours("limits.mp4", 160, 120, ("red", 1)));
         Assert.True((await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4")).IsSuccessStatusCode); // 200 when the job finishes within the default wait, else 202
         await AssertTooManyAsync(await AppFixture.PostFileAsync(client, video, "clip.mp4", contentType: "video/mp4"), "Too many videos from your address: at most 1 an hour", 3600);
+    }
+
+    [Fact]
+    public async Task A_night_of_many_photos_counts_once_against_the_photo_limit_and_nights_have_their_own()
+    {
+        using var client = Client("203.0.113.40");
+        var photos = Enumerable.Range(0, 2 * LimitedAppFixture.Photos).Select(i => ((byte[])[.. Photo, (byte)i], $"{i}.jpg")).ToList();
+        var night = await Nights.NightTests.PostNightAsync(client, photos, query: "?wait=0");
+        Assert.Equal(HttpStatusCode.Accepted, night.StatusCode);
+
+        // Six photos in one night took one photo of the three a minute: two more single photos get in, the third does not.
+        for (int i = 1; i < LimitedAppFixture.Photos; i++)
+            Assert.Equal(HttpStatusCode.OK, (await AppFixture.PostFileAsync(client, [.. Photo, 100, (byte)i], "photo.jpg")).StatusCode);
+        await AssertTooManyAsync(await AppFixture.PostFileAsync(client, [.. Photo, 101], "photo.jpg"), "Too many photos", 60);
+        using var again = Client("203.0.113.40");
+        await AssertTooManyAsync(await Nights.NightTests.PostNightAsync(again, photos, query: "?wait=0"), "Too many nights from your address: at most 1 an hour", 3600);
     }
 
     /// <summary>GET /api/admin/feedback with <paramref name="token"/> as Bearer.</summary>

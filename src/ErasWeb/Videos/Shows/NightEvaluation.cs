@@ -129,7 +129,8 @@ public static class NightEvaluation
     /// </summary>
     static List<PhotoWithTruth> Night(Random random, Tour tour, Dictionary<string, List<ShowPhoto>> heldOut, HeldOutAnswer[] nonConcert)
     {
-        var start = new DateTime(2024, 6, 21, 19, 50, 0);
+        // Shows began at different times: the first set between 19:20 and 20:20 local time.
+        var start = new DateTime(2024, 6, 21, 19, 20, 0).AddMinutes(60 * random.NextDouble());
         var taken = new List<PhotoWithTruth>();
         void NonConcert(double minutes)
         {

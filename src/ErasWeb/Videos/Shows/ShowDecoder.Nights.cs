@@ -30,6 +30,14 @@ public static partial class ShowDecoder
         UnfamiliarTrust: 0.5, BetweenSetsWhenUnfamiliar: 0.25, BetweenSetsWhenStageLike: 0.005, Floor: 1e-3);
     /// <summary>Photos a minute apart show much the same: a photo's evidence counts 1 - exp(-gap / this), so a burst seconds apart pays about once.</summary>
     const double BurstSeconds = 60;
+    /// <summary>
+    /// Eras Tour shows are evening shows: the time before the show (<see cref="ShowClock"/>) is taken to
+    /// begin at this local hour, so a night's first photo at 22:50 is most likely late in the show. Only
+    /// half of where the first photo may be comes from the clock; the other half is the clock-free
+    /// <see cref="TourModel.Start"/>, as shows start at different times and camera clocks can be wrong.
+    /// </summary>
+    const int EveningFromHour = 19;
+    const double StartFromClock = 0.5;
 
     /// <summary>
     /// Reads a night's photos, in capture order, with the set order. The show moves on with the time
@@ -51,7 +59,7 @@ public static partial class ShowDecoder
         {
             var model = new TourModel(tour, labels, Photos);
             var clock = ShowClock.Of(tour);
-            return model.Decode(pictures, t => gaps[t] is double seconds ? clock.After(seconds) : model.Moves, weights);
+            return model.Decode(pictures, t => gaps[t] is double seconds ? clock.After(seconds) : model.Moves, weights, StartOf(model, clock, photos[0].TakenAt));
         }
 
         var results = Tours.All.ToDictionary(t => t, Read);
@@ -60,6 +68,21 @@ public static partial class ShowDecoder
         var path = results.TryGetValue(order, out var known) ? known.Path : Read(order).Path;
         string? tourName = knownTour?.Name ?? (Math.Abs(ll2024 - ll2023) >= TourMargin ? order.Name : null);
         return new DecodedNight(tourName, path.Select(TourModel.SetAt).ToList(), ll2023, ll2024) { Order = order };
+    }
+
+    /// <summary>
+    /// Where the first photo may be: by its time of day, how far an evening's show has come by then
+    /// (from before it, at <see cref="EveningFromHour"/>), half and half with the clock-free start; the
+    /// clock-free start alone for a photo without a time, or one taken before the evening (before 6 a.m.
+    /// is still the evening before).
+    /// </summary>
+    static double[]? StartOf(TourModel model, ShowClock clock, DateTime? first)
+    {
+        if (first is not DateTime at) return null;
+        var evening = at.AddHours(-6).Date.AddHours(EveningFromHour);
+        if (at <= evening) return null;
+        var byClock = clock.After((at - evening).TotalSeconds);
+        return [.. model.Start.Select((clockFree, s) => Math.Log(StartFromClock * Math.Exp(byClock[0, s]) + (1 - StartFromClock) * Math.Exp(clockFree)))];
     }
 
     /// <summary>

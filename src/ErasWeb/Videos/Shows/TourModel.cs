@@ -28,7 +28,9 @@ sealed class TourModel
     readonly int states;
     /// <summary>For each state, the label index its pictures should show; -1 between sets.</summary>
     readonly int[] eraOf;
-    readonly double[] start;
+
+    /// <summary>Where the first picture may be, as logs: anywhere, most likely before or at the first set.</summary>
+    public double[] Start { get; }
 
     /// <summary>Moves from one picture to the next when nothing says how much of the show passed: [from, to], as logs; -infinity where the move goes back.</summary>
     public double[,] Moves { get; }
@@ -48,7 +50,7 @@ sealed class TourModel
             for (int to = 0; to < states; to++) Moves[from, to] = Math.Log(moves[from, to]);
         // A night or a recording may start anywhere, most likely before or at the first set.
         var first = Enumerable.Range(0, states).Select(s => Math.Pow(reading.SkipFactor, s / 2)).ToArray();
-        start = first.Select(w => Math.Log(w / first.Sum())).ToArray();
+        Start = first.Select(w => Math.Log(w / first.Sum())).ToArray();
     }
 
     /// <summary>The clock-free moves as chances: [from, to], 0 where the move goes back.</summary>
@@ -88,9 +90,11 @@ sealed class TourModel
     /// <summary>The most likely path (Viterbi) and the pictures' log-likelihood over all paths (forward algorithm).</summary>
     /// <param name="transitionInto">For picture t >= 1, the moves from the picture before it; <see cref="Moves"/> when null.</param>
     /// <param name="weights">How much each picture's evidence counts (1 when null): pictures of one moment share one picture's worth.</param>
+    /// <param name="start">Where the first picture may be, as logs; <see cref="Start"/> when null.</param>
     public (int[] Path, double LogLikelihood) Decode(IReadOnlyList<(float[] Probabilities, bool Unfamiliar)> pictures,
-        Func<int, double[,]>? transitionInto = null, IReadOnlyList<double>? weights = null)
+        Func<int, double[,]>? transitionInto = null, IReadOnlyList<double>? weights = null, double[]? start = null)
     {
+        start ??= Start;
         int n = pictures.Count;
         double Evidence(int t, int s) => (weights?[t] ?? 1) * Emission(pictures[t].Probabilities, pictures[t].Unfamiliar, s);
         var best = new double[states];
