@@ -16,8 +16,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The admin token, so the admin pages are on as on a real site.</summary>
     public const string AdminToken = AdminAppFixture.Token;
 
-    /// <summary>Enough frames per video that its job runs for a few seconds: long enough to watch the progress.</summary>
-    public AppFixture App { get; } = new() { Settings = new Dictionary<string, string?> { ["Eras:VideoFrames"] = "40", ["Eras:AdminToken"] = AdminToken } };
+    /// <summary>
+    /// Enough frames per video that its job runs for a few seconds: long enough to watch the progress.
+    /// The tour's shows, so a night's date names its show.
+    /// </summary>
+    public AppFixture App { get; } = new()
+    {
+        Settings = new Dictionary<string, string?> { ["Eras:VideoFrames"] = "40", ["Eras:AdminToken"] = AdminToken, ["Eras:Shows"] = TestData.Shows },
+    };
     IPlaywright? playwright;
     IBrowser? browser;
 
@@ -66,8 +72,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>What the Content-Security-Policy blocked on any page so far.</summary>
     public System.Collections.Concurrent.ConcurrentBag<string> CspViolations { get; } = [];
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, $"{name}.png"), FullPage = true });
+    /// <summary>The whole page, or with <paramref name="fullPage"/> false only what the screen shows (where a link scrolled to, say).</summary>
+    public static Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, $"{name}.png"), FullPage = fullPage });
 
     /// <summary>axe-core's serious and critical findings (contrast, labels, alt texts, ...), one line each.</summary>
     public static async Task<IReadOnlyList<string>> AccessibilityProblemsAsync(IPage page)
