@@ -50,6 +50,12 @@
 
         input.addEventListener('change', show);
         folder?.addEventListener('change', () => choose([...folder.files].filter(f => f.type.startsWith('image/'))));
+        // Choosing a whole folder is for computers; phones pick photos from their gallery.
+        const chooseFolder = form.querySelector('button.choose-folder');
+        if (chooseFolder && folder && !matchMedia('(pointer: coarse)').matches) {
+            chooseFolder.hidden = false;
+            chooseFolder.addEventListener('click', () => folder.click());
+        }
         ['dragenter', 'dragover'].forEach(type => drop.addEventListener(type, e => { e.preventDefault(); drop.classList.add('dragging'); }));
         ['dragleave', 'drop'].forEach(type => drop.addEventListener(type, () => drop.classList.remove('dragging')));
         drop.addEventListener('drop', e => {
@@ -60,8 +66,13 @@
         form.addEventListener('submit', e => {
             if (!input.files.length) return; // the browser explains the required field
             e.preventDefault();
+            show();
+            if (error.textContent) return; // over a limit: the server would refuse it after the whole upload
             const request = new XMLHttpRequest();
             request.open('POST', form.action || location.pathname);
+            // Told where the result is rather than redirected there: the result page's first visit must be this browser's own,
+            // as that is when it shows (and keeps) the upload's delete token.
+            request.setRequestHeader('X-Upload-Form', '1');
             request.upload.addEventListener('progress', p => {
                 if (!p.lengthComputable) return;
                 progress.value = Math.round(100 * p.loaded / p.total);
@@ -69,7 +80,10 @@
             });
             request.upload.addEventListener('load', () => { status.textContent = 'Uploaded. The model is looking…'; });
             request.addEventListener('load', () => {
-                if (request.status < 400) { location.assign(request.responseURL); return; }
+                if (request.status < 400) {
+                    try { location.assign(JSON.parse(request.responseText).location); } catch { location.assign(request.responseURL); }
+                    return;
+                }
                 // The server answered with the page and its message; show just the message.
                 const page = new DOMParser().parseFromString(request.responseText, 'text/html');
                 error.textContent = page.getElementById(form.dataset.error)?.textContent.trim() || `The upload failed (HTTP ${request.status}).`;

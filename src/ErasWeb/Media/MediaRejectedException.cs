@@ -48,5 +48,6 @@ public sealed class MediaRejectedException(MediaRejection reason, string detail)
             + $"so its limit is {limit / 1e6:0.#} MP: make it smaller, or save it as a baseline JPEG (up to {jpegLimit / 1e6:0.#} MP).");
 
     public static string FormatBytes(long bytes) =>
-        bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+        bytes >= 1024L * 1024 * 1024 ? $"{bytes / (1024.0 * 1024 * 1024):0.#} GB"
+        : bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
 }

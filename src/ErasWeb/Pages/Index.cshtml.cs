@@ -75,12 +75,12 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             {
                 var (job, jobToken) = await videos.AcceptAsync(video, ClientAddress.Of(HttpContext), DecodeModes.Auto, ct);
                 if (jobToken is not null) TempData[Jobs.DetailsModel.DeleteTokenKey(job.Id)] = jobToken;
-                return Redirect($"/jobs/{job.Id}");
+                return GoTo($"/jobs/{job.Id}");
             }
             var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
             // The result page shows it once with a Delete button, and the browser keeps it for later visits.
             if (answer.DeleteToken is { } token) TempData[Predictions.DetailsModel.DeleteTokenKey(answer.Prediction.Id)] = token;
-            return Redirect(PredictionUrls.Page(answer.Prediction.Id, answer.Prediction.AccessKey));
+            return GoTo(PredictionUrls.Page(answer.Prediction.Id, answer.Prediction.AccessKey));
         }
         catch (AntiforgeryValidationException)
         {
@@ -119,7 +119,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             });
             var (night, deleteToken) = await nights.AcceptAsync(received, gallery, ClientAddress.Of(HttpContext), ct);
             TempData[Nights.DetailsModel.DeleteTokenKey(night.Id)] = deleteToken;
-            return Redirect(NightUrls.Page(night.Id, night.AccessKey));
+            return GoTo(NightUrls.Page(night.Id, night.AccessKey));
         }
         catch (AntiforgeryValidationException)
         {
@@ -132,6 +132,16 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             return await ShowErrorAsync(problem.Detail, ct, night: true);
         }
     }
+
+    /// <summary>The header upload.js sends with the form: it navigates itself, so the result page's first visit is the browser's own.</summary>
+    public const string ScriptedUploadHeader = "X-Upload-Form";
+
+    /// <summary>
+    /// On to the result. A plain form post is redirected there. The page's script is told where instead:
+    /// its request would follow a redirect itself, and that hidden first visit would use up the delete
+    /// token the result page shows (and keeps in the browser) once.
+    /// </summary>
+    IActionResult GoTo(string url) => Request.Headers.ContainsKey(ScriptedUploadHeader) ? new JsonResult(new { location = url }) : Redirect(url);
 
     /// <summary>
     /// Checks the antiforgery token when its field arrives; other fields say nothing. The form puts it

@@ -243,7 +243,7 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
             Assert.True(DateTime.UtcNow < deadline, "the night is read");
             html = WebUtility.HtmlDecode(await browser.GetStringAsync(page));
         }
-        Assert.Contains("Nanterre, 9 May 2024", html);
+        Assert.Contains("Paris La Défense Arena, 9 May 2024", html);
         Assert.Contains("Download sorted (ZIP)", html);
         Assert.True(html.IndexOf("Lover", StringComparison.Ordinal) < html.IndexOf("Fearless", StringComparison.Ordinal));
     }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Pages.Nights;
@@ -37,6 +38,11 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
         Described = await NightQueries.DescribeAsync(night, db, calendar, ct);
         DeleteToken = TempData[DeleteTokenKey(id)] as string;
         IsAdmin = options.Value.AdminEnabled && (await HttpContext.AuthenticateAsync(AdminAuthentication.CookieScheme)).Succeeded;
+        if (Thanks is long thanked && Request.Cookies.ContainsKey(Voters.Cookie))
+        {
+            var voter = voters.Of(HttpContext, remember: false);
+            YourVote = await db.FanVotes.Where(v => v.PredictionId == thanked && v.Voter == voter.Id).Select(v => v.Era).FirstOrDefaultAsync(ct);
+        }
         return Page();
     }
 
@@ -69,4 +75,13 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
 
     /// <summary>"21:05" from a capture time, or nothing.</summary>
     public static string Clock(DateTime? at) => at?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>"21:05–21:40", or one time when both fall in the same minute.</summary>
+    public static string Span(DateTime? start, DateTime? end) => Clock(start) == Clock(end) ? Clock(start) : $"{Clock(start)}–{Clock(end)}";
+
+    /// <summary>The night's whole set order, for the strip: the one its sets were decoded in.</summary>
+    public IReadOnlyList<ErasWeb.Videos.Shows.SetSlot> Order => (Night.Tour == ErasWeb.Videos.Shows.Tours.Of2023.Name ? ErasWeb.Videos.Shows.Tours.Of2023 : ErasWeb.Videos.Shows.Tours.Of2024).Sets;
+
+    /// <summary>The era this browser just gave the photo it thanks for.</summary>
+    public string? YourVote { get; private set; }
 }
