@@ -143,7 +143,7 @@ public class FanJourneyTests(BrowserFixture browser)
         await page.GetByLabel("Photo or video").SetInputFilesAsync(new FilePayload { Name = "notes.jpg", MimeType = "image/jpeg", Buffer = "my setlist notes"u8.ToArray() });
         await page.GetByRole(AriaRole.Button, new() { Name = "Predict" }).ClickAsync();
 
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The file is text, not an image");
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "The file is text, not an image" })).ToBeVisibleAsync();
         Assert.EndsWith("/", page.Url);
         await BrowserFixture.ScreenshotAsync(page, $"error-{screen}{(javaScript ? "" : "-no-js")}");
     }

@@ -25,7 +25,9 @@ public class ShowPageTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(screen);
         await page.GotoAsync($"/predictions/{job.GetProperty("prediction_id").GetInt64()}");
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "2024 setlist" })).ToBeVisibleAsync();
+        // Headed by its setlist, not by the one era seen most.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(new Regex(@"^2024 setlist\s+4 sets$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sets", Exact = true })).ToBeVisibleAsync();
         var sets = page.Locator(".show-timeline .segment:not(.between)");
         await Expect(sets).ToHaveTextAsync(["Lover", "Fearless", "Red", "Speak Now"]);
         var red = page.GetByRole(AriaRole.Link, new() { Name = "Red from" });
