@@ -134,7 +134,9 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         // Each photo alone is as /predict answers it, and its page opens with the night's key.
         var lover = timed[0];
         Assert.Equal("Lover", lover.GetProperty("predicted_class").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync(lover.GetProperty("page_url").GetString())).StatusCode);
+        var photoPage = WebUtility.HtmlDecode(await app.Client.GetStringAsync(lover.GetProperty("page_url").GetString()));
+        Assert.Contains("read with the show's set order, it is Lover.", photoPage);
+        Assert.Contains($"/nights/{night.GetProperty("night_id").GetInt64()}?key=", photoPage);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync(lover.GetProperty("thumbnail_url").GetString())).StatusCode);
     }
 

@@ -24,6 +24,8 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     /// <summary>What each head said of the same bytes, newest first (this answer among them); public answers only, and no one's name or time.</summary>
     public IReadOnlyList<(long Id, string Era, float Confidence, string ModelVersion)> History { get; private set; } = [];
     public bool IsVideo => Prediction.Kind == PredictionKind.Video;
+    /// <summary>The night this photo belongs to, and what the night's set order made of it (a null era: between sets).</summary>
+    public (long NightId, string? Era, string? Set)? Night { get; private set; }
     /// <summary>This browser's answer to "Is this right?", if it gave one.</summary>
     public string? YourVote { get; private set; }
     /// <summary>The delete token, on the first view after this browser uploaded it (the page's script keeps it for later ones).</summary>
@@ -43,6 +45,9 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
             (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
             Show = await VideoQueries.ShowAsync(db, id, ct) is { Sets.Count: > 0 } show ? show : null;
         }
+        // The newest night the photo is in that this link may open: its own key is the night's, or both are public.
+        Night = (await db.NightPhotos.Where(n => n.PredictionId == id && db.Nights.Any(night => night.Id == n.NightId)).OrderByDescending(n => n.NightId)
+            .Select(n => new { n.NightId, n.Era, n.Set }).FirstOrDefaultAsync(ct)) is { } night ? (night.NightId, night.Era, night.Set) : null;
         History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256 && p.AccessKey == null)
             .OrderByDescending(p => p.Id).Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion }).ToListAsync(ct))
             .Select(p => (p.Id, p.PredictedClass, p.Confidence, p.ModelVersion)).ToList();
