@@ -66,14 +66,14 @@ public sealed partial class Benchmark
     sealed record Sample(double At, int Server, long Rss, long Peak, long DatabaseBytes);
 
     /// <summary>What became of the nights at the end: how many with each status, the photos they read of all they held, and the ones not found.</summary>
-    sealed record NightsAtEnd(Dictionary<string, int> Statuses, int PhotosRead, int Photos, IReadOnlySet<string> Missing, List<string> Failures)
+    sealed record NightsAtEnd(Dictionary<string, int> Statuses, int PhotosRead, int Photos, IReadOnlySet<string> Missing, List<string> Failures, List<double> Seconds)
     {
         public int Found => Statuses.Values.Sum() - Missing.Count;
     }
 
     sealed record SoakRun(List<Outcome> Outcomes, List<Sample> Samples, double Seconds, long DatabaseBefore, long DatabaseAfter, long UploadsAfter,
         int StoredPredictions, Dictionary<string, int> VideoJobs, int PredictionsFound, IReadOnlySet<long> MissingPredictions, int JobsFound, IReadOnlySet<long> MissingJobs,
-        NightsAtEnd Nights, List<string> VideoFailures, string Integrity, string? IntegrityAfterKill, double? RestartSeconds, int ServerErrorLines, List<string> ServerErrors, double? KilledAt);
+        List<double> VideoSeconds, List<string> VideoFailures, NightsAtEnd Nights, string Integrity, string? IntegrityAfterKill, double? RestartSeconds, int ServerErrorLines, List<string> ServerErrors, double? KilledAt);
 
     public async Task SoakAsync(double minutes)
     {
@@ -384,6 +384,7 @@ public sealed partial class Benchmark
         int jobsFound = 0;
         var missingJobs = new HashSet<long>();
         var videoFailures = new List<string>();
+        var videoSeconds = new List<double>();
         foreach (var id in all.Where(o => o.JobId is not null).Select(o => o.JobId!.Value))
         {
             string status = "missing";
@@ -395,7 +396,11 @@ public sealed partial class Benchmark
                 status = job.GetProperty("status").GetString()!;
                 if (status == "succeeded" && job.TryGetProperty("prediction_id", out var p) && p.ValueKind == JsonValueKind.Number) videoPredictions.Add(p.GetInt64());
                 if (status == "failed") videoFailures.Add($"video job {id}: {job.GetProperty("error").GetString()}");
-                if (status is "succeeded" or "failed") break;
+                if (status is "succeeded" or "failed")
+                {
+                    videoSeconds.Add((job.GetProperty("finished_at").GetDateTime() - job.GetProperty("started_at").GetDateTime()).TotalSeconds);
+                    break;
+                }
             }
             jobStatuses[status] = jobStatuses.GetValueOrDefault(status) + 1;
             if (status == "missing") missingJobs.Add(id); else jobsFound++;
@@ -421,15 +426,19 @@ public sealed partial class Benchmark
         SqliteConnection.ClearAllPools();
         Directory.Delete(dataDir, true);
         return new SoakRun(all, samples, seconds, databaseBefore, databaseAfter, uploads, predictions.Count, jobStatuses,
-            predictions.Count - missingPredictions.Count, missingPredictions.Keys.ToHashSet(), jobsFound, missingJobs, nights, videoFailures, integrity, integrityAfterKill, restartSeconds, errorLines, errors, killedAt);
+            predictions.Count - missingPredictions.Count, missingPredictions.Keys.ToHashSet(), jobsFound, missingJobs, videoSeconds, videoFailures, nights, integrity, integrityAfterKill, restartSeconds, errorLines, errors, killedAt);
     }
 
-    /// <summary>Each night's status once it is done (or after 2 minutes), with its photos read; a night whose status URL no longer answers is missing.</summary>
+    /// <summary>
+    /// Each night's status once it is done (or after 2 minutes), with its photos read and the time from its
+    /// upload's end to done (queue included); a night whose status URL no longer answers is missing.
+    /// </summary>
     static async Task<NightsAtEnd> NightsAtEndAsync(HttpClient client, IEnumerable<string> statusUrls)
     {
         var statuses = new Dictionary<string, int>();
         var missing = new HashSet<string>();
         var failures = new List<string>();
+        var seconds = new List<double>();
         int photosRead = 0, photos = 0;
         foreach (var url in statusUrls)
         {
@@ -446,12 +455,16 @@ public sealed partial class Benchmark
                     (photosRead, photos) = (photosRead + read.Count(r => r), photos + read.Count);
                 }
                 if (status == "failed") failures.Add($"night {night.GetProperty("night_id").GetInt64()}: {night.GetProperty("error").GetString()}");
-                if (status is "succeeded" or "failed") break;
+                if (status is "succeeded" or "failed")
+                {
+                    seconds.Add((night.GetProperty("finished_at").GetDateTime() - night.GetProperty("created_at").GetDateTime()).TotalSeconds);
+                    break;
+                }
             }
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
             if (status == "missing") missing.Add(url);
         }
-        return new NightsAtEnd(statuses, photosRead, photos, missing, failures);
+        return new NightsAtEnd(statuses, photosRead, photos, missing, failures, seconds);
     }
 
     /// <summary>Hands out "now" to one caller per period, whichever client asks first.</summary>
@@ -589,10 +602,18 @@ public sealed partial class Benchmark
         md.AppendLine();
     }
 
-    static string Jobs(SoakRun run) => run.VideoJobs.Count == 0 ? "none" : string.Join(", ", run.VideoJobs.Select(j => $"{j.Value} {j.Key}"));
+    static string Jobs(SoakRun run) => run.VideoJobs.Count == 0 ? "none"
+        : $"{string.Join(", ", run.VideoJobs.Select(j => $"{j.Value} {j.Key}"))}{Took(run.VideoSeconds, "from pickup to done")}";
 
     static string Nights(SoakRun run) => run.Nights.Statuses.Count == 0 ? "none"
-        : $"{string.Join(", ", run.Nights.Statuses.Select(n => $"{n.Value} {n.Key}"))} ({run.Nights.PhotosRead} of {run.Nights.Photos} photos read)";
+        : $"{string.Join(", ", run.Nights.Statuses.Select(n => $"{n.Value} {n.Key}"))} ({run.Nights.PhotosRead} of {run.Nights.Photos} photos read{Took(run.Nights.Seconds, "from the upload's end to done")})";
+
+    static string Took(List<double> seconds, string what)
+    {
+        if (seconds.Count == 0) return "";
+        var sorted = seconds.Order().ToArray();
+        return $"; {what} p50 {Percentile(sorted, 0.5):0.0} s, max {sorted[^1]:0.0} s";
+    }
 
     static double Percentile(double[] sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
