@@ -115,7 +115,7 @@ public sealed partial class Benchmark
                 $"{plain.PredictionsFound} of {plain.PredictionsFound + plain.MissingPredictions.Count} predictions, {plain.JobsFound} of {plain.JobsFound + plain.MissingJobs.Count} video jobs, " +
                 $"{plain.Nights.Found} of {plain.Nights.Found + plain.Nights.Missing.Count} nights",
                 plain.MissingPredictions.Count == 0 && plain.MissingJobs.Count == 0 && plain.Nights.Missing.Count == 0);
-            Target("every night read to the end", $"{Nights(plain)}", plain.Nights.Statuses.Keys.All(k => k == "succeeded"));
+            Target("every video job and night done and succeeded", $"video jobs: {Jobs(plain)}; nights: {Nights(plain)}", Succeeded(plain));
             Target("`PRAGMA integrity_check` after the server stopped", plain.Integrity, plain.Integrity == "ok");
             md.AppendLine();
             SoakDatabase(plain);
@@ -145,7 +145,7 @@ public sealed partial class Benchmark
                 $"{killed.PredictionsFound} of {killed.PredictionsFound + killed.MissingPredictions.Count} predictions, {killed.JobsFound} of {killed.JobsFound + killed.MissingJobs.Count} video jobs, " +
                 $"{killed.Nights.Found} of {killed.Nights.Found + killed.Nights.Missing.Count} nights",
                 killed.MissingPredictions.Count == 0 && killed.MissingJobs.Count == 0 && killed.Nights.Missing.Count == 0);
-            Target("every night read to the end, those in the queue at the kill too", $"{Nights(killed)}", killed.Nights.Statuses.Keys.All(k => k == "succeeded"));
+            Target("every video job and night done and succeeded, those in the queue at the kill too", $"video jobs: {Jobs(killed)}; nights: {Nights(killed)}", Succeeded(killed));
             Target("`PRAGMA integrity_check` right after the kill (before the restart)", killed.IntegrityAfterKill ?? "-", killed.IntegrityAfterKill == "ok");
             Target("`PRAGMA integrity_check` after the server stopped", killed.Integrity, killed.Integrity == "ok");
             md.AppendLine();
@@ -607,6 +607,8 @@ public sealed partial class Benchmark
 
     static string Nights(SoakRun run) => run.Nights.Statuses.Count == 0 ? "none"
         : $"{string.Join(", ", run.Nights.Statuses.Select(n => $"{n.Value} {n.Key}"))} ({run.Nights.PhotosRead} of {run.Nights.Photos} photos read{Took(run.Nights.Seconds, "from the upload's end to done")})";
+
+    static bool Succeeded(SoakRun run) => run.VideoJobs.Keys.Concat(run.Nights.Statuses.Keys).All(status => status == "succeeded");
 
     static string Took(List<double> seconds, string what)
     {
