@@ -94,6 +94,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         md.AppendLine();
         await VideosAsync(host);
         await ShowsAsync(host);
+        await NightsAsync();
         await GalleryAsync(host);
         await DataEngineAsync();
     }

@@ -4,8 +4,8 @@ using System.Text;
 using ErasWeb;
 using ErasWeb.Bench;
 
-// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine or shows: only that section, to stdout and the output file | soak [minutes]: only the soak section | scale: only the several-processes section (PostgreSQL)]
-// The soak also runs as `-- soak [--minutes N]` with the default photos and output.
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine, shows or nights: only that section, to stdout and the output file | soak [minutes]: only the soak section | scale: only the several-processes section (PostgreSQL)]
+// The soak also runs as `-- soak [--minutes N]`, and a fan's night as `-- nights`, with the default photos and output.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.ToList();
 double? minutesOption = null;
@@ -19,7 +19,7 @@ if (positional.IndexOf("--minutes") is >= 0 and var m)
     minutesOption = value;
     positional.RemoveRange(m, 2);
 }
-if (positional.Count > 0 && positional[0] == "soak") positional.InsertRange(0, ["../shared/eras-photos", "BENCHMARKS.md"]);
+if (positional.Count > 0 && positional[0] is "soak" or "nights") positional.InsertRange(0, ["../shared/eras-photos", "BENCHMARKS.md"]);
 var photos = positional.Count > 0 ? positional[0] : "../shared/eras-photos";
 var output = positional.Count > 1 ? positional[1] : "BENCHMARKS.md";
 var mode = positional.Count > 2 ? positional[2] : null;
@@ -27,9 +27,9 @@ var backbone = Environment.GetEnvironmentVariable("ERAS_BACKBONE_SOURCE") is { L
 
 var report = new StringBuilder();
 var bench = new Benchmark(Path.GetFullPath(photos), Path.GetFullPath(backbone), report);
-if (mode is "dataengine" or "shows")
+if (mode is "dataengine" or "shows" or "nights")
 {
-    await (mode == "shows" ? bench.ShowsAsync() : bench.DataEngineAsync());
+    await (mode switch { "shows" => bench.ShowsAsync(), "nights" => bench.NightsAsync(), _ => bench.DataEngineAsync() });
     Console.Write(report);
     // One section alone never replaces the whole report.
     if (Path.GetFileName(output) != "BENCHMARKS.md")

@@ -110,6 +110,22 @@ sealed partial class SoakServer : IAsyncDisposable
         static long Kilobytes(string line) => long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0]) * 1024;
     }
 
+    /// <summary>CPU time the process has used so far, user and system, in seconds; null once it is gone.</summary>
+    public double? CpuSeconds()
+    {
+        try
+        {
+            // "pid (name) state ppid ...": utime and stime are fields 14 and 15, counted after the name, which may hold spaces.
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / ClockTicksPerSecond;
+        }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>The kernel's USER_HZ, which /proc counts CPU time in: 100 on every Linux that .NET runs on.</summary>
+    const double ClockTicksPerSecond = 100;
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
     public async Task KillHardAsync()
     {
