@@ -60,16 +60,15 @@ public static class VideoAnalyzer
         var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
         CheckDuration(video, options);
         var budget = Budget(video, options);
-        using var overBudget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        overBudget.CancelAfter(budget);
-        try { return await AnalyzeAsync(path, video, model, cpu, options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, overBudget.Token); }
+        using var work = new WorkBudget(budget, ct);
+        try { return await AnalyzeAsync(path, video, model, new TurnsAtTheCpu(cpu, work), options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, work.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new FFmpegException($"The analysis took longer than the {VideoProbe.Describe(budget)} allowed for a video of {VideoProbe.Describe(video.Duration)}, so it was stopped.");
         }
     }
 
-    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, IEraModel model, SemaphoreSlim cpu, ErasOptions options, bool readAsShow,
+    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, IEraModel model, TurnsAtTheCpu cpu, ErasOptions options, bool readAsShow,
         Action<double> progress, CancellationToken ct)
     {
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
@@ -113,7 +112,7 @@ public static class VideoAnalyzer
     /// the frames go into <paramref name="keep"/> when given, else are disposed once classified.
     /// </summary>
     static async Task<List<FrameResult>> ClassifySampledFramesAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size,
-        IEraModel model, SemaphoreSlim cpu, ErasOptions options, Action<double> progress, List<SampledFrame>? keep, CancellationToken ct)
+        IEraModel model, TurnsAtTheCpu cpu, ErasOptions options, Action<double> progress, List<SampledFrame>? keep, CancellationToken ct)
     {
         var frames = new List<FrameResult>(times.Count);
         var decoded = Channel.CreateBounded<SampledFrame>(2 * BatchSize);
@@ -135,7 +134,7 @@ public static class VideoAnalyzer
             while (await decoded.Reader.WaitToReadAsync(ct))
             {
                 while (batch.Count < BatchSize && decoded.Reader.TryRead(out var frame)) batch.Add(frame);
-                await cpu.WaitAsync(ct);
+                await cpu.TakeAsync(ct);
                 try { frames.AddRange(Classify(model, batch)); }
                 finally
                 {
@@ -154,6 +153,48 @@ public static class VideoAnalyzer
             while (decoded.Reader.TryRead(out var left)) left.Dispose();
         }
         return frames;
+    }
+
+    /// <summary>
+    /// The wall-clock budget of one analysis, less the time spent waiting for turns at the CPU: while
+    /// photo requests have their turns, the video is not at work, and a busy site must not fail its videos.
+    /// </summary>
+    sealed class WorkBudget : IDisposable
+    {
+        readonly CancellationTokenSource source;
+        readonly long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TimeSpan allowed;
+
+        public WorkBudget(TimeSpan budget, CancellationToken ct)
+        {
+            (source, allowed) = (CancellationTokenSource.CreateLinkedTokenSource(ct), budget);
+            source.CancelAfter(budget);
+        }
+
+        public CancellationToken Token => source.Token;
+
+        /// <summary>Gives back time spent waiting rather than working.</summary>
+        public void Waited(TimeSpan time)
+        {
+            allowed += time;
+            var left = allowed - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (!source.IsCancellationRequested) source.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        public void Dispose() => source.Dispose();
+    }
+
+    /// <summary>Turns at the CPU (<see cref="Classification.ModelHost.Analyses"/>), each one's wait given back to the work budget.</summary>
+    sealed class TurnsAtTheCpu(SemaphoreSlim cpu, WorkBudget budget)
+    {
+        public async Task TakeAsync(CancellationToken ct)
+        {
+            long asked = System.Diagnostics.Stopwatch.GetTimestamp();
+            await cpu.WaitAsync(ct);
+            budget.Waited(System.Diagnostics.Stopwatch.GetElapsedTime(asked));
+        }
+
+        public void Release() => cpu.Release();
     }
 
     /// <summary>A header can claim any duration; past the limit the file is refused rather than sampled into nothing.</summary>
