@@ -166,6 +166,13 @@ public sealed class PostgresErasDb(DbContextOptions<PostgresErasDb> options) : E
 {
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString);
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        // A capture time is the camera's local time, with no zone to convert from: not a point in time.
+        model.Entity<NightPhoto>().Property(p => p.TakenAt).HasColumnType("timestamp without time zone");
+    }
 }
 
 /// <summary>Lets the EF Core tools build the SQLite context without starting the app.</summary>

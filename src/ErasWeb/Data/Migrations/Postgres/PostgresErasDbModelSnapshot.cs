@@ -321,7 +321,7 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<DateTime?>("TakenAt")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp without time zone");
 
                     b.Property<int>("UploadIndex")
                         .HasColumnType("integer");

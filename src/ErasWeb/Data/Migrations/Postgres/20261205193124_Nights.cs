@@ -60,7 +60,7 @@ public partial class Nights : Migration
                 Position = table.Column<int>(type: "integer", nullable: true),
                 FileName = table.Column<string>(type: "text", nullable: false),
                 SizeBytes = table.Column<long>(type: "bigint", nullable: false),
-                TakenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                TakenAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
                 Error = table.Column<string>(type: "text", nullable: true),
                 PredictionId = table.Column<long>(type: "bigint", nullable: true),
                 Era = table.Column<string>(type: "text", nullable: true),

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ErasWeb.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresErasDb))]
-    [Migration("20261205174708_Nights")]
+    [Migration("20261205193124_Nights")]
     partial class Nights
     {
         /// <inheritdoc />
@@ -324,7 +324,7 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<DateTime?>("TakenAt")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp without time zone");
 
                     b.Property<int>("UploadIndex")
                         .HasColumnType("integer");
