@@ -28,7 +28,7 @@ public sealed class Night
     public string? Client { get; set; }
     /// <summary>The folder (under the uploads folder) where the photos wait for the worker; null once the night has finished.</summary>
     public string? UploadFolder { get; set; }
-    /// <summary>Bytes of the photos as uploaded.</summary>
+    /// <summary>Bytes of the photos kept on disk for the worker (a part over the photo limit is not kept).</summary>
     public long SizeBytes { get; set; }
 
     /// <summary>How the photos were put in order: <see cref="NightOrder.TakenAt"/> or <see cref="NightOrder.Upload"/>.</summary>

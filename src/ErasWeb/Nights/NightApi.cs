@@ -5,6 +5,7 @@ using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Uploads;
+using ErasWeb.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -53,21 +54,23 @@ public static class NightApi
         Description = "Too many nights (an hour) or photos (a minute) from this address, or this client already has its share of the job queue waiting; Retry-After says when.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson, Description = "The job queue is full (jobs or bytes); Retry-After says when to try again.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, ProblemJson, Description = "The site's storage is full.")]
-    static async Task<Results<Ok<NightResponse>, Accepted<NightResponse>, ProblemHttpResult>> Upload(HttpRequest request, NightService nights, ErasDb db, ShowCalendar calendar,
-        IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
+    static async Task<Results<Ok<NightResponse>, Accepted<NightResponse>, ProblemHttpResult>> Upload(HttpRequest request, NightService nights, VideoJobService queue, ErasDb db,
+        ShowCalendar calendar, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
         [Description("Seconds (0-120) to hold the request for the night's result, over the Prefer header and the default wait.")] double? wait = null)
     {
         if (!UploadApi.WaitInRange(wait))
             return TypedResults.Problem($"wait must be between 0 and {UploadApi.MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
         await quota.EnsureRoomAsync(ct);
+        // A full queue, or this client's full share of it, refuses the night before its photos are read to disk.
+        await queue.CheckRoomBeforeReadingAsync(request.ContentLength ?? 0, ClientAddress.Of(request.HttpContext), ct);
         rateLimits.AdmitNight(request.HttpContext);
-        bool gallery = false;
+        bool? gallery = null;
         var received = await NightIntake.ReadAsync(request, Limits(options.Value), options.Value.UploadsDir, (name, value) =>
         {
-            if (name == GalleryField) gallery = UploadApi.IsOn(value);
+            if (name == GalleryField) gallery = UploadApi.Flag(name, value) && gallery != false; // sent twice, private wins
             return Task.CompletedTask;
         }, ct);
-        var (accepted, deleteToken) = await nights.AcceptAsync(received, gallery, ClientAddress.Of(request.HttpContext), ct);
+        var (accepted, deleteToken) = await nights.AcceptAsync(received, gallery == true, ClientAddress.Of(request.HttpContext), ct);
         if (UploadApi.HoldFor(request, wait, options.Value) is var holdFor && holdFor > TimeSpan.Zero) await nights.WaitAsync(accepted.Id, holdFor, ct);
         db.AccessKey = accepted.AccessKey; // the uploader sees their own night, key or not
         var night = await NightQueries.FindAsync(db, accepted.Id, ct) ?? throw new InvalidOperationException($"Night {accepted.Id} is gone.");
@@ -79,27 +82,22 @@ public static class NightApi
 
     public static NightLimits Limits(ErasOptions options) => new(options.NightMaxPhotos, options.NightMaxBytes, options.MaxUploadBytes);
 
-    static async Task<Results<Ok<NightResponse>, ProblemHttpResult>> Get(long id, ErasDb db, ShowCalendar calendar, CancellationToken ct) =>
-        await NightQueries.FindAsync(db, id, ct) is { } night ? TypedResults.Ok(await NightQueries.DescribeAsync(night, db, calendar, ct)) : NotFound(id);
+    static async Task<Results<Ok<NightResponse>, ProblemHttpResult>> Get(long id, ErasDb db, ShowCalendar calendar, HttpContext http, CancellationToken ct)
+    {
+        if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
+        // Followed while it is read, and deletable: never kept by a shared cache.
+        http.Response.Headers.CacheControl = "private, no-cache";
+        return TypedResults.Ok(await NightQueries.DescribeAsync(night, db, calendar, ct));
+    }
 
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(long id, ErasDb db, CancellationToken ct)
+    static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Download(long id, ErasDb db, HttpContext http, CancellationToken ct)
     {
         if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
         if (night.Status != VideoJobStatus.Succeeded)
             return TypedResults.Problem("The night has not been read yet: download it once its status is succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Not read yet");
-        // Built in a temporary file that goes away when the response is done: a night of hundreds of photos in little memory.
-        var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        try
-        {
-            await NightZip.WriteAsync(night, db, zip, ct);
-            zip.Position = 0;
-            return TypedResults.File(zip, "application/zip", $"erasweb-night-{id}.zip");
-        }
-        catch
-        {
-            await zip.DisposeAsync();
-            throw;
-        }
+        http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
+        // Written straight to the client a photo at a time: nothing waits on disk or in memory for a slow reader.
+        return TypedResults.Stream(zip => NightZip.WriteAsync(night, db, zip, ct), "application/zip", $"erasweb-night-{id}.zip");
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, IOptions<ErasOptions> options,

@@ -9,7 +9,8 @@ public sealed record ReceivedPhoto(int Index, string FileName, long SizeBytes, s
 /// <summary>A night's photos as received: each in its own file in <paramref name="Folder"/> (under the uploads folder), not yet looked at.</summary>
 public sealed record ReceivedNight(string Folder, IReadOnlyList<ReceivedPhoto> Photos)
 {
-    public long SizeBytes => Photos.Sum(p => p.SizeBytes);
+    /// <summary>The bytes kept on disk for the worker: what the night takes of the job queue's room.</summary>
+    public long StoredBytes => Photos.Where(p => p.File is not null).Sum(p => p.SizeBytes);
 }
 
 /// <summary>The limits on one night: photos, bytes in all, and each photo's bytes (as for <c>/predict</c>).</summary>

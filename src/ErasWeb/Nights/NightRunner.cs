@@ -104,7 +104,6 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     {
         var folder = Path.Combine(options.Value.UploadsDir, night.UploadFolder ?? "");
         var readings = night.Photos.OrderBy(p => p.UploadIndex).Select(p => new Reading(p)).ToList();
-        var owner = new Ownership(night.AccessKey, night.DeleteTokenHash);
         int done = 0;
         foreach (var batch in readings.Chunk(Batch))
         {
@@ -117,10 +116,10 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
                     if (!File.Exists(path)) { reading.Error = "The photo's upload is missing; upload the night again."; continue; }
                     var bytes = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, new FileInfo(path).Length));
                     int length = await ReadAllAsync(path, bytes, ct);
-                    reading.TakenAt = CaptureTime.Of(new ArraySegment<byte>(bytes, 0, length));
                     try
                     {
                         var sniff = FileSniffer.SniffImage(bytes.AsSpan(0, length));
+                        if (sniff.Format == MediaFormat.Jpeg) reading.TakenAt = CaptureTime.Of(new ArraySegment<byte>(bytes, 0, length));
                         var sha = ContentHash.Sha256Hex(bytes.AsSpan(0, length));
                         if (await db.IsTakenDownAsync(sha, ct)) throw new TakenDownException();
                         // Public photos share the stored answer to the same bytes; an unlisted one is found again when a run is repeated.
@@ -151,7 +150,11 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
                 var analyzed = await Task.WhenAll(analyses);
                 for (int i = 0; i < files.Count; i++)
                     if (analyzed[i] is { } image)
+                    {
+                        // A private night's photos have keys of their own: a photo's link, sent to a friend, opens that photo, not the night.
+                        var owner = new Ownership(night.AccessKey is null ? null : UploaderTokens.New(), night.DeleteTokenHash);
                         files[i].Reading.Prediction = (await images.StoreAsync(files[i].Reading.Row.FileName, files[i].Sha, files[i].Length, image, model.Version, owner, ct)).Prediction;
+                    }
             }
             finally
             {
@@ -212,7 +215,20 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         night.ModelVersion = model.Version;
         (night.Status, night.Progress, night.FinishedAtUtc) = (VideoJobStatus.Succeeded, 100, clock.GetUtcNow().UtcDateTime);
         (night.Client, night.Error) = (null, null);
-        await db.SaveChangesAsync(CancellationToken.None);
+        for (int tries = 1; ; tries++)
+        {
+            // A public photo's answer is another uploader's too, who may delete it while the night is read: that photo keeps a gap.
+            var ids = ordered.Select(r => r.Row.PredictionId).OfType<long>().ToList();
+            var stored = (await db.Predictions.IgnoreQueryFilters().Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(CancellationToken.None)).ToHashSet();
+            foreach (var row in ordered.Select(r => r.Row).Where(r => r.PredictionId is long id && !stored.Contains(id)))
+                (row.PredictionId, row.Era, row.Set, row.Error) = (null, null, null, "This photo's answer was deleted while the night was read.");
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && tries < 3) { } // deleted between the look and the save: look again
+        }
     }
 
     static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;

@@ -32,10 +32,10 @@ public sealed class NightService(ErasDb db, VideoJobService queue, IBackgroundJo
                 DeleteTokenHash = UploaderTokens.Hash(deleteToken),
                 Client = client,
                 UploadFolder = received.Folder,
-                SizeBytes = received.SizeBytes,
+                SizeBytes = received.StoredBytes,
                 Photos = [.. received.Photos.Select(p => new NightPhoto { UploadIndex = p.Index, FileName = p.FileName, SizeBytes = p.SizeBytes, Error = p.Error })],
             };
-            await queue.AddToQueueAsync(received.SizeBytes, client, async () =>
+            await queue.AddToQueueAsync(received.StoredBytes, client, async () =>
             {
                 db.Nights.Add(night);
                 // Not cancelled with the request: once the row exists the photos belong to the night.

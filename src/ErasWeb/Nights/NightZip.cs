@@ -22,15 +22,24 @@ public static class NightZip
             ? $"{i + 1:00} {sets[i].Era}{(sets[i].Set is { } album ? $" ({album})" : "")}"
             : BetweenSets;
         int count = 0;
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var photo in night.Photos.Where(p => p.PredictionId is long id && visible.Contains(id)).OrderBy(p => p.Position))
+        // The archive writes an entry's closing record synchronously, which a response stream refuses: it goes into
+        // this buffer, emptied asynchronously after each photo. The central directory at the end fits in it too.
+        await using var buffered = new BufferedStream(output, 1024 * 1024);
+        await using (var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct))
         {
-            var picture = await db.PredictionPictures.AsNoTracking().Where(p => p.PredictionId == photo.PredictionId).Select(p => p.Display).FirstAsync(ct);
-            var name = $"{Folder(photo)}/{photo.Position + 1:000} {Path.GetFileNameWithoutExtension(photo.FileName.Replace('/', '_').Replace('\\', '_'))}.jpg";
-            await using (var file = await zip.CreateEntry(name, CompressionLevel.NoCompression).OpenAsync(ct)) // JPEGs do not compress
-                await file.WriteAsync(picture, ct);
-            count++;
+            foreach (var photo in night.Photos.Where(p => p.PredictionId is long id && visible.Contains(id)).OrderBy(p => p.Position))
+            {
+                // Deleted since the night was looked up (its photo's own upload, or the night itself): left out.
+                if (await db.PredictionPictures.AsNoTracking().Where(p => p.PredictionId == photo.PredictionId).Select(p => p.Display).FirstOrDefaultAsync(ct) is not { } picture)
+                    continue;
+                var name = $"{Folder(photo)}/{photo.Position + 1:000} {Path.GetFileNameWithoutExtension(photo.FileName.Replace('/', '_').Replace('\\', '_'))}.jpg";
+                await using (var file = await zip.CreateEntry(name, CompressionLevel.NoCompression).OpenAsync(ct)) // JPEGs do not compress
+                    await file.WriteAsync(picture, ct);
+                await buffered.FlushAsync(ct);
+                count++;
+            }
         }
+        await buffered.FlushAsync(ct);
         return count;
     }
 }

@@ -56,7 +56,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             bool tokenValid = false, unlisted = false;
             upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value, inFlight), ct, async (name, value) =>
             {
-                if (name == UploadApi.UnlistedField) unlisted = UploadApi.IsOn(value);
+                if (name == UploadApi.UnlistedField) unlisted |= UploadApi.Flag(name, value);
                 tokenValid |= await CheckAntiforgeryAsync(name, value);
             }, isVideo =>
             {
@@ -105,10 +105,12 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         try
         {
             await quota.EnsureRoomAsync(ct);
-            bool tokenValid = false, gallery = false;
+            await videos.CheckRoomBeforeReadingAsync(Request.ContentLength ?? 0, ClientAddress.Of(HttpContext), ct);
+            bool tokenValid = false;
+            bool? gallery = null;
             var received = await NightIntake.ReadAsync(Request, NightApi.Limits(options.Value), options.Value.UploadsDir, async (name, value) =>
             {
-                if (name == NightApi.GalleryField) gallery = UploadApi.IsOn(value);
+                if (name == NightApi.GalleryField) gallery = UploadApi.Flag(name, value) && gallery != false; // sent twice, private wins
                 if (!await CheckAntiforgeryAsync(name, value)) return;
                 tokenValid = true;
                 // Only a checked form counts against the address: a forged cross-site post must not use up a visitor's allowance.
@@ -117,7 +119,7 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
             {
                 if (!tokenValid) throw new AntiforgeryValidationException("no token before the photos");
             });
-            var (night, deleteToken) = await nights.AcceptAsync(received, gallery, ClientAddress.Of(HttpContext), ct);
+            var (night, deleteToken) = await nights.AcceptAsync(received, gallery == true, ClientAddress.Of(HttpContext), ct);
             TempData[Nights.DetailsModel.DeleteTokenKey(night.Id)] = deleteToken;
             return GoTo(NightUrls.Page(night.Id, night.AccessKey));
         }

@@ -97,7 +97,7 @@ public static class UploadApi
         bool unlisted = false;
         var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value, inFlight), ct, (name, value) =>
         {
-            if (name == UnlistedField) unlisted = IsOn(value);
+            if (name == UnlistedField) unlisted |= Flag(name, value); // sent twice, keeping it out of the gallery wins
             return Task.CompletedTask;
         }, onSniffed: isVideo => rateLimits.Admit(request.HttpContext, isVideo));
         var received = watch.Elapsed.TotalMilliseconds;
@@ -117,7 +117,16 @@ public static class UploadApi
     /// <summary>The form field (before the file) that keeps an upload out of the gallery.</summary>
     public const string UnlistedField = "unlisted";
 
-    public static bool IsOn(string value) => value is "true" or "on" or "1";
+    /// <summary>
+    /// A yes-or-no form field as people and libraries write it (true/on/1/yes, false/off/0/no, any case);
+    /// anything else is refused rather than taken for "no", as a privacy choice must never fail open.
+    /// </summary>
+    public static bool Flag(string field, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" or "on" or "1" or "yes" => true,
+        "false" or "off" or "0" or "no" or "" => false,
+        _ => throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The field '{field}' must be true or false, not '{value}'."),
+    };
 
     public static ProblemHttpResult VideosAreListed() => TypedResults.Problem(
         "Only photos can be kept out of the gallery for now; upload the video without that choice, or a photo from it.",

@@ -96,6 +96,12 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     }
 
     /// <summary>
+    /// Refuses an upload of about <paramref name="sizeBytes"/> (as its Content-Length says) before it is read,
+    /// when the queue has no room for it now: a look, not a reservation, which <see cref="AddToQueueAsync"/> makes.
+    /// </summary>
+    public Task CheckRoomBeforeReadingAsync(long sizeBytes, string? client, CancellationToken ct) => CheckQueueRoomAsync(sizeBytes, client, ct);
+
+    /// <summary>
     /// Refuses an upload the job queue (videos and nights alike: both wait on disk for a worker) has no room
     /// for: the client's share first (429), then the whole queue's jobs and bytes on disk (503).
     /// </summary>

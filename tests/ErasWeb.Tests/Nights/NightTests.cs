@@ -134,9 +134,11 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         // Each photo alone is as /predict answers it, and its page opens with the night's key.
         var lover = timed[0];
         Assert.Equal("Lover", lover.GetProperty("predicted_class").GetString());
-        var photoPage = WebUtility.HtmlDecode(await app.Client.GetStringAsync(lover.GetProperty("page_url").GetString()));
-        Assert.Contains("read with the show's set order, it is Lover.", photoPage);
-        Assert.Contains($"/nights/{night.GetProperty("night_id").GetInt64()}?key=", photoPage);
+        // A private night's photo has a key of its own: its link, sent to a friend, opens that photo and not the night.
+        var photoKey = lover.GetProperty("page_url").GetString()!.Split("key=")[1];
+        Assert.DoesNotContain(photoKey, night.GetProperty("status_url").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/nights/{night.GetProperty("night_id").GetInt64()}?key={photoKey}")).StatusCode);
+        Assert.DoesNotContain("/nights/", await app.Client.GetStringAsync(lover.GetProperty("page_url").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync(lover.GetProperty("thumbnail_url").GetString())).StatusCode);
     }
 
@@ -157,8 +159,10 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         var listed = await app.Client.GetStringAsync("/api/predictions?limit=100");
         Assert.All(predictionIds, p => Assert.DoesNotContain($"\"prediction_id\":{p},", listed));
 
-        // The sorted download: a folder per set in show order, the photos in capture order.
-        using var zip = new ZipArchive(await app.Client.GetStreamAsync(night.GetProperty("download_url").GetString()));
+        // The sorted download, written to the client as it is made (no length known before): a folder per set in show order, the photos in capture order.
+        using var download = await app.Client.GetAsync(night.GetProperty("download_url").GetString(), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(("application/zip", null), (download.Content.Headers.ContentType?.MediaType, download.Content.Headers.ContentLength));
+        using var zip = new ZipArchive(await download.Content.ReadAsStreamAsync());
         var entries = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Equal(["01 Lover/001 etl-3.jpg", "01 Lover/002 burst-1.jpg", "01 Lover/003 burst-2.jpg", "02 Fearless/004 etl-8.jpg", "03 Red/005 etl-17.jpg",
             "04 Speak Now/006 etl-13.jpg", "05 Reputation/007 mlt-image22.6.jpg"], entries);
@@ -257,6 +261,25 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
     }
 
     [Fact]
+    public async Task A_photo_with_an_unset_clock_is_read_as_untimed_and_a_part_over_the_photo_limit_takes_no_room_in_the_queue()
+    {
+        var unset = Paris[2] with { TakenAt = new DateTime(1, 1, 1, 3, 0, 0), Name = "unset-clock.jpg" };
+        var tooLarge = new byte[AppFixture.MaxUploadBytes + 1];
+        var response = await PostNightAsync(app.Client, [.. Paris[..2].Select(s => (Jpeg(s), s.FileName)), (Jpeg(unset), unset.FileName), (tooLarge, "huge.jpg")]);
+        var night = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("succeeded", night.GetProperty("status").GetString());
+        var photos = Photos(night);
+        Assert.Equal(JsonValueKind.Null, photos.Single(p => p.GetProperty("file_name").GetString() == "unset-clock.jpg").GetProperty("taken_at").ValueKind);
+        Assert.Equal("Lover", Era(photos.Single(p => p.GetProperty("file_name").GetString() == "unset-clock.jpg")));
+        Assert.Contains("larger than the limit", photos.Single(p => p.GetProperty("file_name").GetString() == "huge.jpg").GetProperty("error").GetString());
+
+        using var scope = app.Services.CreateScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<ErasWeb.Data.ErasDb>().Nights.IgnoreQueryFilters()
+            .Where(n => n.Id == night.GetProperty("night_id").GetInt64()).Select(n => n.SizeBytes).SingleAsync();
+        Assert.Equal(new[] { Paris[0], Paris[1], unset }.Sum(s => (long)Jpeg(s).Length), stored);
+    }
+
+    [Fact]
     public async Task A_night_over_the_photo_limit_is_413_and_nothing_is_stored()
     {
         int predictions = await app.CountPredictionsAsync();
@@ -313,10 +336,17 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         var listed = await app.Client.GetStringAsync("/api/predictions?limit=100");
         Assert.All(Photos(night), p => Assert.Contains($"\"prediction_id\":{p.GetProperty("prediction_id").GetInt64()},", listed));
 
-        // A card of its own under the gallery's nights, which never shows a night kept out of it.
+        // Each photo's page says which night it belongs to and what the night's order made of it.
+        var first = Photos(night)[0];
+        var photoPage = WebUtility.HtmlDecode(await app.Client.GetStringAsync(first.GetProperty("page_url").GetString()));
+        Assert.Contains($"Part of <a href=\"/nights/{id}\">a night</a>: read with the show's set order, it is {Era(first)}.", photoPage);
+
+        // A card of its own under the gallery's nights, which never shows a night kept out of it, nor one with no photo to show.
         var unlisted = (await NightAsync(app.Client, Paris[11..13])).GetProperty("night_id").GetInt64();
+        var unreadable = (await (await PostNightAsync(app.Client, [([1, 2, 3], "notes.jpg")], gallery: true)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("night_id").GetInt64();
         var nights = await app.Client.GetStringAsync("/gallery?kind=night");
         Assert.Contains($"href=\"/nights/{id}\"", nights);
         Assert.DoesNotContain($"/nights/{unlisted}", nights);
+        Assert.DoesNotContain($"/nights/{unreadable}\"", nights);
     }
 }

@@ -98,6 +98,28 @@ public partial class PrivacyTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain(id, await ListedIdsAsync());
     }
 
+    [Theory]
+    [InlineData("True")] // what Python's requests sends for True, and .NET's true.ToString()
+    [InlineData("YES")]
+    [InlineData(" on ")]
+    public async Task Unlisted_is_read_however_it_is_written_and_a_value_that_is_not_yes_or_no_is_refused(string value)
+    {
+        using var form = new MultipartFormDataContent { { new StringContent(value), "unlisted" } };
+        form.Add(new ByteArrayContent(Fresh("Lover/etl-4.jpeg")), "file", "written.jpg");
+        var answer = await (await app.Client.PostAsync("/predict", form)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(answer.GetProperty("unlisted").GetBoolean(), answer.ToString());
+
+        // Sent twice, keeping it out wins; a value that says neither is refused, never taken for "no".
+        using var twice = new MultipartFormDataContent { { new StringContent(value), "unlisted" }, { new StringContent("false"), "unlisted" } };
+        twice.Add(new ByteArrayContent(Fresh("Lover/etl-4.jpeg")), "file", "twice.jpg");
+        Assert.True((await (await app.Client.PostAsync("/predict", twice)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unlisted").GetBoolean());
+        using var unclear = new MultipartFormDataContent { { new StringContent("maybe"), "unlisted" } };
+        unclear.Add(new ByteArrayContent(Fresh("Lover/etl-4.jpeg")), "file", "unclear.jpg");
+        var refused = await app.Client.PostAsync("/predict", unclear);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("must be true or false", await refused.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Unlisted_after_the_file_keeps_the_photo_out_of_the_gallery_and_a_second_file_is_refused()
     {

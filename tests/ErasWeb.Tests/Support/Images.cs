@@ -138,7 +138,8 @@ public static class Images
         return png.ToArray();
     }
 
-    static void WriteChunk(Stream png, string type, byte[] data)
+    /// <summary>Writes a PNG chunk: its length, type, data and CRC.</summary>
+    public static void WriteChunk(Stream png, string type, byte[] data)
     {
         var buffer = new byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);

@@ -54,6 +54,8 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
     public async Task<IActionResult> OnPostFeedbackAsync(long id, long prediction, string? era, CancellationToken ct)
     {
         if (await NightQueries.FindAsync(db, id, ct) is not { } night || !night.Photos.Any(p => p.PredictionId == prediction)) return NotFound();
+        // Whoever may see the night may answer for its photos, each private one under its own key.
+        db.AccessKey = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == prediction).Select(p => p.AccessKey).FirstOrDefaultAsync(ct);
         try
         {
             if (await fans.VoteAsync(prediction, voters.Of(HttpContext, remember: true), era ?? "", ct) is null) return NotFound();

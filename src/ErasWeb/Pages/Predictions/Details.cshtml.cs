@@ -45,7 +45,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
             (Frames, Timeline) = await VideoQueries.FramesAndTimelineAsync(db, id, ct);
             Show = await VideoQueries.ShowAsync(db, id, ct) is { Sets.Count: > 0 } show ? show : null;
         }
-        // The newest night the photo is in that this link may open: its own key is the night's, or both are public.
+        // The newest night the photo is in that anyone may open: a private night is not opened by one of its photos' links.
         Night = (await db.NightPhotos.Where(n => n.PredictionId == id && db.Nights.Any(night => night.Id == n.NightId)).OrderByDescending(n => n.NightId)
             .Select(n => new { n.NightId, n.Era, n.Set }).FirstOrDefaultAsync(ct)) is { } night ? (night.NightId, night.Era, night.Set) : null;
         History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256 && p.AccessKey == null)
