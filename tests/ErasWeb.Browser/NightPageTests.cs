@@ -121,10 +121,11 @@ public class NightPageTests(BrowserFixture browser)
 
         // Each photo opens its own page, with the era it shows alone.
         await page.GetByAltText("IMG_2017.jpg").ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/predictions/\d+\?key=[\w-]+$"));
+        // Committed is enough: the expectations below wait for what they look at, not for every picture of the page.
+        await page.WaitForURLAsync(new Regex(@"/predictions/\d+\?key=[\w-]+$"), new() { WaitUntil = WaitUntilState.Commit });
         var photoPage = page.Url;
         await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Red");
-        await page.GoBackAsync();
+        await page.GoBackAsync(new() { WaitUntil = WaitUntilState.Commit });
         await Expect(heading).ToHaveTextAsync("Paris La Défense Arena, 9 May 2024");
 
         // A set in the strip leads to its photos.
@@ -155,14 +156,14 @@ public class NightPageTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, $"night-not-right-{screen}", fullPage: false);
         await AssertAccessibleAsync(page);
         await last.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"[?&]thanks=\d+#photo-\d+$"));
+        await page.WaitForURLAsync(new Regex(@"[?&]thanks=\d+#photo-\d+$"), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(last.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you: you said Lover.");
         await Expect(last).ToBeInViewportAsync();
         await BrowserFixture.ScreenshotAsync(page, $"night-thanks-{screen}", fullPage: false);
 
         // The browser that uploaded it keeps the means to delete it, on this later visit too.
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete my night" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/\?deleted=true$"));
+        await page.WaitForURLAsync(new Regex(@"/\?deleted=true$"), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "deleted" })).ToHaveTextAsync("Your upload was deleted, with its pictures.");
         Assert.Equal(404, (await page.GotoAsync(nightUrl))!.Status);
         Assert.Equal(404, (await page.GotoAsync(photoPage))!.Status);
