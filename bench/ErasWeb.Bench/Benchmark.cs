@@ -21,12 +21,19 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
     const int Repeats = 40;
     long unique;
 
-    public async Task RunAsync(bool videosOnly = false)
+    /// <param name="photosOnly">Only the photo sections (per stage, HTTP, targets): what a change to the image pipeline is compared by.</param>
+    public async Task RunAsync(bool videosOnly = false, bool photosOnly = false)
     {
         var shared = LabelledPhotos.Load(photosDir).Select(p => (Name: p.RelativePath, Bytes: File.ReadAllBytes(p.Path))).ToList();
         // The largest shared photo (6000x4000) brought to 4000x3000 keeps a real photo's detail, and so its file size.
         var twelveMp = MakeBaselineJpeg(shared.First(p => p.Name == "Acoustic/etl-28.jpeg").Bytes, 4000, 3000);
         var fullHd = shared.Where(p => p.Name.Contains("/etl-")).Take(8).Select(p => MakeBaselineJpeg(p.Bytes, 1920, 1080)).ToList();
+        var fromTheStands = shared.Where(p => p.Name.Contains("/etl-")).Take(8).Select((p, i) =>
+        {
+            using var photo = SKBitmap.Decode(p.Bytes);
+            using var frame = StadiumScenes.Frame(photo, 1 / 3f, seed: i);
+            return ImageEncoder.Jpeg(frame, 90);
+        }).ToList();
 
         md.AppendLine("# Benchmarks").AppendLine();
         md.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/ErasWeb.Bench` on {Machine()}.");
@@ -42,13 +49,16 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         var classifier = host.Services.GetRequiredService<ModelHost>().Model as EraClassifier ?? throw new InvalidOperationException("The benchmark measures the built-in model.");
 
         md.AppendLine("## In-process pipeline, per stage (p50 / p95 ms)").AppendLine();
-        md.AppendLine("| input | n | decode | preprocess | inference | Grad-CAM | encode | store | total |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| input | n | decode | preprocess | inference | Grad-CAM | closer look | encode | store | total |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         Stages("12 MP baseline JPEG (4000x3000)", Enumerable.Repeat(twelveMp, Repeats).ToList(), classifier, host.Services);
         Stages("1920x1080 baseline JPEGs", Enumerable.Range(0, Repeats).Select(i => fullHd[i % fullHd.Count]).ToList(), classifier, host.Services);
         Stages($"shared photos ({shared.Count}, as they are)", shared.Select(p => p.Bytes).ToList(), classifier, host.Services);
+        Stages("1920x1080 JPEGs from the stands (a shared stage photo at 1/3 of a generated stadium frame's height)", Enumerable.Range(0, Repeats).Select(i => fromTheStands[i % fromTheStands.Count]).ToList(), classifier, host.Services);
         md.AppendLine().AppendLine($"decode: at the reduced scale, with EXIF orientation (SKCodec reads the header; JPEG pixels come from libjpeg-turbo); preprocess: crop, resize to 224, normalise, for each of the head's {classifier.Views.Count} prediction views ({string.Join(", ", classifier.Views.Select(v => v.Name))}); " +
-            "inference: one backbone run over those views; Grad-CAM: the head, the uncertainty check, the map and the blended overlay; encode: display copy, thumbnail and overlay as JPEG; store: one SQLite row with its BLOBs.").AppendLine();
+            "inference: one backbone run over those views; Grad-CAM: the head, the uncertainty check, the map and the blended overlay; " +
+            "closer look: the stage finder, and where it finds a small stage the zoomed views' resampling, their backbone run and the choice between views; " +
+            "encode: display copy, thumbnail and overlay as JPEG; store: one SQLite row with its BLOBs.").AppendLine();
 
         var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         md.AppendLine("## HTTP `POST /predict`, end to end").AppendLine();
@@ -92,6 +102,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         md.AppendLine($"The figures above are for a warmed-up process. Right after a fresh start the first {firstRequests.Count} uploads of the 12 MP file " +
             $"took p50 {firstRequests.P50:0.0} ms and p95 {firstRequests.P95:0.0} ms, while the JIT compiler and the pools warm up.");
         md.AppendLine();
+        if (photosOnly) return;
         await VideosAsync(host);
         await ShowsAsync(host);
         await NightsAsync();
@@ -119,13 +130,16 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
             using var __ = output;
             var display = ImageEncoder.FitWithin(decoded.Upright, ImageDecoder.DisplayLongSide);
             SKBitmap overlay = null!;
-            Add("gradcam", Stats.Time(() =>
-            {
-                var prediction = classifier.Interpret(output, [decoded.Upright])[0];
-                float scale = (float)display.Width / decoded.Upright.Width;
-                var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
-                overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop);
-            }));
+            EraPrediction[] predictions = [];
+            float[][] pooled = [];
+            Add("gradcam", Stats.Time(() => predictions = classifier.Interpret(output, [decoded.Upright], default, out pooled)));
+            Add("closer", Stats.Time(() => predictions = classifier.LookCloser([decoded.Upright], predictions, pooled)));
+            var gradCam = Stopwatch.StartNew();
+            var prediction = predictions[0];
+            float scale = (float)display.Width / decoded.Upright.Width;
+            var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
+            overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop, prediction.Zoomed);
+            times["gradcam"][^1] += gradCam.Elapsed.TotalMilliseconds;
             byte[] a = [], b = [], c = [];
             Add("encode", Stats.Time(() =>
             {
@@ -140,7 +154,7 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
             Add("total", total.Elapsed.TotalMilliseconds);
         }
         string Cell(string stage) { var st = Stats.Of(times[stage]); return $"{st.P50:0.0} / {st.P95:0.0}"; }
-        md.AppendLine($"| {name} | {inputs.Count} | {Cell("decode")} | {Cell("preprocess")} | {Cell("inference")} | {Cell("gradcam")} | {Cell("encode")} | {Cell("store")} | {Cell("total")} |");
+        md.AppendLine($"| {name} | {inputs.Count} | {Cell("decode")} | {Cell("preprocess")} | {Cell("inference")} | {Cell("gradcam")} | {Cell("closer")} | {Cell("encode")} | {Cell("store")} | {Cell("total")} |");
     }
 
     void Store(IServiceProvider services, byte[] display, byte[] thumbnail, byte[] gradCam)

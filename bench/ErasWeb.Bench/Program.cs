@@ -4,7 +4,7 @@ using System.Text;
 using ErasWeb;
 using ErasWeb.Bench;
 
-// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | dataengine, shows or nights: only that section, to stdout and the output file | soak [minutes]: only the soak section | scale: only the several-processes section (PostgreSQL)]
+// dotnet run -c Release --project bench/ErasWeb.Bench -- [photos dir] [output markdown] [videos: only the video and gallery sections | photos: only the photo sections, to stdout and the output file | dataengine, shows or nights: only that section, to stdout and the output file | soak [minutes]: only the soak section | scale: only the several-processes section (PostgreSQL)]
 // The soak also runs as `-- soak [--minutes N]`, and a fan's night as `-- nights`, with the default photos and output.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var positional = args.ToList();
@@ -50,7 +50,14 @@ if (mode is "soak" or "scale")
     Console.WriteLine($"Wrote the '{heading}' section of {Path.GetFullPath(output)}");
     return 0;
 }
-await bench.RunAsync(videosOnly: mode == "videos");
+await bench.RunAsync(videosOnly: mode == "videos", photosOnly: mode == "photos");
+if (mode == "photos")
+{
+    // Like one section alone, the photo sections never replace the whole report.
+    Console.Write(report);
+    if (Path.GetFileName(output) != "BENCHMARKS.md") await File.WriteAllTextAsync(output, report.ToString());
+    return 0;
+}
 // The hand-written notes at the end of the report, and the sections run on their own, survive a re-run.
 if (File.Exists(output) && await File.ReadAllTextAsync(output) is var earlier)
 {

@@ -23,7 +23,18 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
         var byKind = head.Labels.ToDictionary(l => l, l => (IReadOnlyDictionary<string, int>)kinds.ToDictionary(k => k, k => photos.Count(p => p.Class == l && p.Kind == k)));
         return new ModelCard($"{spec.Name}@{spec.Sha256[..8]}+head@{head.Version}", "built-in", head.Labels, ExplanationKind.GradCam.Name(),
             head.File.Uncertainty is { } rule ? new UncertaintyCheck(rule).Describe() : "never: this head has no uncertainty rule", spec.Name, spec.Sha256, head.Version, head.File.Provenance?.TrainedAt,
-            support, byKind, head.File.Provenance?.CrossValidation);
+            support, byKind, head.File.Provenance?.CrossValidation, DescribeViews(head));
+    }
+
+    static Dictionary<string, string> DescribeViews(EraHead head)
+    {
+        var views = head.File.ViewsForPrediction.ToDictionary(v => v.Name, v => v.Stretch
+            ? "the whole picture (inside any uniform bars at its edges) stretched to the model's 224x224 input"
+            : $"a square {v.Scale:0.##} of the short side at ({v.CenterX:0.##}, {v.CenterY:0.##}){(v.Mirror ? ", mirrored" : "")}");
+        if (head.File.Uncertainty is not null)
+            views[EraPrediction.ZoomedView] = "where the picture has a small stage-like region (the largest bright area against a dark surround once small lights such as wristbands are erased, " +
+                $"covering under {StageFinder.MostOfPicture:0%} of the picture), that region alone at 224x224; its answer replaces the whole view's when it looks more like the training photos (higher similarity to the nearest prototype)";
+        return views;
     }
 
     /// <summary>The views whose pooled features the head averages (the head file says which).</summary>
@@ -34,39 +45,86 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
     public IReadOnlyList<EraPrediction> Classify(IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default)
     {
         using var output = Run(images);
-        return Interpret(output, images, heatmap);
+        var predictions = Interpret(output, images, heatmap, out var pooled);
+        return LookCloser(images, predictions, pooled, heatmap);
     }
 
     /// <summary>Pooled features averaged over the views -> head -> probabilities, Grad-CAM and the uncertainty check.</summary>
-    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default)
+    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images, HeatmapFor heatmap = default) => Interpret(output, images, heatmap, out _);
+
+    /// <param name="pooled">Each image's pooled features, which <see cref="LookCloser"/> compares its zoomed views with.</param>
+    public EraPrediction[] Interpret(BackboneOutput output, IReadOnlyList<SKBitmap> images, HeatmapFor heatmap, out float[][] pooled)
     {
         var predictions = new EraPrediction[images.Count];
-        int views = Views.Count, channels = output.ChannelCount, mapSize = output.MapSize;
-        var pooled = new float[channels];
+        pooled = new float[images.Count][];
+        int views = Views.Count, channels = output.ChannelCount;
         for (int i = 0; i < images.Count; i++)
         {
-            Array.Clear(pooled);
+            var features = pooled[i] = new float[channels];
             for (int v = 0; v < views; v++)
-                System.Numerics.Tensors.TensorPrimitives.Add(pooled, EraHead.Pool(output.FeatureMap(i * views + v), channels), pooled);
-            System.Numerics.Tensors.TensorPrimitives.Divide(pooled, views, pooled);
-            var probabilities = EraHead.Softmax(head.Logits(pooled));
-            int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
-
-            // The heatmap covers the first view's square; views of that same square (its mirror image) add to it.
+                System.Numerics.Tensors.TensorPrimitives.Add(features, EraHead.Pool(output.FeatureMap(i * views + v), channels), features);
+            System.Numerics.Tensors.TensorPrimitives.Divide(features, views, features);
+            // The heatmap covers the first view's region; views of that same region (its mirror image) add to it.
             var region = Views[0].Region(images[i]);
-            var map = Heatmap.None(ExplanationKind.GradCam);
-            if (!heatmap.Skip)
-            {
-                var cam = new float[mapSize * mapSize];
-                for (int v = 0; v < views; v++)
-                    if (Views[v].Region(images[i]) == region)
-                        GradCam.Add(output.FeatureMap(i * views + v), new FeatureMapShape(channels, mapSize, mapSize), head.ClassWeights(heatmap.Era ?? best), Views[v].Mirror, cam);
-                map = new Heatmap(GradCam.Finish(cam), mapSize, mapSize, ExplanationKind.GradCam);
-            }
-            var (reason, unfamiliar) = uncertainty?.Judge(pooled, probabilities[best]) ?? (null, false);
-            predictions[i] = new EraPrediction(head.Labels, probabilities, best, map, region, reason, unfamiliar);
+            var sameRegion = Enumerable.Range(0, views).Where(v => Views[v].Region(images[i]) == region).Select(v => (i * views + v, Views[v].Mirror)).ToList();
+            predictions[i] = Answer(features, output, sameRegion, region, heatmap);
         }
         return predictions;
+    }
+
+    /// <summary>
+    /// Where the picture has a small stage-like region (a stage seen from the stands), the model
+    /// looks again at that region alone, at its full input size, and keeps whichever view looks
+    /// more like the training photos. Its own uncertainty check then applies, so a region that
+    /// looks like no stage photo leaves the answer "not sure".
+    /// </summary>
+    public EraPrediction[] LookCloser(IReadOnlyList<SKBitmap> images, EraPrediction[] predictions, float[][] pooled, HeatmapFor heatmap = default)
+    {
+        if (uncertainty is null) return predictions;
+        var closer = new List<(int Image, SKRect Region)>();
+        for (int i = 0; i < images.Count; i++)
+            if (StageFinder.Find(images[i]) is { } region) closer.Add((i, region));
+        if (closer.Count == 0) return predictions;
+
+        var input = System.Buffers.ArrayPool<float>.Shared.Rent(closer.Count * ModelInput.Length);
+        BackboneOutput output;
+        try
+        {
+            for (int j = 0; j < closer.Count; j++)
+                ModelInput.Write(images[closer[j].Image], closer[j].Region, InputFormat.ImageNet, false, input.AsSpan(j * ModelInput.Length, ModelInput.Length));
+            output = backbone.Run(input, closer.Count);
+        }
+        finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
+        using (output)
+            for (int j = 0; j < closer.Count; j++)
+            {
+                var (i, region) = closer[j];
+                var zoomed = EraHead.Pool(output.FeatureMap(j), output.ChannelCount);
+                if (PrefersZoomed(uncertainty.Similarity(pooled[i]), uncertainty.Similarity(zoomed)))
+                    predictions[i] = Answer(zoomed, output, [(j, false)], region, heatmap) with { Zoomed = true };
+            }
+        return predictions;
+    }
+
+    /// <summary>Whether the zoomed view's answer replaces the whole view's: it looks more like the training photos (its cosine similarity to the nearest prototype is higher).</summary>
+    public static bool PrefersZoomed(float wholeSimilarity, float zoomedSimilarity) => zoomedSimilarity > wholeSimilarity;
+
+    /// <summary>One picture's answer from its pooled features, with the Grad-CAM of the given feature maps (all of one region) unless none is asked for.</summary>
+    EraPrediction Answer(float[] pooled, BackboneOutput output, IReadOnlyList<(int Index, bool Mirror)> maps, SKRect region, HeatmapFor heatmap)
+    {
+        var probabilities = EraHead.Softmax(head.Logits(pooled));
+        int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
+        var map = Heatmap.None(ExplanationKind.GradCam);
+        if (!heatmap.Skip)
+        {
+            int size = output.MapSize;
+            var cam = new float[size * size];
+            foreach (var (index, mirror) in maps)
+                GradCam.Add(output.FeatureMap(index), new FeatureMapShape(output.ChannelCount, size, size), head.ClassWeights(heatmap.Era ?? best), mirror, cam);
+            map = new Heatmap(GradCam.Finish(cam), size, size, ExplanationKind.GradCam);
+        }
+        var (reason, unfamiliar) = uncertainty?.Judge(pooled, probabilities[best]) ?? (null, false);
+        return new EraPrediction(head.Labels, probabilities, best, map, region, reason, unfamiliar);
     }
 
     /// <summary>The backbone alone, on every image through every prediction view (image-major); dispose the output.</summary>

@@ -15,7 +15,8 @@ public static class GradCamOverlay
     const int DimWeight = 146;                         // of 256: the outside keeps 57% of its light
     static readonly int[] JetBlend = BuildJetBlend();
 
-    public static SKBitmap Render(SKBitmap photo, Heatmap heatmap, SKRect cropInPhoto)
+    /// <param name="markCrop">Outline the crop too: a zoomed view's small region is easy to miss by its dimmed surround alone.</param>
+    public static SKBitmap Render(SKBitmap photo, Heatmap heatmap, SKRect cropInPhoto, bool markCrop = false)
     {
         if (photo.ColorType != SKColorType.Rgba8888) throw new ArgumentException("The photo must be RGBA8888.", nameof(photo));
         int width = photo.Width, height = photo.Height;
@@ -61,6 +62,12 @@ public static class GradCamOverlay
             }
         }
         result.NotifyPixelsChanged();
+        if (markCrop)
+        {
+            using var canvas = new SKCanvas(result);
+            using var outline = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = Math.Max(2, Math.Min(width, height) / 150f), IsAntialias = true };
+            canvas.DrawRect(new SKRect(left, top, right, bottom), outline);
+        }
         return result;
     }
 

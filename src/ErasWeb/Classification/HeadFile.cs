@@ -48,7 +48,7 @@ public sealed record HeadProvenance(
 public sealed record TrainingSettings(
     IReadOnlyList<string> Kinds, string ClassWeights, double L2, int Seed, int Iterations,
     IReadOnlyList<View>? TrainingViews = null, IReadOnlyList<View>? PredictionViews = null,
-    string Normalisation = TrainingSettings.Standardise, double MinConfidence = 0, int CutoutScenes = 0)
+    string Normalisation = TrainingSettings.Standardise, double MinConfidence = 0, int CutoutScenes = 0, int StadiumScenes = 0)
 {
     /// <summary>Each feature scaled to zero mean and unit variance before fitting.</summary>
     public const string Standardise = "standardise";

@@ -54,7 +54,8 @@ public readonly record struct HeatmapFor(int? Era = null, bool Skip = false)
 
 /// <summary>
 /// One image's answer: era probabilities, the heatmap of the winning (or the asked-for) era over the part of the image the model saw,
-/// why it is uncertain if it is, and whether it looks unlike the stage photos the model learned from (a crowd, a screen, black).
+/// why it is uncertain if it is, whether it looks unlike the stage photos the model learned from (a crowd, a screen, black),
+/// and whether it was read from a zoomed view of a small stage (<see cref="Crop"/> is then that region) rather than the whole picture.
 /// </summary>
 public sealed record EraPrediction(
     IReadOnlyList<string> Labels,
@@ -63,8 +64,12 @@ public sealed record EraPrediction(
     Heatmap Heatmap,
     SKRect Crop,
     string? UncertainReason = null,
-    bool Unfamiliar = false)
+    bool Unfamiliar = false,
+    bool Zoomed = false)
 {
+    public string View => Zoomed ? ZoomedView : WholeView;
+    public const string WholeView = "whole", ZoomedView = "zoomed";
+
     public string Era => Labels[PredictedIndex];
     public float Confidence => Probabilities[PredictedIndex];
     public bool Uncertain => UncertainReason is not null;
@@ -84,7 +89,8 @@ public sealed record ModelCard(
     string? HeadTrainedAt = null,
     IReadOnlyDictionary<string, int>? TrainingSupport = null,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? TrainingSupportByKind = null,
-    EvaluationReport? CrossValidation = null);
+    EvaluationReport? CrossValidation = null,
+    [property: System.ComponentModel.Description("How the model looks at a picture: each view by name, with what it shows.")] IReadOnlyDictionary<string, string>? Views = null);
 
 /// <summary>The sentences a user reads when an answer is marked uncertain.</summary>
 public static class UncertainReasons

@@ -31,6 +31,8 @@ public sealed class Prediction
     public required Dictionary<string, float> Probabilities { get; set; }
     /// <summary>Why the answer should not be trusted (not a stage photo, no era stands out); null when the model is confident.</summary>
     public string? UncertainReason { get; set; }
+    /// <summary>Read from a zoomed view of a small stage (a photo from the stands) rather than the whole picture; the heatmap covers that region.</summary>
+    public bool Zoomed { get; set; }
     /// <summary>How the heatmap was made: "grad-cam" or "occlusion".</summary>
     public required string Explanation { get; set; }
     public required string ModelVersion { get; set; }

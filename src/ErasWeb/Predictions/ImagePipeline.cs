@@ -29,7 +29,7 @@ public static class ImagePipeline
             thumbnail = ImageEncoder.FitWithin(display, ThumbnailLongSide);
             float scale = (float)display.Width / decoded.Upright.Width;
             var crop = new SKRect(prediction.Crop.Left * scale, prediction.Crop.Top * scale, prediction.Crop.Right * scale, prediction.Crop.Bottom * scale);
-            using var overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop);
+            using var overlay = GradCamOverlay.Render(display, prediction.Heatmap, crop, markCrop: prediction.Zoomed);
             Done("gradcam");
             var analyzed = new AnalyzedImage(prediction, decoded.Width, decoded.Height, sniff,
                 ImageEncoder.Jpeg(display), ImageEncoder.Jpeg(thumbnail, 80), ImageEncoder.Jpeg(overlay));

@@ -65,6 +65,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             PredictedClass = analyzed.Prediction.Era,
             Confidence = analyzed.Prediction.Confidence,
             UncertainReason = analyzed.Prediction.UncertainReason,
+            Zoomed = analyzed.Prediction.Zoomed,
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
             ModelVersion = modelVersion,

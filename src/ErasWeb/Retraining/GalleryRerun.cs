@@ -116,6 +116,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
             PredictedClass = analyzed.Prediction.Era,
             Confidence = analyzed.Prediction.Confidence,
             UncertainReason = analyzed.Prediction.UncertainReason,
+            Zoomed = analyzed.Prediction.Zoomed,
             Probabilities = analyzed.Prediction.ByEra(),
             Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
             ModelVersion = classifier.Version,

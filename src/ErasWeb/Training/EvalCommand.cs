@@ -14,7 +14,20 @@ namespace ErasWeb.Training;
 public static class EvalCommand
 {
     /// <summary>What an evaluation found: the scores and the photos it got wrong.</summary>
-    public sealed record Evaluation(EvaluationReport Report, IReadOnlyList<Mistake> Mistakes, HonestySummary Honesty, IReadOnlyList<EvaluationReport>? PerSeed = null);
+    public sealed record Evaluation(EvaluationReport Report, IReadOnlyList<Mistake> Mistakes, HonestySummary Honesty, IReadOnlyList<EvaluationReport>? PerSeed = null,
+        IReadOnlyList<DistanceScores>? FromTheStands = null);
+
+    /// <summary>
+    /// Held-out stage photos scored as close-ups and as a stage at a share of a generated stadium
+    /// frame's height: accuracy per fold assignment, their mean and standard deviation, and the
+    /// shares of answers read from the zoomed view and marked uncertain.
+    /// </summary>
+    public sealed record DistanceScores(string Distance, int Photos, double[] AccuracyPerSeed, double Accuracy, double Spread, double Zoomed, double Uncertain);
+
+    /// <summary>The distances scored: the photo itself as uploaded (share 0), and the stage at a share of a stadium frame's height.</summary>
+    static readonly (string Name, float Share)[] Distances = [("close-up (the photo itself)", 0), ("stage at 1/2 of the frame", 0.5f), ("stage at 1/3 of the frame", 1 / 3f)];
+    /// <summary>Seeds the evaluation's stadium frames are drawn from; training draws its own from others.</summary>
+    const int EvaluationFrameSeed = 7;
 
     public static Command Create()
     {
@@ -52,6 +65,11 @@ public static class EvalCommand
                 stdout.WriteLine(Report.FormatSeeds(perSeed));
                 stdout.WriteLine();
             }
+            if (evaluation.FromTheStands is { Count: > 0 } stands)
+            {
+                stdout.WriteLine(Report.FormatDistances(stands));
+                stdout.WriteLine();
+            }
             stdout.WriteLine(Report.FormatConfusion(evaluation.Report));
             stdout.WriteLine();
             stdout.WriteLine(Report.FormatMistakes(evaluation.Mistakes));
@@ -87,6 +105,11 @@ public static class EvalCommand
         var scored = Enumerable.Range(0, examples.Count).Where(i => kinds.Count == 0 || kinds.Contains(examples[i].Photo.Kind)).ToList();
         if (scored.Count == 0) throw new InvalidDataException($"None of the photos is of kinds {string.Join(", ", kinds)}.");
 
+        var far = await FarFeaturesAsync(examples, scored, options, log, ct);
+        var stagePhotos = scored.Where(i => far[i].Length > 0).ToList();
+        // [distance][run]: right answers, zoomed answers, uncertain answers; distance 0 is the close-up.
+        var farCounts = new (int Right, int Zoomed, int Uncertain)[Distances.Length, seeds];
+
         var photos = new List<LabelledPhoto>();
         var probabilities = new List<float[]>();
         var uncertain = new List<bool>();
@@ -95,7 +118,17 @@ public static class EvalCommand
         for (int run = 0; run < seeds; run++)
         {
             ct.ThrowIfCancellationRequested();
-            var cv = HeadTrainer.CrossValidate(examples, settings with { Seed = (seed ?? settings.Seed) + run }, folds);
+            var cv = HeadTrainer.CrossValidate(examples, settings with { Seed = (seed ?? settings.Seed) + run }, folds, far: far);
+            foreach (var i in stagePhotos)
+            {
+                bool Right(float[] p) => cv.Labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)] == examples[i].Photo.Class;
+                for (int d = 0; d < Distances.Length; d++)
+                {
+                    var answer = cv.Far[i][d];
+                    var c = farCounts[d, run];
+                    farCounts[d, run] = (c.Right + (Right(answer.Probabilities) ? 1 : 0), c.Zoomed + (answer.Zoomed ? 1 : 0), c.Uncertain + (answer.Uncertain ? 1 : 0));
+                }
+            }
             labels = [.. cv.Labels];
             photos.AddRange(scored.Select(i => examples[i].Photo));
             probabilities.AddRange(scored.Select(i => cv.Probabilities[i]));
@@ -106,6 +139,17 @@ public static class EvalCommand
             + (seeds > 1 ? $", {seeds} fold assignments (seeds {seed ?? settings.Seed}-{(seed ?? settings.Seed) + seeds - 1}) pooled" : $", seed {seed ?? settings.Seed}")
             + (kinds.Count > 0 ? $", scored on {string.Join(", ", kinds)}" : "");
         var pooled = Score(method, labels, photos, probabilities, uncertain, []);
+        if (stagePhotos.Count > 0)
+            pooled = pooled with
+            {
+                FromTheStands = [.. Distances.Select(d => d.Name).Select((name, d) =>
+                {
+                    var accuracy = Enumerable.Range(0, seeds).Select(run => Math.Round((double)farCounts[d, run].Right / stagePhotos.Count, 4)).ToArray();
+                    double mean = accuracy.Average(), spread = Math.Sqrt(accuracy.Average(a => (a - mean) * (a - mean)));
+                    double Share(Func<(int Right, int Zoomed, int Uncertain), int> count) => Math.Round(Enumerable.Range(0, seeds).Sum(run => count(farCounts[d, run])) / (double)(seeds * stagePhotos.Count), 4);
+                    return new DistanceScores(name, stagePhotos.Count, accuracy, Math.Round(mean, 4), Math.Round(spread, 4), Share(c => c.Zoomed), Share(c => c.Uncertain));
+                })],
+            };
         if (seeds == 1) return pooled;
         // Calibration is measured per run (pooling the same photos would smooth it), and each photo is counted once.
         return pooled with
@@ -113,6 +157,25 @@ public static class EvalCommand
             Report = pooled.Report with { Samples = scored.Count, Runs = seeds, CalibrationError = Math.Round(perSeed.Average(r => r.CalibrationError ?? 0), 4) },
             PerSeed = perSeed,
         };
+    }
+
+    /// <summary>Every scored stage photo on the stage of a generated stadium frame at each distance (empty for other photos): frames the eval draws itself, from seeds training never uses.</summary>
+    static async Task<FarFeatures[][]> FarFeaturesAsync(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> scored, ErasOptions options, TextWriter log, CancellationToken ct)
+    {
+        var far = examples.Select(_ => Array.Empty<FarFeatures>()).ToArray();
+        var stage = scored.Where(i => examples[i].Photo.Kind == LabelledPhotos.StagePhoto).ToList();
+        if (stage.Count == 0) return far;
+        using var backbone = await TrainingSet.OpenBackboneAsync(options, ct);
+        var extractor = TrainingSet.Extractor(backbone, options);
+        var progress = new ConsoleProgress(log, "Placing stage photos in stadium frames", stage.Count);
+        for (int j = 0; j < stage.Count; j++)
+        {
+            ct.ThrowIfCancellationRequested();
+            far[stage[j]] = extractor.Far(examples[stage[j]].Photo, Distances.Select((d, k) => (d.Share, EvaluationFrameSeed + k)).ToList());
+            progress.Report(j + 1);
+        }
+        progress.Done();
+        return far;
     }
 
     /// <summary>The training recipe recorded in the head's provenance: what cross-validation scores.</summary>

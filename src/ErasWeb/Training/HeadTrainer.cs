@@ -29,7 +29,13 @@ public sealed record CrossValidation(EvaluationReport Report, IReadOnlyList<stri
 
     /// <summary>Pictures that are none of the examples (not concert photos, say) as each fold's head answers them: [fold][picture].</summary>
     public HeldOutAnswer[][] Outsiders { get; init; } = [];
+
+    /// <summary>Each example seen from the stands ([example][frame], empty where none was given), answered by the head that held it out, as the app answers: zoomed in where that is the better answer.</summary>
+    public FarAnswer[][] Far { get; init; } = [];
 }
+
+/// <summary>A held-out head's answer for a stadium frame: calibrated probabilities, whether they come from the zoomed view, and whether the answer is uncertain.</summary>
+public sealed record FarAnswer(float[] Probabilities, bool Zoomed, bool Uncertain);
 
 /// <summary>What a fold's head says of a picture: calibrated probabilities, and whether the picture is unlike its training photos (under the similarity threshold).</summary>
 public sealed record HeldOutAnswer(float[] Probabilities, bool Unfamiliar);
@@ -71,8 +77,9 @@ public static class HeadTrainer
     /// <param name="trainable">Which examples a fold may train on (all by default); the others are only scored. Scoring another
     /// training set on the very same folds and photos is how a retrained head is compared with the one it would replace.</param>
     /// <param name="outsiders">Prediction features of pictures outside the examples, answered by every fold's head.</param>
+    /// <param name="far">Per example, the features of stadium frames with it on stage, scored like <paramref name="outsiders"/> but by the head that held the example out.</param>
     public static CrossValidation CrossValidate(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds, Func<TrainingExample, bool>? trainable = null,
-        IReadOnlyList<float[]>? outsiders = null)
+        IReadOnlyList<float[]>? outsiders = null, IReadOnlyList<FarFeatures[]>? far = null)
     {
         var labels = Labels(examples);
         var fold = GroupedFolds.Assign(examples.Select(e => e.Photo.Group).ToList(), examples.Select(e => e.Photo.Class).ToList(), folds, settings.Seed);
@@ -80,6 +87,8 @@ public static class HeadTrainer
         var similarities = new float[examples.Count];
         var outsiderLogits = new float[folds][][];
         var outsiderSimilarities = new float[folds][];
+        // [example][frame]: the whole view's and the zoomed view's logits and similarity.
+        var farScores = new (float[] Logits, float Similarity, float[]? ZoomedLogits, float ZoomedSimilarity)[examples.Count][];
         for (int f = 0; f < folds; f++)
         {
             var train = examples.Where((e, i) => fold[i] != f && (trainable?.Invoke(e) ?? true)).ToList();
@@ -92,6 +101,8 @@ public static class HeadTrainer
                 {
                     logits[i] = SoftmaxRegression.Logits(model, examples[i].PredictionFeatures);
                     similarities[i] = Similarity(examples[i].PredictionFeatures);
+                    farScores[i] = (far?[i] ?? []).Select(x => (SoftmaxRegression.Logits(model, x.Whole), Similarity(x.Whole),
+                        x.Zoomed is null ? null : SoftmaxRegression.Logits(model, x.Zoomed), x.Zoomed is null ? 0 : Similarity(x.Zoomed))).ToArray();
                 }
             outsiderLogits[f] = outsiders?.Select(x => SoftmaxRegression.Logits(model, x)).ToArray() ?? [];
             outsiderSimilarities[f] = outsiders?.Select(Similarity).ToArray() ?? [];
@@ -117,7 +128,14 @@ public static class HeadTrainer
         { CalibrationError = Metrics.CalibrationError(truth, probabilities) };
         var outsiderAnswers = Enumerable.Range(0, folds).Select(f => (outsiderLogits[f] ?? [])
             .Select((z, j) => new HeldOutAnswer(Calibrated(z, f), outsiderSimilarities[f][j] < threshold)).ToArray()).ToArray();
-        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold, Temperature(_ => true)) { Folds = fold, Outsiders = outsiderAnswers };
+        var farAnswers = Enumerable.Range(0, examples.Count).Select(i => (farScores[i] ?? []).Select(x =>
+        {
+            // The app's choice between the views, with the held-out head's calibration and threshold.
+            bool zoom = x.ZoomedLogits is not null && EraClassifier.PrefersZoomed(x.Similarity, x.ZoomedSimilarity);
+            var probabilities = Calibrated(zoom ? x.ZoomedLogits! : x.Logits, fold[i]);
+            return new FarAnswer(probabilities, zoom, (zoom ? x.ZoomedSimilarity : x.Similarity) < threshold || probabilities.Max() < settings.MinConfidence);
+        }).ToArray()).ToArray();
+        return new CrossValidation(report, labels, probabilities, similarities, uncertain, threshold, Temperature(_ => true)) { Folds = fold, Outsiders = outsiderAnswers, Far = farAnswers };
     }
 
     /// <summary>Per era, the normalised mean of its photos' normalised features: what "looks like this era's photos" means.</summary>

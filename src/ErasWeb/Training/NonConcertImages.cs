@@ -4,7 +4,7 @@ namespace ErasWeb.Training;
 
 /// <summary>
 /// Pictures that are certainly not Eras Tour stage photos (flat colours, gradients, noise,
-/// patterns, shapes), made from a seed so every run sees the same ones. An honest model answers
+/// patterns, shapes, night crowds, a stadium with nobody on stage), made from a seed so every run sees the same ones. An honest model answers
 /// "uncertain" for them; the share it answers confidently is its false-confidence rate.
 /// </summary>
 public static class NonConcertImages
@@ -70,6 +70,14 @@ public static class NonConcertImages
         {
             int backdrop = random.Next();
             yield return ($"crowd-lights-{i}", Draw(c => CutoutScenes.DrawBackdrop(c, Width, Height, new Random(backdrop))));
+        }
+        // The stands with nothing on stage, and with a bright screen showing no performer: what the zoomed view must not be sure of.
+        for (int i = 0; i < 4; i++) yield return ($"empty-stadium-{i}", StadiumScenes.Frame(null, 0, random.Next()));
+        for (int i = 0; i < 4; i++)
+        {
+            var (a, b) = (RandomColor(), RandomColor());
+            using var screen = Draw(c => Fill(c, SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(Width, Height), [a, b], SKShaderTileMode.Clamp)));
+            yield return ($"stadium-screen-{i}", StadiumScenes.Frame(screen, 1 / 3f + i / 12f, random.Next()));
         }
     }
 

@@ -46,6 +46,11 @@ public static class Report
             $"{"",13}calibration error {Spread(runs.Select(r => r.CalibrationError ?? 0))}");
     }
 
+    /// <summary>Held-out stage photos close up and from the stands: accuracy per distance over the runs, and how often the zoomed view answered.</summary>
+    public static string FormatDistances(IReadOnlyList<EvalCommand.DistanceScores> distances) => string.Join(Environment.NewLine,
+        [$"from the stands ({distances[0].Photos} held-out stage photos, each distance scored on the same photos):",
+            .. distances.Select(d => $"  {d.Distance,-28} accuracy {d.Accuracy:0.000} ± {d.Spread:0.000} (runs: {string.Join(", ", d.AccuracyPerSeed.Select(a => a.ToString("0.000")))}), zoomed {d.Zoomed:0%}, uncertain {d.Uncertain:0%}")]);
+
     /// <summary>Rows: the true era; columns: the predicted era (abbreviated to fit a terminal).</summary>
     public static string FormatConfusion(EvaluationReport report)
     {

@@ -20,17 +20,18 @@ public static class TrainCommand
         var views = new Option<string>("--views") { Description = "How the head sees each photo, in training and at prediction: whole (default: the whole photo stretched to the model's square), whole+mirror, center (the backbone's centre crop) or center+mirror.", DefaultValueFactory = _ => "whole" };
         views.AcceptOnlyFromAmong([.. ViewSets.Keys]);
         var cutoutScenes = new Option<int>("--cutout-scenes") { Description = "Generated stage scenes each stage cut-out is also trained in (besides on black).", DefaultValueFactory = _ => 8 };
+        var stadiumScenes = new Option<int>("--stadium-scenes") { Description = "Generated stadium frames each stage photo is also trained in, as a small stage seen from the stands through the zoomed view (0: none).", DefaultValueFactory = _ => 0 };
         var minConfidence = new Option<double>("--min-confidence") { Description = "Answers whose winning era is less probable than this are marked uncertain.", DefaultValueFactory = _ => 0.2 };
         var iterations = new Option<int>("--iterations") { Description = "Gradient steps of the optimiser.", DefaultValueFactory = _ => 1500 };
         var cv = new Option<int>("--cv") { Description = "Folds of grouped cross-validation to score the recipe (0: skip).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the fold assignment.", DefaultValueFactory = _ => 42 };
 
-        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, normalisation, views, cutoutScenes, minConfidence, iterations, cv, seed };
+        var command = new Command("train", "Train the era head from labelled photos.") { source, output, kinds, classWeights, l2, normalisation, views, cutoutScenes, stadiumScenes, minConfidence, iterations, cv, seed };
         command.SetAction(async (result, ct) =>
         {
             var viewList = ViewSets[result.GetValue(views)!];
             var settings = new TrainingSettings(result.GetValue(kinds) ?? [], result.GetValue(classWeights)!, result.GetValue(l2), result.GetValue(seed), result.GetValue(iterations),
-                viewList, viewList, result.GetValue(normalisation)!, result.GetValue(minConfidence), result.GetValue(cutoutScenes));
+                viewList, viewList, result.GetValue(normalisation)!, result.GetValue(minConfidence), result.GetValue(cutoutScenes), result.GetValue(stadiumScenes));
             var args = string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "train").Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
             return await RunAsync(result.GetValue(source)!, result.GetValue(output)!, settings, result.GetValue(cv), $"erasweb {args}", ErasOptions.FromEnvironment(), ct);
         });

@@ -20,15 +20,15 @@ public static class TrainingSet
         var extractor = Extractor(backbone, options);
         var progress = new ConsoleProgress(log, "Extracting features", photos.Count);
         var features = extractor.Extract(photos, views, settings.CutoutScenes, progress.Report,
-            (file, why) => progress.WriteLine($"skipped {file}: {why}"));
+            (file, why) => progress.WriteLine($"skipped {file}: {why}"), settings.StadiumScenes);
         progress.Done();
 
         return photos.Zip(features).Where(p => p.Second is not null).Select(p =>
         {
             var (photo, f) = (p.First, p.Second!);
             float[][] Of(float[][] rendition, IReadOnlyList<View> wanted) => wanted.Select(v => rendition[views.IndexOf(v)]).ToArray();
-            // A cut-out trains through its generated stage scenes as well as on black.
-            var training = Of(f.Views, settings.ViewsForTraining).Concat(f.Scenes.SelectMany(scene => Of(scene, settings.ViewsForTraining))).ToArray();
+            // A cut-out trains through its generated stage scenes as well as on black; a stage photo also as a small stage zoomed in on.
+            var training = Of(f.Views, settings.ViewsForTraining).Concat(f.Scenes.SelectMany(scene => Of(scene, settings.ViewsForTraining))).Concat(f.Stadium).ToArray();
             return new TrainingExample(photo, f.Sha256, training, Of(f.Views, settings.ViewsForPrediction));
         }).ToList();
     }
@@ -45,13 +45,13 @@ public static class TrainingSet
         }).ToList();
     }
 
-    static async Task<Backbone> OpenBackboneAsync(ErasOptions options, CancellationToken ct)
+    public static async Task<Backbone> OpenBackboneAsync(ErasOptions options, CancellationToken ct)
     {
         var prepared = await new BackboneProvisioner(Spec, options.BackboneSource, options.DataDirFullPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).PrepareAsync(ct);
         return new Backbone(prepared, Spec, Environment.ProcessorCount);
     }
 
-    static FeatureExtractor Extractor(Backbone backbone, ErasOptions options) =>
+    public static FeatureExtractor Extractor(Backbone backbone, ErasOptions options) =>
         new(backbone, Spec, new PixelLimits(options.MaxImagePixels, options.MaxFullDecodePixels), Path.Combine(options.DataDirFullPath, "features"));
 
     static readonly BackboneSpec Spec = BackboneSpec.MobileNetV2Int8;

@@ -176,6 +176,26 @@ public class PredictApiTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.False(response.GetProperty("uncertain").GetBoolean());
         Assert.True(!response.TryGetProperty("uncertain_reason", out var reason) || reason.ValueKind == JsonValueKind.Null);
         Assert.Equal("grad-cam", response.GetProperty("explanation").GetString());
+        Assert.Equal("whole", response.GetProperty("view").GetString());
+    }
+
+    [Fact]
+    public async Task A_photo_from_the_stands_says_it_was_read_from_a_zoomed_view_in_the_api_and_on_its_page()
+    {
+        var limits = new ErasWeb.Media.PixelLimits(100_000_000, 40_000_000);
+        using var stage = ErasWeb.Media.ImageFiles.Decode(TestData.Photo("Folkmore/etl-11.jpeg"), limits, 540);
+        using var frame = StadiumScenes.Frame(stage.Upright, 1 / 3f, seed: 9);
+
+        var response = await app.UploadJsonAsync<JsonElement>(Images.Jpeg(frame), "from-the-stands.jpg");
+
+        Assert.Equal("zoomed", response.GetProperty("view").GetString());
+        Assert.Equal("Folkmore", response.GetProperty("predicted_class").GetString());
+        var id = response.GetProperty("prediction_id").GetInt64();
+        var stored = await app.Client.GetFromJsonAsync<JsonElement>($"/api/predictions/{id}");
+        Assert.Equal("zoomed", stored.GetProperty("view").GetString());
+        Assert.Contains("zoomed view", await app.Client.GetStringAsync(response.GetProperty("page_url").GetString()));
+        var model = await app.Client.GetFromJsonAsync<JsonElement>("/api/model");
+        Assert.Contains("stage-like region", model.GetProperty("views").GetProperty("zoomed").GetString());
     }
 
     [Fact]

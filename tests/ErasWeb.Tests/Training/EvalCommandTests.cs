@@ -59,6 +59,15 @@ public class EvalCommandTests
         }
         using var png = SKBitmap.Decode(Path.Combine(reportDir, "confusion.png"));
         Assert.NotNull(png);
+
+        // The same held-out photos from the stands: scored at each distance on every photo, the far ones mostly zoomed.
+        Assert.Contains($"from the stands ({stage} held-out stage photos", stdout);
+        var distances = saved.GetProperty("from_the_stands").EnumerateArray().ToList();
+        Assert.Equal(["close-up (the photo itself)", "stage at 1/2 of the frame", "stage at 1/3 of the frame"], distances.Select(d => d.GetProperty("distance").GetString()));
+        Assert.All(distances, d => Assert.Equal(2, d.GetProperty("accuracy_per_seed").GetArrayLength()));
+        Assert.All(distances.Skip(1), d => Assert.InRange(d.GetProperty("zoomed").GetDouble(), 0.5, 1));
+        // Read closer, a far stage is still recognised far more often than chance (one in ten).
+        Assert.All(distances.Skip(1), d => Assert.InRange(d.GetProperty("accuracy").GetDouble(), 0.35, 1));
     }
 
     [Fact]

@@ -393,6 +393,9 @@ namespace ErasWeb.Data.Migrations
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Zoomed")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccessKey");

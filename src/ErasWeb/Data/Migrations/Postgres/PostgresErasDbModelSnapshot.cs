@@ -412,6 +412,9 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.Property<int>("Width")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("Zoomed")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccessKey");
