@@ -26,7 +26,7 @@ public class FromTheStandsTests
 
     [Theory]
     [InlineData("Folkmore/etl-11.jpeg", "Folkmore")]
-    [InlineData("Midnights/etl-39.jpeg", "Midnights")]
+    [InlineData("Midnights/etl-34.jpeg", "Midnights")]
     public async Task A_far_frame_of_a_held_out_stage_photo_is_read_from_the_zoomed_view_with_the_right_era(string file, string era)
     {
         var settings = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead)).Provenance!.Settings;
