@@ -21,7 +21,9 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
         var support = head.Labels.ToDictionary(l => l, l => photos.Count(p => p.Class == l));
         var kinds = photos.Select(p => p.Kind).Distinct().Order(StringComparer.Ordinal).ToList();
         var byKind = head.Labels.ToDictionary(l => l, l => (IReadOnlyDictionary<string, int>)kinds.ToDictionary(k => k, k => photos.Count(p => p.Class == l && p.Kind == k)));
-        return new ModelCard($"{spec.Name}@{spec.Sha256[..8]}+head@{head.Version}", "built-in", head.Labels, ExplanationKind.GradCam.Name(),
+        // The closer look changes answers too: a stored answer made without it (or with another stage finder) is not this model's.
+        var closerLook = head.File.Uncertainty is null ? "" : $"+{StageFinder.Version}";
+        return new ModelCard($"{spec.Name}@{spec.Sha256[..8]}+head@{head.Version}{closerLook}", "built-in", head.Labels, ExplanationKind.GradCam.Name(),
             head.File.Uncertainty is { } rule ? new UncertaintyCheck(rule).Describe() : "never: this head has no uncertainty rule", spec.Name, spec.Sha256, head.Version, head.File.Provenance?.TrainedAt,
             support, byKind, head.File.Provenance?.CrossValidation, DescribeViews(head));
     }

@@ -29,7 +29,9 @@ public static class StageFinder
         if (image.ColorType is not (SKColorType.Rgba8888 or SKColorType.Bgra8888) || image.Width < 16 || image.Height < 16) return null;
         float cell = (float)Math.Max(image.Width, image.Height) / Cells;
         int columns = Math.Max(3, (int)MathF.Round(image.Width / cell)), rows = Math.Max(3, (int)MathF.Round(image.Height / cell));
-        var grid = Brightness(image, columns, rows, Math.Max(1, (int)(cell / 4)));
+        // Sampling steps never wider than a cell, so no cell of a very long, thin picture goes unsampled.
+        int step = Math.Max(1, Math.Min((int)(cell / 4), Math.Min(image.Width / columns, image.Height / rows)));
+        var grid = Brightness(image, columns, rows, step);
         var opened = Dilate(Erode(grid, columns, rows), columns, rows);
 
         var sorted = opened.Order().ToArray();

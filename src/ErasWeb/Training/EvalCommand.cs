@@ -105,7 +105,7 @@ public static class EvalCommand
         var scored = Enumerable.Range(0, examples.Count).Where(i => kinds.Count == 0 || kinds.Contains(examples[i].Photo.Kind)).ToList();
         if (scored.Count == 0) throw new InvalidDataException($"None of the photos is of kinds {string.Join(", ", kinds)}.");
 
-        var far = await FarFeaturesAsync(examples, scored, options, log, ct);
+        var far = await FarFeaturesAsync(examples, scored, settings.ViewsForPrediction, options, log, ct);
         var stagePhotos = scored.Where(i => far[i].Length > 0).ToList();
         // [distance][run]: right answers, zoomed answers, uncertain answers; distance 0 is the close-up.
         var farCounts = new (int Right, int Zoomed, int Uncertain)[Distances.Length, seeds];
@@ -160,7 +160,7 @@ public static class EvalCommand
     }
 
     /// <summary>Every scored stage photo on the stage of a generated stadium frame at each distance (empty for other photos): frames the eval draws itself, from seeds training never uses.</summary>
-    static async Task<FarFeatures[][]> FarFeaturesAsync(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> scored, ErasOptions options, TextWriter log, CancellationToken ct)
+    static async Task<FarFeatures[][]> FarFeaturesAsync(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> scored, IReadOnlyList<View> views, ErasOptions options, TextWriter log, CancellationToken ct)
     {
         var far = examples.Select(_ => Array.Empty<FarFeatures>()).ToArray();
         var stage = scored.Where(i => examples[i].Photo.Kind == LabelledPhotos.StagePhoto).ToList();
@@ -171,7 +171,7 @@ public static class EvalCommand
         for (int j = 0; j < stage.Count; j++)
         {
             ct.ThrowIfCancellationRequested();
-            far[stage[j]] = extractor.Far(examples[stage[j]].Photo, Distances.Select((d, k) => (d.Share, EvaluationFrameSeed + k)).ToList());
+            far[stage[j]] = extractor.Far(examples[stage[j]].Photo, Distances.Select((d, k) => (d.Share, EvaluationFrameSeed + k)).ToList(), views);
             progress.Report(j + 1);
         }
         progress.Done();

@@ -40,7 +40,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
                 if (stadiumScenes > 0 && photos[i].Kind == LabelledPhotos.StagePhoto)
                     results[i] = results[i]! with
                     {
-                        Stadium = Far(photos[i], Enumerable.Range(0, stadiumScenes).Select(k => (StadiumScenes.TrainingShares[k % StadiumScenes.TrainingShares.Length], TrainingSalt + k)).ToList())
+                        Stadium = Far(photos[i], Enumerable.Range(0, stadiumScenes).Select(k => (StadiumScenes.TrainingShares[k % StadiumScenes.TrainingShares.Length], TrainingSalt + k)).ToList(), views)
                             .Where(f => f.Zoomed is not null).Select(f => f.Zoomed!).ToArray(),
                     };
             }
@@ -69,13 +69,15 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
     /// uploaded as a JPEG and seen as the app sees it: through the whole view, and zoomed where
     /// the stage finder finds the stage. A share of 0 stands for the photo itself, as uploaded.
     /// </summary>
-    public FarFeatures[] Far(LabelledPhoto photo, IReadOnlyList<(float Share, int Seed)> frames)
+    /// <param name="views">The head's prediction views: the whole picture's features are their average, as the app computes them.</param>
+    public FarFeatures[] Far(LabelledPhoto photo, IReadOnlyList<(float Share, int Seed)> frames, IReadOnlyList<View> views)
     {
         var (bytes, sniff) = ImageFiles.Read(photo.Path);
         var sha = ContentHash.Sha256Hex(bytes);
         string Rendition((float Share, int Seed) f) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StadiumScenesVersion}-{f.Share:0.###}-{f.Seed}");
-        var results = frames.Select(f => ReadCached(sha, Rendition(f), View.Whole) is { } whole && ReadCachedZoom(sha, Rendition(f)) is { } zoomed
-            ? new FarFeatures(whole, zoomed.Length == 0 ? null : zoomed) : null).ToArray();
+        var results = frames.Select(f => views.Select(v => ReadCached(sha, Rendition(f), v)).ToArray() is var whole && whole.All(w => w is not null)
+            && ReadCachedZoom(sha, Rendition(f)) is { } zoomed
+            ? new FarFeatures(TrainingExample.Average(whole!), zoomed.Length == 0 ? null : zoomed) : null).ToArray();
         if (results.All(r => r is not null)) return results!;
 
         // Drawn from a larger decode than the model's own, as a camera's pixels would be.
@@ -87,7 +89,7 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
             // A share of 0 is the photo itself, as uploaded.
             using var frame = frames[k].Share > 0 ? StadiumScenes.Frame(decoded.Upright, frames[k].Share, seed ^ frames[k].Seed) : null;
             using var uploaded = frame is null ? ImageDecoder.Decode(bytes, sniff, limits, ModelInput.ResizeShortSide) : StadiumScenes.AsUploaded(frame, limits);
-            var whole = Extract(uploaded.Upright, [View.Whole])[0];
+            var whole = Extract(uploaded.Upright, views);
             float[]? zoomed = null;
             if (StageFinder.Find(uploaded.Upright) is { } region)
             {
@@ -100,9 +102,9 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
                 }
                 finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
             }
-            WriteCached(sha, Rendition(frames[k]), View.Whole, whole);
+            for (int v = 0; v < views.Count; v++) WriteCached(sha, Rendition(frames[k]), views[v], whole[v]);
             WriteCachedZoom(sha, Rendition(frames[k]), zoomed ?? []);
-            results[k] = new FarFeatures(whole, zoomed);
+            results[k] = new FarFeatures(TrainingExample.Average(whole), zoomed);
         }
         return results!;
     }

@@ -14,7 +14,11 @@ public static class StadiumScenes
     public const int Width = 1920, Height = 1080;
     const int Wristbands = 900;
 
-    /// <summary>Stage heights (shares of the frame's height) the head trains on; evaluation scores 1/2 and 1/3.</summary>
+    /// <summary>
+    /// Stage heights (shares of the frame's height) the head trains on; evaluation scores 1/2 and 1/3.
+    /// A wide photo at the larger shares covers more of the frame than the stage finder's limit, so
+    /// such frames give no zoomed view and are left out of training.
+    /// </summary>
     public static readonly float[] TrainingShares = [0.6f, 0.45f, 0.35f, 0.28f];
 
     public static SKBitmap Frame(SKBitmap? stage, float heightShare, int seed) => Frame(stage, heightShare, seed, out _);

@@ -94,7 +94,7 @@ public static class VideoAnalyzer
             using var sought = keepFrames ? null : await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
             var poster = sought ?? kept.First(f => f.Time == frames[key].Time).Image;
             var explained = model.Classify([poster], HeatmapFor.Of(winner))[0];
-            using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop, markCrop: explained.Zoomed);
+            using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop);
             progress(0.95);
 
             int uncertain = frames.Count(f => f.Uncertain);
