@@ -88,14 +88,9 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
             if (StageFinder.Find(images[i]) is { } region) closer.Add((i, region));
         if (closer.Count == 0) return predictions;
 
-        var input = System.Buffers.ArrayPool<float>.Shared.Rent(closer.Count * ModelInput.Length);
+        var input = ModelInput.RentRegions([.. closer.Select(c => (images[c.Image], c.Region))]);
         BackboneOutput output;
-        try
-        {
-            for (int j = 0; j < closer.Count; j++)
-                ModelInput.Write(images[closer[j].Image], closer[j].Region, InputFormat.ImageNet, false, input.AsSpan(j * ModelInput.Length, ModelInput.Length));
-            output = backbone.Run(input, closer.Count);
-        }
+        try { output = backbone.Run(input, closer.Count); }
         finally { System.Buffers.ArrayPool<float>.Shared.Return(input); }
         using (output)
             for (int j = 0; j < closer.Count; j++)

@@ -48,6 +48,15 @@ public static class ModelInput
         return input;
     }
 
+    /// <summary>Regions of images (a zoomed view's), each stretched to the input as the whole view is, in a pooled buffer.</summary>
+    public static float[] RentRegions(IReadOnlyList<(SKBitmap Image, SKRect Region)> regions)
+    {
+        var input = ArrayPool<float>.Shared.Rent(regions.Count * Length);
+        for (int j = 0; j < regions.Count; j++)
+            Write(regions[j].Image, regions[j].Region, InputFormat.ImageNet, false, input.AsSpan(j * Length, Length));
+        return input;
+    }
+
     /// <summary>
     /// A region smaller than width x height (or in a pixel format the area resampler does not read)
     /// drawn bilinearly at that size; null when the area-averaging (antialiased) resize can shrink it as it is.

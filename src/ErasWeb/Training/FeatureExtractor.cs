@@ -93,10 +93,9 @@ public sealed class FeatureExtractor(Backbone backbone, BackboneSpec spec, Pixel
             float[]? zoomed = null;
             if (StageFinder.Find(uploaded.Upright) is { } region)
             {
-                var input = System.Buffers.ArrayPool<float>.Shared.Rent(ModelInput.Length);
+                var input = ModelInput.RentRegions([(uploaded.Upright, region)]);
                 try
                 {
-                    ModelInput.Write(uploaded.Upright, region, InputFormat.ImageNet, false, input.AsSpan(0, ModelInput.Length));
                     using var output = backbone.Run(input, 1);
                     zoomed = EraHead.Pool(output.FeatureMap(0), spec.FeatureChannels);
                 }
