@@ -10,10 +10,10 @@ using ErasWeb.Nights;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
 using ErasWeb.Retraining;
+using ErasWeb.Storage;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
 using Hangfire;
-using Hangfire.InMemory;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -64,11 +64,10 @@ public static class ErasApp
 
         // What is registered at all depends on a few options (database, role); they are validated with the rest at start.
         var settings = configuration.GetSection(ErasOptions.Section).Get<ErasOptions>() ?? new ErasOptions();
-        // The context on the configured database: ErasDb on SQLite, PostgresErasDb (its own migrations) on PostgreSQL.
-        if (settings.UsesPostgres)
-            services.AddDbContext<ErasDb, PostgresErasDb>(db => PostgresErasDb.Configure(db, settings.Postgres));
-        else
-            services.AddDbContext<ErasDb>(db => ErasDb.ConfigureSqlite(db, settings.DataDirFullPath));
+        // What differs between SQLite and PostgreSQL is the storage module's: first the context on the configured database.
+        var storage = StorageModule.For(settings);
+        services.AddSingleton(storage);
+        storage.AddContext(services);
         // Hosted services start in this order, all before the server listens: the database first.
         services.AddHostedService<DatabaseMigrator>();
 
@@ -90,7 +89,7 @@ public static class ErasApp
         services.AddScoped<RetrainRunner>();
         services.AddScoped<GalleryRerunScheduler>();
         services.AddScoped<GalleryRerunner>();
-        services.AddJobs(settings);
+        services.AddJobs(settings, storage);
         services.AddNights(settings);
         services.AddAdminAuthentication();
         services.AddErasRateLimits();
@@ -121,33 +120,17 @@ public static class ErasApp
     }
 
     /// <summary>
-    /// Hangfire runs the video jobs, retrainings and gallery re-runs. On SQLite its queue is in memory;
-    /// what must survive a restart is in our database, and <see cref="JobRecovery"/> queues unfinished
-    /// jobs again at start-up. On PostgreSQL the queue is Hangfire's own tables in the same database,
-    /// shared by every process: web processes add to it, workers take from it, and a job whose worker
-    /// died turns visible again after <see cref="ErasOptions.JobRetakeSeconds"/> for another to take.
-    /// Storage, activator and client are this app's own rather than Hangfire's process-wide defaults
+    /// Hangfire runs the video jobs, nights, retrainings and gallery re-runs; each kind's rows in our tables
+    /// (<see cref="QueuedWork"/>) are what must survive a crash, and the storage module says where the queue
+    /// lives and how unfinished work is taken up again. Storage, activator and client are this app's own rather than Hangfire's process-wide defaults
     /// (which <c>AddHangfire</c> would set, logging and serializer settings included), so two apps in
     /// one process, as in the tests, never run each other's jobs or log through a disposed logger.
     /// </summary>
-    static void AddJobs(this IServiceCollection services, ErasOptions options)
+    static void AddJobs(this IServiceCollection services, ErasOptions options, StorageModule storage)
     {
         services.AddSingleton<VideoJobSignals>();
         services.AddScoped<VideoJobService>();
         services.AddScoped<VideoJobRunner>();
-        if (options.UsesPostgres)
-            services.AddSingleton<JobStorage>(_ =>
-            {
-                var storage = new Hangfire.PostgreSql.PostgreSqlStorageOptions
-                {
-                    InvisibilityTimeout = TimeSpan.FromSeconds(options.JobRetakeSeconds),
-                    UseSlidingInvisibilityTimeout = true, // a long job stays taken while its worker lives
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                };
-                return new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.Postgres, storage), storage);
-            });
-        else
-            services.AddSingleton<JobStorage>(new InMemoryStorage());
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), JobTracing.Filters()));
         // AddHangfireServer and the dashboard only check that a configuration is registered; Hangfire's defaults serialize a job id well.
@@ -165,15 +148,14 @@ public static class ErasApp
         services.AddSingleton(new QueuedWork("video jobs", typeof(VideoJobRunner), (db, ct) => db.VideoJobs.AsNoTracking()
             .Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running)
             .Select(j => new UnfinishedWork(j.Id, j.CreatedAtUtc, j.Status == VideoJobStatus.Running, j.UploadFile)).ToListAsync(ct), VideoJobService.Enqueue));
-        // On PostgreSQL the queue outlives every process: nothing is queued again at start-up (the
-        // recovery only clears stray uploads), and other processes' promotions are followed instead.
-        services.AddHostedService<JobRecovery>();
-        if (options.UsesPostgres)
-        {
-            services.AddHostedService<ActiveHeadFollower>();
-            services.AddHostedService<JobQueueRepair>();
-        }
-        else services.AddHostedService<RetrainRecovery>();
+        services.AddSingleton(new QueuedWork("retrainings", typeof(RetrainRunner), (db, ct) => db.RetrainRuns.AsNoTracking()
+            .Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running)
+            .Select(r => new UnfinishedWork(r.Id, r.CreatedAtUtc, r.Status == RetrainStatus.Running, null)).ToListAsync(ct), RetrainScheduler.Enqueue));
+        services.AddSingleton(new QueuedWork("gallery re-runs", typeof(GalleryRerunner), (db, ct) => db.GalleryReruns.AsNoTracking()
+            .Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running)
+            .Select(r => new UnfinishedWork(r.Id, r.CreatedAtUtc, r.Status == RetrainStatus.Running, null)).ToListAsync(ct), GalleryRerunScheduler.Enqueue));
+        services.AddHostedService<StrayUploadCleanup>();
+        storage.AddJobQueue(services);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ public partial class ArchitectureTests
         ["Observability"],
         ["Configuration", "Files", "Cli", "Media", "Data"],
         ["Classification"],
+        ["Storage"],
         ["Training", "Predictions"],
         ["Videos", "Fans"],
         ["Uploads", "Retraining"],

@@ -94,28 +94,6 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
             // transaction; EF Core warns about it every time a database is created. Known and accepted.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
 
-    /// <summary>
-    /// On PostgreSQL, a transaction holding <paramref name="lock"/> until it ends, so processes sharing
-    /// the database take turns at a check-then-write; commit it when done. On SQLite there is one
-    /// process, whose own gates suffice: null (and no transaction, which would only add busy errors).
-    /// </summary>
-    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> TakeTurnAcrossProcessesAsync(CrossProcessLock @lock, CancellationToken ct)
-    {
-        if (!Database.IsNpgsql()) return null;
-        var transaction = await Database.BeginTransactionAsync(ct);
-        await LockWithinTransactionAsync(@lock, 0, ct);
-        return transaction;
-    }
-
-    /// <summary>
-    /// Within the current transaction, waits for other processes' transactions holding the same lock
-    /// on <paramref name="id"/> (a PostgreSQL advisory lock); on SQLite the write transaction already serialises them.
-    /// </summary>
-    public async Task LockWithinTransactionAsync(CrossProcessLock @lock, long id, CancellationToken ct)
-    {
-        if (Database.IsNpgsql()) await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({(int)@lock}, {(int)(id % int.MaxValue)})", ct);
-    }
-
     /// <summary>Whether a save failed because a row with the same unique key exists (a racing insert won), on either database.</summary>
     public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
     {
@@ -148,17 +126,6 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
             command.ExecuteNonQuery();
         }
     }
-}
-
-/// <summary>The check-then-write steps that processes sharing a PostgreSQL database take in turns (advisory lock keys).</summary>
-public enum CrossProcessLock
-{
-    VideoQueue = 1,
-    VideoQueueRepair,
-    RetrainStart,
-    GalleryRerunStart,
-    ModelActivation,
-    FanVote,
 }
 
 /// <summary>The same model on PostgreSQL, where several processes share one database; its migrations are its own.</summary>

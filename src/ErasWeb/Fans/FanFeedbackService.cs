@@ -1,4 +1,5 @@
 using ErasWeb.Data;
+using ErasWeb.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Fans;
@@ -8,7 +9,7 @@ public sealed class UnknownEraException(string era, IEnumerable<string> eras)
     : Exception($"'{era}' is not an era this answer could have been; choose one of: {string.Join(", ", eras)}.");
 
 /// <summary>Records fans' votes and keeps each prediction's <see cref="Feedback"/> summary in step with them.</summary>
-public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
+public sealed class FanFeedbackService(ErasDb db, StorageModule storage, TimeProvider clock)
 {
     /// <summary>The prediction's feedback after this voter's vote (a second vote replaces the first); null when there is no such prediction.</summary>
     public async Task<Feedback?> VoteAsync(long predictionId, Voter voter, string era, CancellationToken ct)
@@ -17,10 +18,8 @@ public sealed class FanFeedbackService(ErasDb db, TimeProvider clock)
         if (eras is null) return null;
         if (!eras.ContainsKey(era)) throw new UnknownEraException(era, eras.Keys);
 
-        // One vote at a time per prediction (SQLite's write transaction; a lock on PostgreSQL, where processes
-        // write side by side), so the counts never miss one and the first two votes never both create its feedback.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.LockWithinTransactionAsync(CrossProcessLock.FanVote, predictionId, ct);
+        // One vote at a time per prediction, so the counts never miss one and the first two votes never both create its feedback.
+        await using var transaction = await storage.TakeTurnAsync(db, CrossProcessLock.FanVote, predictionId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         // One vote per browser and one per address, whichever is stricter: a browser that drops its cookie
         // replaces its address's vote, and votes an address gave under several ids become one.

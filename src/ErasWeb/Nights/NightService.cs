@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Storage;
 using ErasWeb.Videos;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace ErasWeb.Nights;
 public sealed record AcceptedNight(Night Night, string DeleteToken);
 
 /// <summary>Accepts nights as jobs, in the same queue (and within the same bounds) as videos, and waits for them.</summary>
-public sealed class NightService(ErasDb db, VideoJobService queue, IBackgroundJobClient jobs, [FromKeyedServices(VideoJobSignals.Nights)] VideoJobSignals signals,
+public sealed class NightService(ErasDb db, StorageModule storage, VideoJobService queue, IBackgroundJobClient jobs, [FromKeyedServices(VideoJobSignals.Nights)] VideoJobSignals signals,
     IOptions<ErasOptions> options, TimeProvider clock)
 {
     /// <summary>
@@ -57,5 +58,5 @@ public sealed class NightService(ErasDb db, VideoJobService queue, IBackgroundJo
     /// <summary>The night once it has finished, or as it is when <paramref name="wait"/> runs out.</summary>
     public Task<Night?> WaitAsync(long id, TimeSpan wait, CancellationToken ct) =>
         signals.WaitAsync(id, token => db.Nights.AsNoTracking().IgnoreQueryFilters().FirstOrDefaultAsync(n => n.Id == id, token),
-            night => night.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, options.Value.UsesPostgres, clock, ct);
+            night => night.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
 }

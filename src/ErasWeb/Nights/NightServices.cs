@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Storage;
 using ErasWeb.Videos;
 using Microsoft.EntityFrameworkCore;
 

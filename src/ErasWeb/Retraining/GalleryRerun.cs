@@ -3,6 +3,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,20 +11,20 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Retraining;
 
 /// <summary>Starts gallery re-runs, one at a time.</summary>
-public sealed class GalleryRerunScheduler(ErasDb db, IBackgroundJobClient queue, TimeProvider clock)
+public sealed class GalleryRerunScheduler(ErasDb db, StorageModule storage, IBackgroundJobClient queue, TimeProvider clock)
 {
     /// <summary>A new run, or the one already queued or running.</summary>
     public async Task<GalleryRerun> StartAsync(CancellationToken ct)
     {
         GalleryRerun run;
-        await using (var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.GalleryRerunStart, ct))
+        await using (var turn = await storage.TakeTurnAsync(db, CrossProcessLock.GalleryRerunStart, ct))
         {
             if (await db.GalleryReruns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
                 return busy;
             run = new GalleryRerun { Status = RetrainStatus.Queued, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
             db.GalleryReruns.Add(run);
             await db.SaveChangesAsync(ct);
-            if (turn is not null) await turn.CommitAsync(ct);
+            await turn.CommitAsync(ct);
         }
         Enqueue(queue, run.Id);
         return run;

@@ -1,6 +1,7 @@
 using System.Text;
 using ErasWeb.Classification;
 using ErasWeb.Data;
+using ErasWeb.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Retraining;
@@ -16,7 +17,7 @@ public sealed record ModelVersionResponse(
 }
 
 /// <summary>The heads retraining made, which one answers uploads, and switching between them while the app runs.</summary>
-public sealed class ModelVersions(ErasDb db, ModelHost models, TimeProvider clock, ILogger<ModelVersions> logger)
+public sealed class ModelVersions(ErasDb db, StorageModule storage, ModelHost models, TimeProvider clock, ILogger<ModelVersions> logger)
 {
     public async Task<IReadOnlyList<ModelVersionResponse>> ListAsync(CancellationToken ct) =>
         (await db.ModelVersions.AsNoTracking().OrderByDescending(v => v.Id).ToListAsync(ct)).Select(ModelVersionResponse.Of).ToList();
@@ -32,10 +33,9 @@ public sealed class ModelVersions(ErasDb db, ModelHost models, TimeProvider cloc
         if (await models.ActiveAsync(ct) is not EraClassifier current)
             throw new InvalidOperationException("Model versions apply to the built-in backbone and head, not to a model described by a manifest.");
         var head = EraHead.Parse(Encoding.UTF8.GetBytes(version.HeadJson), $"version {id}");
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        // One activation at a time, across processes too, so there is one active version and one shipped one.
+        await using (var transaction = await storage.TakeTurnAsync(db, CrossProcessLock.ModelActivation, ct))
         {
-            // Processes sharing a PostgreSQL database activate one at a time, so there is one active version and one shipped one.
-            await db.LockWithinTransactionAsync(CrossProcessLock.ModelActivation, 0, ct);
             // The first promotion keeps the head the app shipped with as a version, so it can be rolled back to.
             if (!await db.ModelVersions.AnyAsync(v => v.Status == ModelVersionStatus.Active, ct))
                 db.ModelVersions.Add(Shipped(current.Head));

@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,20 +8,20 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Retraining;
 
 /// <summary>Starts retrainings, one at a time: when an admin asks, or by itself once enough new labels are accepted.</summary>
-public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOptions<ErasOptions> options, TimeProvider clock)
+public sealed class RetrainScheduler(ErasDb db, StorageModule storage, IBackgroundJobClient queue, IOptions<ErasOptions> options, TimeProvider clock)
 {
     /// <summary>A new run, or the one already queued or running.</summary>
     public async Task<RetrainRun> StartAsync(string trigger, CancellationToken ct)
     {
         RetrainRun run;
-        await using (var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.RetrainStart, ct))
+        await using (var turn = await storage.TakeTurnAsync(db, CrossProcessLock.RetrainStart, ct))
         {
             if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
                 return busy;
             run = new RetrainRun { Status = RetrainStatus.Queued, Trigger = trigger, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
             db.RetrainRuns.Add(run);
             await db.SaveChangesAsync(ct);
-            if (turn is not null) await turn.CommitAsync(ct);
+            await turn.CommitAsync(ct);
         }
         Enqueue(queue, run.Id);
         return run;
@@ -37,20 +38,4 @@ public sealed class RetrainScheduler(ErasDb db, IBackgroundJobClient queue, IOpt
         int fresh = await db.Feedback.CountAsync(f => f.Status == FeedbackStatus.Accepted && f.ReviewedAtUtc > since, ct);
         return fresh >= o.RetrainAfter ? await StartAsync("labels", ct) : null;
     }
-}
-
-/// <summary>Queues retrainings and gallery re-runs a stopped server left unfinished, as video jobs are.</summary>
-public sealed class RetrainRecovery(IServiceScopeFactory scopes, IBackgroundJobClient queue) : IHostedService
-{
-    public async Task StartAsync(CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-        foreach (var id in await db.RetrainRuns.Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).Select(r => r.Id).ToListAsync(ct))
-            RetrainScheduler.Enqueue(queue, id);
-        foreach (var id in await db.GalleryReruns.Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).Select(r => r.Id).ToListAsync(ct))
-            GalleryRerunScheduler.Enqueue(queue, id);
-    }
-
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -2,6 +2,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,8 @@ namespace ErasWeb.Videos;
 public sealed record AcceptedVideo(VideoJob Job, string? DeleteToken);
 
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
-public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
+public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
 {
-    /// <summary>Counting the queue and adding to it happen one upload at a time in this process (<see cref="AddToQueueAsync"/>).</summary>
-    static readonly SemaphoreSlim QueueGate = new(1, 1);
-
     /// <summary>
     /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
     /// same bytes as one already accepted (and not failed) is that job, not a second one, even when
@@ -80,19 +78,14 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// <summary>
     /// Adds an upload of <paramref name="sizeBytes"/> to the job queue (<paramref name="add"/> stores its row) if
     /// the queue has room for it. Counting and adding happen one upload at a time, so racing uploads cannot
-    /// all squeeze under a bound: in this process by a gate, across processes on PostgreSQL by a lock in the database.
+    /// all squeeze under a bound, across processes too.
     /// </summary>
     public async Task AddToQueueAsync(long sizeBytes, string? client, Func<Task> add, CancellationToken ct)
     {
-        await QueueGate.WaitAsync(ct);
-        try
-        {
-            await using var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.VideoQueue, ct);
-            await CheckQueueRoomAsync(sizeBytes, client, ct);
-            await add();
-            if (turn is not null) await turn.CommitAsync(CancellationToken.None);
-        }
-        finally { QueueGate.Release(); }
+        await using var turn = await storage.TakeTurnAsync(db, CrossProcessLock.VideoQueue, ct);
+        await CheckQueueRoomAsync(sizeBytes, client, ct);
+        await add();
+        await turn.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>
@@ -145,5 +138,5 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// </summary>
     public Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct) =>
         signals.WaitAsync(id, token => db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, token),
-            job => job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, options.Value.UsesPostgres, clock, ct);
+            job => job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
 }

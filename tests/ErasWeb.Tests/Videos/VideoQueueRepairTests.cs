@@ -43,7 +43,7 @@ public class VideoQueueRepairTests(RepairAppFixture app) : IClassFixture<RepairA
         Assert.Equal(("succeeded", 1), (finished.GetProperty("status").GetString(), finished.GetProperty("attempts").GetInt32()));
 
         // Once it is done, nothing is queued again.
-        var repair = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ErasWeb.Videos.JobQueueRepair>().Single();
+        var repair = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ErasWeb.Storage.JobQueueRepair>().Single();
         Assert.Equal(0, await repair.RepairAsync(CancellationToken.None));
     }
 }

@@ -5,16 +5,16 @@ using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace ErasWeb.Videos;
+namespace ErasWeb.Storage;
 
 /// <summary>
-/// On PostgreSQL, where no start-up queues unfinished work again, gives every unfinished video job and
-/// night a place in Hangfire's queue: a row whose queueing was lost (the process died right after storing
+/// On PostgreSQL, where no start-up queues unfinished work again, gives every unfinished row of queued
+/// work (<see cref="QueuedWork"/>) a place in Hangfire's queue: a row whose queueing was lost (the process died right after storing
 /// it, the database blinked) or whose Hangfire job ended without finishing it (deleted in the dashboard)
 /// is queued again. A duplicate at worst runs twice, and only the latest attempt stores a result.
 /// </summary>
-public sealed class JobQueueRepair(IServiceScopeFactory scopes, IEnumerable<QueuedWork> kinds, JobStorage storage, IBackgroundJobClient queue, IOptions<ErasOptions> options,
-    TimeProvider clock, ILogger<JobQueueRepair> logger) : BackgroundService
+public sealed class JobQueueRepair(IServiceScopeFactory scopes, IEnumerable<QueuedWork> kinds, JobStorage jobs, StorageModule storage, IBackgroundJobClient queue,
+    IOptions<ErasOptions> options, TimeProvider clock, ILogger<JobQueueRepair> logger) : BackgroundService
 {
     /// <summary>A row younger than this is being queued right now by the upload that stored it.</summary>
     static readonly TimeSpan Settling = TimeSpan.FromMinutes(1);
@@ -34,9 +34,9 @@ public sealed class JobQueueRepair(IServiceScopeFactory scopes, IEnumerable<Queu
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-        await using var turn = await db.TakeTurnAcrossProcessesAsync(CrossProcessLock.VideoQueueRepair, ct);
+        await using var turn = await storage.TakeTurnAsync(db, CrossProcessLock.VideoQueueRepair, ct);
         // Hangfire first, in the order jobs move (waiting, taken, running), then our rows: a job that moves on meanwhile is still seen.
-        var queued = InHangfire(storage.GetMonitoringApi());
+        var queued = InHangfire(jobs.GetMonitoringApi());
         var settled = clock.GetUtcNow().UtcDateTime - Settling;
         int repaired = 0;
         foreach (var kind in kinds)
@@ -46,7 +46,7 @@ public sealed class JobQueueRepair(IServiceScopeFactory scopes, IEnumerable<Queu
             if (lost.Count > 0) logger.LogWarning("Queued {Count} unfinished {Kind} again that had no place in the queue: {Ids}", lost.Count, kind.Name, string.Join(", ", lost));
             repaired += lost.Count;
         }
-        if (turn is not null) await turn.CommitAsync(ct);
+        await turn.CommitAsync(ct);
         return repaired;
     }
 

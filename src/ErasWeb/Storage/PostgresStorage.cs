@@ -1,0 +1,54 @@
+using ErasWeb.Classification;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ErasWeb.Storage;
+
+/// <summary>
+/// Any number of web and worker processes on one PostgreSQL database (<see cref="PostgresErasDb"/>, its own
+/// migrations). The job queue is Hangfire's tables in the same database and outlives every process: a job
+/// whose worker died turns visible again after <see cref="ErasOptions.JobRetakeSeconds"/> for another to take,
+/// <see cref="JobQueueRepair"/> re-queues rows whose place in it was lost, and <see cref="ActiveHeadFollower"/>
+/// takes up a model version another process made active.
+/// </summary>
+public sealed class PostgresStorage(ErasOptions options) : StorageModule
+{
+    public override bool SharedByProcesses => true;
+
+    public override void AddContext(IServiceCollection services) =>
+        services.AddDbContext<ErasDb, PostgresErasDb>(db => PostgresErasDb.Configure(db, options.Postgres));
+
+    public override void AddJobQueue(IServiceCollection services)
+    {
+        services.AddSingleton<JobStorage>(_ =>
+        {
+            var storage = new Hangfire.PostgreSql.PostgreSqlStorageOptions
+            {
+                InvisibilityTimeout = TimeSpan.FromSeconds(options.JobRetakeSeconds),
+                UseSlidingInvisibilityTimeout = true, // a long job stays taken while its worker lives
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            };
+            return new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.Postgres, storage), storage);
+        });
+        services.AddHostedService<ActiveHeadFollower>();
+        services.AddHostedService<JobQueueRepair>();
+    }
+
+    /// <summary>Processes starting together take turns: EF Core locks the migrations history first.</summary>
+    public override Task MigrateAsync(ErasDb db, CancellationToken ct) => db.Database.MigrateAsync(ct);
+
+    /// <summary>A transaction holding an advisory lock on (<paramref name="lock"/>, <paramref name="id"/>) until it ends; other steps write side by side.</summary>
+    public override async Task<IDbContextTransaction> TakeTurnAsync(ErasDb db, CrossProcessLock @lock, long id, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({(int)@lock}, {(int)(id % int.MaxValue)})", ct);
+        return transaction;
+    }
+
+    /// <summary>The database's size as the server reports it (space freed by deletes is reused after autovacuum).</summary>
+    public override Task<long> UsedBytesAsync(ErasDb db, CancellationToken ct) =>
+        db.Database.SqlQueryRaw<long>("SELECT pg_database_size(current_database()) AS \"Value\"").SingleAsync(ct);
+}

@@ -1,0 +1,56 @@
+using System.Data;
+using ErasWeb.Configuration;
+using ErasWeb.Data;
+using Hangfire;
+using Hangfire.InMemory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ErasWeb.Storage;
+
+/// <summary>
+/// One process on a SQLite file in the data directory (WAL mode, so readers never wait for the writer).
+/// Hangfire's queue is in memory: what must survive a restart is in our tables, and <see cref="RequeueAtStart"/>
+/// queues unfinished work again when the process starts.
+/// </summary>
+public sealed class SqliteStorage(ErasOptions options) : StorageModule
+{
+    public override bool SharedByProcesses => false;
+
+    public override void AddContext(IServiceCollection services) =>
+        services.AddDbContext<ErasDb>(db => ErasDb.ConfigureSqlite(db, options.DataDirFullPath));
+
+    public override void AddJobQueue(IServiceCollection services)
+    {
+        services.AddSingleton<JobStorage>(new InMemoryStorage());
+        services.AddHostedService<RequeueAtStart>();
+    }
+
+    /// <remarks>WAL mode is persistent in the file. Each connection also sets synchronous=NORMAL (see ErasDb): with WAL that
+    /// cannot corrupt the database and loses nothing when the process dies, only the last commits on a power cut.</remarks>
+    public override async Task MigrateAsync(ErasDb db, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.DataDirFullPath);
+        await db.Database.MigrateAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>
+    /// BEGIN IMMEDIATE (which Serializable asks for): the transaction holds the database's one write lock
+    /// from its start, so every turn, whatever its lock and id, waits for the one before to end.
+    /// </summary>
+    public override async Task<IDbContextTransaction> TakeTurnAsync(ErasDb db, CrossProcessLock @lock, long id, CancellationToken ct) =>
+        await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+
+    /// <summary>The file and its write-ahead log, less the free pages SQLite reuses before it grows the file (the file never shrinks by itself).</summary>
+    public override async Task<long> UsedBytesAsync(ErasDb db, CancellationToken ct)
+    {
+        var path = ErasDb.DatabasePath(options.DataDirFullPath);
+        long files = Length(path) + Length(path + "-wal");
+        long free = await db.Database.SqlQueryRaw<long>("SELECT f.freelist_count * p.page_size AS Value FROM pragma_freelist_count() f, pragma_page_size() p")
+            .SingleAsync(ct);
+        return files - free;
+    }
+
+    static long Length(string path) => new FileInfo(path) is { Exists: true } file ? file.Length : 0;
+}
