@@ -54,10 +54,3 @@ export async function deleteUpload(predictionId: number, deleteToken: string): P
   });
   return response.status === 204;
 }
-
-/** The admin API, with the admin token as its security scheme says. */
-export async function workerOf(jobId: number, adminToken: string): Promise<string | null | undefined> {
-  const admin = createClient<paths>({ baseUrl: "https://erasweb.example", headers: { Authorization: `Bearer ${adminToken}` } });
-  const { data } = await admin.GET("/api/admin/jobs/{id}", { params: { path: { id: jobId } } });
-  return data?.worker;
-}
