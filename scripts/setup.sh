@@ -5,20 +5,35 @@
 #   ffmpeg: reading video frames (ffprobe and ffmpeg)
 #   chromium: the browser the browser tests drive (tests/ErasWeb.Browser)
 #   postgresql (with --tests): the throw-away database server the tests also run on (scripts/test.sh)
+# With --tests it also installs, with npm, the pinned tools that check the OpenAPI document (tools/openapi).
 set -euo pipefail
+tests=false
+[ "${1:-}" = "--tests" ] && tests=true
 packages=(libturbojpeg0 fonts-dejavu-core ffmpeg chromium)
-[ "${1:-}" = "--tests" ] && packages+=(postgresql)
+$tests && packages+=(postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
-if ! command -v apt-get >/dev/null 2>&1; then
+if [ ${#missing[@]} -eq 0 ]; then
+  :
+elif ! command -v apt-get >/dev/null 2>&1; then
   echo "Please install: ${missing[*]} (Debian/Ubuntu package names)." >&2
-  exit 0
+else
+  echo "Installing ${missing[*]}..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "Installing ${missing[*]}..."
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The OpenAPI check's tools, as package-lock.json pins them; again only when the lock file changed.
+if $tests; then
+  tools="$(cd "$(dirname "$0")/.." && pwd)/tools/openapi"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Please install Node.js (20.19 or later) with npm: the OpenAPI document's check (tools/openapi) needs it." >&2
+  elif ! cmp -s "$tools/package-lock.json" "$tools/node_modules/.installed-lock.json"; then
+    echo "Installing the OpenAPI check's tools (npm ci in tools/openapi)..."
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && cp package-lock.json node_modules/.installed-lock.json)
+  fi
+fi

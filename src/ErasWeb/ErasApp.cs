@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ErasWeb.Admin;
+using ErasWeb.ApiDescription;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
@@ -108,14 +109,7 @@ public static class ErasApp
             // Numbers are numbers: the web default also reads them from strings, which the document would then have to allow.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
-        {
-            // The generator marks nullable strings but not a nullable object, which the answer then sends as null.
-            // A decoded show it keeps as a component, offered as one of null or the component, which must then stay non-null.
-            if (context.JsonPropertyInfo is { IsGetNullable: true } && schema.Type == Microsoft.OpenApi.JsonSchemaType.Object && context.JsonTypeInfo.Type != typeof(DecodedShow))
-                schema.Type |= Microsoft.OpenApi.JsonSchemaType.Null;
-            return Task.CompletedTask;
-        }));
+        services.AddApiDescription();
         services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Admin", AdminAuthentication.PagesPolicy).AllowAnonymousToPage("/Admin/SignIn"));
     }
 

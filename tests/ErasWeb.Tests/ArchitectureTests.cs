@@ -18,7 +18,7 @@ public partial class ArchitectureTests
         ["Uploads", "Retraining"],
         ["Nights"],
         ["Admin"],
-        ["Pages"],
+        ["Pages", "ApiDescription"],
     ];
 
     [Fact]
