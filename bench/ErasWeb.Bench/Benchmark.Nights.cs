@@ -5,8 +5,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ErasWeb.Classification;
+using ErasWeb.Shows;
 using ErasWeb.Training;
-using ErasWeb.Videos.Shows;
 using SkiaSharp;
 
 namespace ErasWeb.Bench;

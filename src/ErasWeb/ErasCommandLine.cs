@@ -18,7 +18,7 @@ public static class ErasCommandLine
         root.Subcommands.Add(Training.TrainCommand.Create());
         // Nights are read by the show decoder, which sits above Training, so its subcommand joins eval here.
         var eval = Training.EvalCommand.Create();
-        eval.Subcommands.Add(Videos.Shows.NightEvaluation.Create());
+        eval.Subcommands.Add(Training.NightEvaluation.Create());
         root.Subcommands.Add(eval);
         root.Subcommands.Add(Predictions.ClassifyCommand.Create());
         return root;

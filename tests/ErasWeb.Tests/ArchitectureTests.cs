@@ -10,7 +10,9 @@ public partial class ArchitectureTests
     static readonly string[][] Layers =
     [
         ["Observability"],
-        ["Configuration", "Files", "Cli", "Media", "Data"],
+        ["Configuration", "Files", "Cli", "Media"],
+        ["Shows"],
+        ["Data"],
         ["Classification"],
         ["Storage"],
         ["Training", "Predictions"],

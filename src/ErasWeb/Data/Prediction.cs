@@ -1,3 +1,4 @@
+using ErasWeb.Shows;
 using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Data;

@@ -3,6 +3,7 @@ using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Nights;
 using ErasWeb.Predictions;
+using ErasWeb.Shows;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Antiforgery;

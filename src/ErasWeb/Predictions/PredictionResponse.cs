@@ -1,5 +1,6 @@
 using ErasWeb.Classification;
 using ErasWeb.Data;
+using ErasWeb.Shows;
 
 namespace ErasWeb.Predictions;
 

@@ -4,7 +4,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
-using ErasWeb.Videos.Shows;
+using ErasWeb.Shows;
 using SkiaSharp;
 
 namespace ErasWeb.Videos;

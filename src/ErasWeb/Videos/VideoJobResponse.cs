@@ -1,5 +1,6 @@
 using ErasWeb.Data;
 using ErasWeb.Predictions;
+using ErasWeb.Shows;
 
 namespace ErasWeb.Videos;
 

@@ -2,6 +2,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Shows;
 using ErasWeb.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

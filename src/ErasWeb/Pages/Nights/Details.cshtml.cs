@@ -82,7 +82,7 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
     public static string Span(DateTime? start, DateTime? end) => Clock(start) == Clock(end) ? Clock(start) : $"{Clock(start)}–{Clock(end)}";
 
     /// <summary>The night's whole set order, for the strip: the one its sets were decoded in.</summary>
-    public IReadOnlyList<ErasWeb.Videos.Shows.SetSlot> Order => (Night.Tour == ErasWeb.Videos.Shows.Tours.Of2023.Name ? ErasWeb.Videos.Shows.Tours.Of2023 : ErasWeb.Videos.Shows.Tours.Of2024).Sets;
+    public IReadOnlyList<ErasWeb.Shows.SetSlot> Order => (Night.Tour == ErasWeb.Shows.Tours.Of2023.Name ? ErasWeb.Shows.Tours.Of2023 : ErasWeb.Shows.Tours.Of2024).Sets;
 
     /// <summary>The era this browser just gave the photo it thanks for.</summary>
     public string? YourVote { get; private set; }

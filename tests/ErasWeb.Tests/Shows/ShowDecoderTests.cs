@@ -1,7 +1,7 @@
 using ErasWeb.Data;
-using ErasWeb.Videos.Shows;
+using ErasWeb.Shows;
 
-namespace ErasWeb.Tests.Videos;
+namespace ErasWeb.Tests.Shows;
 
 /// <summary>The decoder on frames whose probabilities are written by hand: what each rule of the show does to a reading.</summary>
 public class ShowDecoderTests

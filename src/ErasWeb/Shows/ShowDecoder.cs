@@ -1,7 +1,6 @@
 using ErasWeb.Configuration;
-using ErasWeb.Data;
 
-namespace ErasWeb.Videos.Shows;
+namespace ErasWeb.Shows;
 
 /// <summary>What the model saw in one sampled frame, as the decoder reads it; <paramref name="Unfamiliar"/>: unlike any stage photo it learned from.</summary>
 public sealed record ShowFrame(TimeSpan Time, float[] Probabilities, bool Unfamiliar);

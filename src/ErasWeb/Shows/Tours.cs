@@ -1,4 +1,4 @@
-namespace ErasWeb.Videos.Shows;
+namespace ErasWeb.Shows;
 
 /// <summary>One set of the show: the era it belongs to, and which album's set when an era has two (Folkmore in 2023).</summary>
 public sealed record SetSlot(string Era, string? Set = null);

@@ -1,6 +1,6 @@
-using ErasWeb.Videos.Shows;
+using ErasWeb.Shows;
 
-namespace ErasWeb.Tests.Videos;
+namespace ErasWeb.Tests.Shows;
 
 /// <summary>A night's photos decoded with probabilities written by hand: what times, bursts, missing times and non-concert pictures do to the reading.</summary>
 public class NightDecoderTests

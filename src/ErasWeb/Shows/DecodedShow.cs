@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 
-namespace ErasWeb.Data;
+namespace ErasWeb.Shows;
 
 /// <summary>A decoded set: its era, which album's set when the era has two in the tour, and from when to when (seconds).</summary>
 public sealed record DecodedSet(

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ErasWeb.Videos.Shows;
+namespace ErasWeb.Shows;
 
 /// <summary>One photo of a night as the decoder reads it; <paramref name="TakenAt"/> is the capture time (local, from EXIF) or null; <paramref name="Unfamiliar"/>: unlike any stage photo the model learned from.</summary>
 public sealed record ShowPhoto(DateTime? TakenAt, float[] Probabilities, bool Unfamiliar);

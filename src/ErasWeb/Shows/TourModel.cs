@@ -1,4 +1,4 @@
-namespace ErasWeb.Videos.Shows;
+namespace ErasWeb.Shows;
 
 /// <summary>
 /// How one kind of picture (a recording's frames, a night's photos) is read against the set order.

@@ -3,10 +3,10 @@ using System.Numerics.Tensors;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Media;
-using ErasWeb.Training;
+using ErasWeb.Shows;
 using SkiaSharp;
 
-namespace ErasWeb.Videos.Shows;
+namespace ErasWeb.Training;
 
 /// <summary>
 /// erasweb eval nights SOURCE --cv K --nights N: what reading a fan's night of photos with the set order

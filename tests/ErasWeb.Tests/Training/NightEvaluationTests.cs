@@ -1,10 +1,10 @@
 using System.Text.Json;
 using ErasWeb.Configuration;
+using ErasWeb.Shows;
 using ErasWeb.Tests.Support;
-using ErasWeb.Tests.Training;
-using ErasWeb.Videos.Shows;
+using ErasWeb.Training;
 
-namespace ErasWeb.Tests.Videos;
+namespace ErasWeb.Tests.Training;
 
 /// <summary><c>eval nights</c> on the shared photos: nights of held-out stage photos, decoded with the set order and read photo by photo.</summary>
 [Collection(TrainingFeatures.Collection)]
