@@ -77,6 +77,7 @@ public static class ErasApp
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
         services.AddScoped<StorageQuota>();
+        services.AddUploadIntake();
         services.AddSingleton<Retention>();
         services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         services.AddScoped<FanFeedbackService>();

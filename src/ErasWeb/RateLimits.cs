@@ -1,39 +1,13 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using ErasWeb.Admin;
 using ErasWeb.Configuration;
 using ErasWeb.Fans;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb;
-
-/// <summary>Who a request counts against: its client address, as the trusted proxies (if any) report it.</summary>
-public static class ClientAddress
-{
-    /// <summary>
-    /// The address after <see cref="ForwardedHeadersMiddleware"/>. An IPv6 client usually holds a
-    /// whole /64, so it counts as one client rather than 2^64; every loopback address (127.0.0.0/8, ::1)
-    /// is this machine, so they count as one client (127.0.0.1) rather than sixteen million.
-    /// </summary>
-    public static string Of(HttpContext http) => http.Connection.RemoteIpAddress switch
-    {
-        null => "",
-        { IsIPv4MappedToIPv6: true } mapped => Name(mapped.MapToIPv4()),
-        var address => Name(address),
-    };
-
-    static string Name(IPAddress address) => address switch
-    {
-        _ when IPAddress.IsLoopback(address) => IPAddress.Loopback.ToString(),
-        { AddressFamily: AddressFamily.InterNetworkV6 } v6 => new IPAddress([.. v6.GetAddressBytes()[..8], .. new byte[8]]) + "/64",
-        _ => address.ToString(),
-    };
-}
 
 /// <summary>An upload over its client's photo or video rate limit.</summary>
 public sealed class TooManyUploadsException(string message, TimeSpan retryAfter) : Exception(message)
@@ -48,12 +22,14 @@ public sealed class TooManyUploadsException(string message, TimeSpan retryAfter)
 /// </summary>
 public sealed class UploadRateLimiter : IDisposable
 {
+    readonly ClientIdentity clients;
     readonly Limit? photos, videos, nights;
 
     sealed record Limit(PartitionedRateLimiter<string> Limiter, int Permits, TimeSpan Window, string Noun, string Per);
 
-    public UploadRateLimiter(IOptions<ErasOptions> options)
+    public UploadRateLimiter(IOptions<ErasOptions> options, ClientIdentity clients)
     {
+        this.clients = clients;
         photos = Create(options.Value.PhotosPerMinute, TimeSpan.FromMinutes(1), "photos", "a minute");
         videos = Create(options.Value.VideosPerHour, TimeSpan.FromHours(1), "videos", "an hour");
         nights = Create(options.Value.NightsPerHour, TimeSpan.FromHours(1), "nights", "an hour");
@@ -73,10 +49,10 @@ public sealed class UploadRateLimiter : IDisposable
         Admit(http, photos);
     }
 
-    static void Admit(HttpContext http, Limit? kind)
+    void Admit(HttpContext http, Limit? kind)
     {
         if (kind is not { } limit) return;
-        using var lease = limit.Limiter.AttemptAcquire(ClientAddress.Of(http));
+        using var lease = limit.Limiter.AttemptAcquire(clients.Of(http));
         if (lease.IsAcquired) return;
         var retryAfter = RateLimiting.RetryAfter(lease, limit.Window);
         throw new TooManyUploadsException(
@@ -97,17 +73,17 @@ public sealed class UploadRateLimiter : IDisposable
 /// calls. Once an address has used its tries, the right token is refused too until its window ends: were it let
 /// through, a refusal for a wrong guess and a success for the right one would let a guesser go on for ever.
 /// </summary>
-public sealed class AdminTokenGuesses : IDisposable
+public sealed class AdminTokenGuesses(ClientIdentity clients) : IDisposable
 {
     static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     readonly PartitionedRateLimiter<string> wrongTokens =
         PartitionedRateLimiter.Create<string, string>(address => RateLimiting.FixedWindow(address, AdminAuthentication.TriesPerMinute, Window));
 
-    /// <summary>Null if the address may try its token now (a wrong one then takes one of its tries); else how long until it may.</summary>
-    public TimeSpan? Refusal(string address, bool rightToken)
+    /// <summary>Null if the client may try its token now (a wrong one then takes one of its tries); else how long until it may.</summary>
+    public TimeSpan? Refusal(HttpContext http, bool rightToken)
     {
         // Asking for no permit only looks whether any is left.
-        using var lease = wrongTokens.AttemptAcquire(address, rightToken ? 0 : 1);
+        using var lease = wrongTokens.AttemptAcquire(clients.Of(http), rightToken ? 0 : 1);
         return lease.IsAcquired ? null : RateLimiting.RetryAfter(lease, Window);
     }
 
@@ -180,26 +156,14 @@ sealed class FixedWindowLimiter(int permits, TimeSpan window) : ReplenishingRate
     }
 }
 
-/// <summary>The rate limits on votes and admin sign-in (endpoint policies), and the proxies whose X-Forwarded-For is believed.</summary>
+/// <summary>The rate limits on votes and admin sign-in (endpoint policies), counted per <see cref="ClientIdentity"/>.</summary>
 public static class RateLimiting
 {
     public static IServiceCollection AddErasRateLimits(this IServiceCollection services)
     {
+        services.AddClientIdentity();
         services.AddSingleton<UploadRateLimiter>();
         services.AddSingleton<AdminTokenGuesses>();
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ErasOptions>>((forwarded, eras) =>
-        {
-            // Only the configured proxies: by default X-Forwarded-For from loopback would be believed too,
-            // and with both lists empty the middleware would believe anyone, so no proxy means no forwarding at all.
-            var trusted = eras.Value.TrustedProxyNetworks;
-            forwarded.ForwardedHeaders = trusted.Count > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            foreach (var network in trusted) forwarded.KnownIPNetworks.Add(network);
-            // A chain of trusted proxies is walked back to the first address none of them is.
-            forwarded.ForwardLimit = null;
-        });
-
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -213,7 +177,7 @@ public static class RateLimiting
 
     static RateLimitPartition<string> PostsOnly(HttpContext http, int permits, TimeSpan window) =>
         permits > 0 && HttpMethods.IsPost(http.Request.Method)
-            ? FixedWindow(ClientAddress.Of(http), permits, window)
+            ? FixedWindow(http.RequestServices.GetRequiredService<ClientIdentity>().Of(http), permits, window)
             : RateLimitPartition.GetNoLimiter("");
 
     /// <summary>A window of <paramref name="window"/> per address, from its first request on, whose refusals tell the time left in it.</summary>

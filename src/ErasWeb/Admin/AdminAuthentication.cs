@@ -80,7 +80,7 @@ public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptio
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
         bool right = AdminAuthentication.IsToken(options.Value, header["Bearer ".Length..].Trim());
-        refusedFor = guesses.Refusal(ClientAddress.Of(Context), right);
+        refusedFor = guesses.Refusal(Context, right);
         if (refusedFor is not null) return Task.FromResult(AuthenticateResult.Fail("Too many wrong admin tokens from this address."));
         if (right) return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name, options.Value), Scheme.Name)));
         Logger.LogWarning("Wrong admin token from {Address}", Context.Connection.RemoteIpAddress);

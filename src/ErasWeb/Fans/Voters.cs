@@ -16,7 +16,7 @@ public sealed record Voter(string Id, string Address);
 /// be made up; anything else by its address. Addresses are kept only as keyed hashes that cannot be
 /// turned back into them. Votes stay advisory: an admin decides what becomes a training label.
 /// </summary>
-public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOptions> options)
+public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOptions> options, ClientIdentity clients)
 {
     public const string Cookie = "erasweb_voter";
     readonly IDataProtector protector = protection.CreateProtector("ErasWeb.Voters");
@@ -26,7 +26,7 @@ public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOpti
     public Voter Of(HttpContext http, bool remember)
     {
         // The address as the rate limits count it (an IPv6 client by its /64), so a new address costs what a new allowance does.
-        var address = Convert.ToHexStringLower(HMACSHA256.HashData(addressKey.Value, Encoding.UTF8.GetBytes(ClientAddress.Of(http))))[..32];
+        var address = Convert.ToHexStringLower(HMACSHA256.HashData(addressKey.Value, Encoding.UTF8.GetBytes(clients.Of(http))))[..32];
         if (http.Request.Cookies.TryGetValue(Cookie, out var cookie) && Unprotect(cookie) is { } id) return new("browser:" + id, address);
         if (!remember) return new("client:" + address, address);
         id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

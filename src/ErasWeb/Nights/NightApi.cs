@@ -22,9 +22,6 @@ public static class NightApi
 {
     const string ProblemJson = MediaTypeNames.Application.ProblemJson;
 
-    /// <summary>The form field that puts a night in the public gallery.</summary>
-    public const string GalleryField = "gallery";
-
     public static IEndpointRouteBuilder MapNightApi(this IEndpointRouteBuilder app)
     {
         var nights = app.MapGroup("/api/nights").WithTags("Nights");
@@ -54,23 +51,12 @@ public static class NightApi
         Description = "Too many nights (an hour) or photos (a minute) from this address, or this client already has its share of the job queue waiting; Retry-After says when.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson, Description = "The job queue is full (jobs or bytes); Retry-After says when to try again.")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, ProblemJson, Description = "The site's storage is full.")]
-    static async Task<Results<Ok<NightResponse>, Accepted<NightResponse>, ProblemHttpResult>> Upload(HttpRequest request, NightService nights, VideoJobService queue, ErasDb db,
-        ShowCalendar calendar, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
+    static async Task<Results<Ok<NightResponse>, Accepted<NightResponse>, ProblemHttpResult>> Upload(HttpRequest request, NightUploadIntake intake, NightService nights, ErasDb db,
+        ShowCalendar calendar, IOptions<ErasOptions> options, CancellationToken ct,
         [Description("Seconds (0-120) to hold the request for the night's result, over the Prefer header and the default wait.")] double? wait = null)
     {
-        if (!UploadApi.WaitInRange(wait))
-            return TypedResults.Problem($"wait must be between 0 and {UploadApi.MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
-        await quota.EnsureRoomAsync(ct);
-        // A full queue, or this client's full share of it, refuses the night before its photos are read to disk.
-        await queue.CheckRoomBeforeReadingAsync(request.ContentLength ?? 0, ClientAddress.Of(request.HttpContext), ct);
-        rateLimits.AdmitNight(request.HttpContext);
-        bool? gallery = null;
-        var received = await NightIntake.ReadAsync(request, Limits(options.Value), options.Value.UploadsDir, (name, value) =>
-        {
-            if (name == GalleryField) gallery = UploadApi.Flag(name, value) && gallery != false; // sent twice, private wins
-            return Task.CompletedTask;
-        }, ct);
-        var (accepted, deleteToken) = await nights.AcceptAsync(received, gallery == true, ClientAddress.Of(request.HttpContext), ct);
+        if (!UploadApi.WaitInRange(wait)) return UploadApi.InvalidWait();
+        var (accepted, deleteToken) = await intake.ReceiveAsync(request, UploadDoor.Api, ct);
         if (UploadApi.HoldFor(request, wait, options.Value) is var holdFor && holdFor > TimeSpan.Zero) await nights.WaitAsync(accepted.Id, holdFor, ct);
         db.AccessKey = accepted.AccessKey; // the uploader sees their own night, key or not
         var night = await NightQueries.FindAsync(db, accepted.Id, ct) ?? throw new InvalidOperationException($"Night {accepted.Id} is gone.");
@@ -79,8 +65,6 @@ public static class NightApi
             ? TypedResults.Ok(described)
             : TypedResults.Accepted(described.StatusUrl, described);
     }
-
-    public static NightLimits Limits(ErasOptions options) => new(options.NightMaxPhotos, options.NightMaxBytes, options.MaxUploadBytes);
 
     static async Task<Results<Ok<NightResponse>, ProblemHttpResult>> Get(long id, ErasDb db, ShowCalendar calendar, HttpContext http, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using ErasWeb.Configuration;
 using ErasWeb.Media;
 using ErasWeb.Uploads;
 
@@ -14,7 +15,10 @@ public sealed record ReceivedNight(string Folder, IReadOnlyList<ReceivedPhoto> P
 }
 
 /// <summary>The limits on one night: photos, bytes in all, and each photo's bytes (as for <c>/predict</c>).</summary>
-public sealed record NightLimits(int MaxPhotos, long MaxBytes, long MaxPhotoBytes);
+public sealed record NightLimits(int MaxPhotos, long MaxBytes, long MaxPhotoBytes)
+{
+    public static NightLimits From(ErasOptions o) => new(o.NightMaxPhotos, o.NightMaxBytes, o.MaxUploadBytes);
+}
 
 /// <summary>
 /// Receives a night: every part in the field "file" is streamed to a file of its own as it arrives, so a

@@ -15,6 +15,7 @@ public static class NightServices
         services.AddSingleton(_ => ShowCalendar.Load(options.Shows));
         services.AddKeyedSingleton<VideoJobSignals>(VideoJobSignals.Nights);
         services.AddScoped<NightService>();
+        services.AddScoped<NightUploadIntake>();
         services.AddScoped<NightRunner>();
         services.AddSingleton(new QueuedWork("nights", typeof(NightRunner), (db, ct) => db.Nights.IgnoreQueryFilters().AsNoTracking()
             .Where(n => n.Status == VideoJobStatus.Queued || n.Status == VideoJobStatus.Running)

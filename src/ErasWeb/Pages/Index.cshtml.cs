@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
@@ -15,12 +16,11 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Pages;
 
 /// <summary>
-/// The upload page. The form is read as a stream, like the API's (a video goes straight to disk),
-/// so the antiforgery token is checked by hand when its field arrives, before the file.
+/// The upload page. Its forms are taken in as the API's are (<see cref="UploadIntake"/>, <see cref="NightUploadIntake"/>):
+/// read as streams, so the antiforgery token is checked by hand when its field arrives, before the file.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJobService videos, NightService nights, IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ErasOptions> options, StorageQuota quota, UploadRateLimiter rateLimits, PhotoBytesInFlight inFlight) : PageModel
+public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntake nights, IOptions<ErasOptions> options) : PageModel
 {
     public IReadOnlyList<PredictionSummary> Recent { get; private set; } = [];
     public string? Error { get; private set; }
@@ -50,42 +50,26 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
     public async Task<IActionResult> OnPostAsync()
     {
         var ct = HttpContext.RequestAborted;
-        ReceivedUpload? upload = null;
         try
         {
-            await quota.EnsureRoomAsync(ct);
-            bool tokenValid = false, unlisted = false;
-            upload = await UploadReader.ReadAsync(Request, UploadLimits.From(options.Value, inFlight), ct, async (name, value) =>
+            switch (await uploads.ReceiveAsync(Request, UploadDoor.Page, DecodeModes.Auto, ct))
             {
-                if (name == UploadApi.UnlistedField) unlisted |= UploadApi.Flag(name, value);
-                tokenValid |= await CheckAntiforgeryAsync(name, value);
-            }, isVideo =>
-            {
-                // Only a checked form counts against the address: a forged cross-site post must not use up a visitor's allowance.
-                if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
-                rateLimits.Admit(HttpContext, isVideo);
-            });
-            if (!tokenValid) throw new AntiforgeryValidationException("no token before the file");
-            if (upload is VideoUpload { Path: var path } && unlisted)
-            {
-                System.IO.File.Delete(path);
-                Response.StatusCode = StatusCodes.Status400BadRequest;
-                return await ShowErrorAsync(UploadApi.VideosAreListed().ProblemDetails.Detail!, ct);
+                case UploadOutcome.Photo { Answer: var answer }:
+                    // The result page shows it once with a Delete button, and the browser keeps it for later visits.
+                    if (answer.DeleteToken is { } token) TempData[Predictions.DetailsModel.DeleteTokenKey(answer.Prediction.Id)] = token;
+                    return GoTo(PredictionUrls.Page(answer.Prediction.Id, answer.Prediction.AccessKey));
+                case UploadOutcome.Video { Accepted: var (job, jobToken) }:
+                    if (jobToken is not null) TempData[Jobs.DetailsModel.DeleteTokenKey(job.Id)] = jobToken;
+                    return GoTo($"/jobs/{job.Id}");
+                case UploadOutcome.Refused { Problem: var problem }:
+                    Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+                    return await ShowErrorAsync(problem.Detail ?? problem.Title ?? "", ct);
+                case var other:
+                    throw new UnreachableException($"No page for {other}.");
             }
-            if (upload is VideoUpload video)
-            {
-                var (job, jobToken) = await videos.AcceptAsync(video, ClientAddress.Of(HttpContext), DecodeModes.Auto, ct);
-                if (jobToken is not null) TempData[Jobs.DetailsModel.DeleteTokenKey(job.Id)] = jobToken;
-                return GoTo($"/jobs/{job.Id}");
-            }
-            var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
-            // The result page shows it once with a Delete button, and the browser keeps it for later visits.
-            if (answer.DeleteToken is { } token) TempData[Predictions.DetailsModel.DeleteTokenKey(answer.Prediction.Id)] = token;
-            return GoTo(PredictionUrls.Page(answer.Prediction.Id, answer.Prediction.AccessKey));
         }
         catch (AntiforgeryValidationException)
         {
-            if (upload is VideoUpload { Path: var orphan }) System.IO.File.Delete(orphan);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return await ShowErrorAsync("This form has expired. Reload the page and choose the file again.", ct);
         }
@@ -96,31 +80,13 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
         }
     }
 
-    /// <summary>
-    /// A night's photos from the page's second form: streamed to disk like the API's, the antiforgery
-    /// token checked when its field arrives (before the photos), then on to the night's page.
-    /// </summary>
+    /// <summary>A night's photos from the page's second form, taken in as the API takes them, then on to the night's page.</summary>
     public async Task<IActionResult> OnPostNightAsync()
     {
         var ct = HttpContext.RequestAborted;
         try
         {
-            await quota.EnsureRoomAsync(ct);
-            await videos.CheckRoomBeforeReadingAsync(Request.ContentLength ?? 0, ClientAddress.Of(HttpContext), ct);
-            bool tokenValid = false;
-            bool? gallery = null;
-            var received = await NightIntake.ReadAsync(Request, NightApi.Limits(options.Value), options.Value.UploadsDir, async (name, value) =>
-            {
-                if (name == NightApi.GalleryField) gallery = UploadApi.Flag(name, value) && gallery != false; // sent twice, private wins
-                if (!await CheckAntiforgeryAsync(name, value)) return;
-                tokenValid = true;
-                // Only a checked form counts against the address: a forged cross-site post must not use up a visitor's allowance.
-                rateLimits.AdmitNight(HttpContext);
-            }, ct, beforePhotos: () =>
-            {
-                if (!tokenValid) throw new AntiforgeryValidationException("no token before the photos");
-            });
-            var (night, deleteToken) = await nights.AcceptAsync(received, gallery == true, ClientAddress.Of(HttpContext), ct);
+            var (night, deleteToken) = await nights.ReceiveAsync(Request, UploadDoor.Page, ct);
             TempData[Nights.DetailsModel.DeleteTokenKey(night.Id)] = deleteToken;
             return GoTo(NightUrls.Page(night.Id, night.AccessKey));
         }
@@ -145,18 +111,6 @@ public sealed class IndexModel(ErasDb db, ImagePredictionService images, VideoJo
     /// token the result page shows (and keeps in the browser) once.
     /// </summary>
     IActionResult GoTo(string url) => Request.Headers.ContainsKey(ScriptedUploadHeader) ? new JsonResult(new { location = url }) : Redirect(url);
-
-    /// <summary>
-    /// Checks the antiforgery token when its field arrives; other fields say nothing. The form puts it
-    /// first, so it is checked before any file is read.
-    /// </summary>
-    async Task<bool> CheckAntiforgeryAsync(string name, string value)
-    {
-        if (name != antiforgeryOptions.Value.FormFieldName || antiforgeryOptions.Value.HeaderName is not { } header) return false;
-        Request.Headers[header] = value; // the token store reads the header and so leaves the body alone
-        await antiforgery.ValidateRequestAsync(HttpContext);
-        return true;
-    }
 
     async Task<IActionResult> ShowErrorAsync(string error, CancellationToken ct, bool night = false)
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Net.Mime;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
@@ -83,55 +84,35 @@ public static class UploadApi
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, ProblemJson,
         Description = "The model is still loading, too many photos are in flight, or a video finds the video queue full (jobs or bytes); Retry-After says when to try again.")]
     static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> Predict(
-        HttpRequest request, ImagePredictionService images, PhotoBytesInFlight inFlight, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options,
-        StorageQuota quota, UploadRateLimiter rateLimits, CancellationToken ct,
+        HttpRequest request, UploadIntake intake, VideoJobService videos, ErasDb db, IOptions<ErasOptions> options, CancellationToken ct,
         [Description("For a video: seconds (0-120) to hold the request for its result, over the Prefer header and the default wait.")] double? wait = null,
         [Description("For a video: 'show' reads it as a whole show with the tour's set order (the answer's show), 'free' reads frames on their own, "
             + "'auto' (the default) reads videos of at least ERAS_SHOW_DECODE_MIN_MINUTES (10) as shows.")] string? decode = null)
     {
-        if (!WaitInRange(wait))
-            return TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        if (!WaitInRange(wait)) return InvalidWait();
         if (DecodeModes.Parse(decode) is not { } decodeMode)
             return TypedResults.Problem($"decode must be '{DecodeModes.Auto}', '{DecodeModes.Show}' or '{DecodeModes.Free}'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid decode");
-        await quota.EnsureRoomAsync(ct);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        bool unlisted = false;
-        var upload = await UploadReader.ReadAsync(request, UploadLimits.From(options.Value, inFlight), ct, (name, value) =>
+        return await intake.ReceiveAsync(request, UploadDoor.Api, decodeMode, ct) switch
         {
-            if (name == UnlistedField) unlisted |= Flag(name, value); // sent twice, keeping it out of the gallery wins
-            return Task.CompletedTask;
-        }, onSniffed: isVideo => rateLimits.Admit(request.HttpContext, isVideo));
-        var received = watch.Elapsed.TotalMilliseconds;
-        if (upload is VideoUpload video)
-        {
-            if (unlisted) File.Delete(video.Path);
-            return unlisted ? VideosAreListed() : await AcceptVideoAsync(video, request, videos, db, decodeMode, HoldFor(request, wait, options.Value), ct);
-        }
-        var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
-        var prediction = answer.Prediction with { FileName = upload.FileName }; // a stored public answer never tells who uploaded it before under which name
-        // Lets clients see where the time of a request went (upload vs. our work).
-        request.HttpContext.Response.Headers["Server-Timing"] =
-            $"upload;dur={received:0.0}, predict;dur={watch.Elapsed.TotalMilliseconds - received:0.0}";
-        return TypedResults.Ok(prediction.ToResponse(answer.DeleteToken));
+            UploadOutcome.Photo photo => AnswerPhoto(photo, request.HttpContext.Response),
+            UploadOutcome.Video video => await AnswerVideoAsync(video, videos, db, HoldFor(request, wait, options.Value), ct),
+            UploadOutcome.Refused refused => TypedResults.Problem(refused.Problem),
+            var other => throw new UnreachableException($"No answer for {other}."),
+        };
     }
 
-    /// <summary>The form field (before the file) that keeps an upload out of the gallery.</summary>
-    public const string UnlistedField = "unlisted";
-
-    /// <summary>
-    /// A yes-or-no form field as people and libraries write it (true/on/1/yes, false/off/0/no, any case);
-    /// anything else is refused rather than taken for "no", as a privacy choice must never fail open.
-    /// </summary>
-    public static bool Flag(string field, string value) => value.Trim().ToLowerInvariant() switch
+    static Ok<PredictionResponse> AnswerPhoto(UploadOutcome.Photo photo, HttpResponse response)
     {
-        "true" or "on" or "1" or "yes" => true,
-        "false" or "off" or "0" or "no" or "" => false,
-        _ => throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The field '{field}' must be true or false, not '{value}'."),
-    };
+        // A stored public answer never tells who uploaded it before under which name.
+        var prediction = photo.Answer.Prediction with { FileName = photo.FileName };
+        // Lets clients see where the time of a request went (upload vs. our work).
+        response.Headers["Server-Timing"] = $"upload;dur={photo.Receiving.TotalMilliseconds:0.0}, predict;dur={photo.Predicting.TotalMilliseconds:0.0}";
+        return TypedResults.Ok(prediction.ToResponse(photo.Answer.DeleteToken));
+    }
 
-    public static ProblemHttpResult VideosAreListed() => TypedResults.Problem(
-        "Only photos can be kept out of the gallery for now; upload the video without that choice, or a photo from it.",
-        statusCode: StatusCodes.Status400BadRequest, title: "Videos are always in the gallery");
+    /// <summary>A job's upload (a video, a night) asked for a wait out of range.</summary>
+    public static ProblemHttpResult InvalidWait() =>
+        TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
 
     public static bool WaitInRange(double? wait) => wait is null || (double.IsFinite(wait.Value) && wait is >= 0 and <= MaxWaitSeconds);
 
@@ -155,10 +136,10 @@ public static class UploadApi
         .Any(p => p.Split(';')[0].Trim().Equals(RespondAsync, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>202 with the job; with a wait, its result if it finishes by then (a failed video is a 422 with the reason).</summary>
-    static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AcceptVideoAsync(
-        VideoUpload video, HttpRequest request, VideoJobService jobs, ErasDb db, string decode, TimeSpan wait, CancellationToken ct)
+    static async Task<Results<Ok<PredictionResponse>, Ok<VideoJobResponse>, Accepted<VideoJobResponse>, ProblemHttpResult>> AnswerVideoAsync(
+        UploadOutcome.Video video, VideoJobService jobs, ErasDb db, TimeSpan wait, CancellationToken ct)
     {
-        var (job, deleteToken) = await jobs.AcceptAsync(video, ClientAddress.Of(request.HttpContext), decode, ct);
+        var (job, deleteToken) = video.Accepted;
         if (wait > TimeSpan.Zero) job = await jobs.WaitAsync(job.Id, wait, ct) ?? job;
         // A job accepted before for the same bytes never tells who uploaded it under which name.
         var described = (await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException()) with { FileName = video.FileName, DeleteToken = deleteToken };
