@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using ErasWeb.Classification;
 using ErasWeb.Data;
+using ErasWeb.Hosting;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Training;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using ErasWeb.Hosting;
 
 namespace ErasWeb.Bench;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ErasWeb.Web;
 using Microsoft.AspNetCore.Http;
 
 namespace ErasWeb.Tests;

@@ -1,4 +1,5 @@
 using ErasWeb.Configuration;
+using ErasWeb.Hosting;
 using ErasWeb.Tests.Support;
 using Microsoft.Extensions.Options;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ErasWeb.Classification;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Problems;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

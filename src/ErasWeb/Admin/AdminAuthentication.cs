@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using ErasWeb.Configuration;
+using ErasWeb.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -19,13 +20,16 @@ public static class AdminAuthentication
     public const string CookieScheme = "AdminCookie", BearerScheme = "AdminBearer";
     public const string PagesPolicy = "AdminPages", ApiPolicy = "AdminApi";
     public const string SignInPath = "/admin/signin";
-    /// <summary>The rate limiting policy on sign-in attempts.</summary>
-    public const string SignInAttempts = "admin-signin";
+    /// <summary>The rate limiting policy on sign-in attempts (its name is what a refusal says there were too many of).</summary>
+    public const string SignInAttempts = "sign-in attempts";
     /// <summary>Sign-in attempts, and wrong Bearer tokens, one address may make a minute.</summary>
     public const int TriesPerMinute = 5;
 
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services)
     {
+        // Guessing the admin token from one address: a handful of tries a minute, the form itself always shown.
+        services.AddPostsPerAddressPolicy(SignInAttempts, _ => TriesPerMinute);
+        services.AddSingleton<AdminTokenGuesses>();
         services.AddAuthentication()
             .AddCookie(CookieScheme, o =>
             {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ErasWeb.Configuration;
 using ErasWeb.Files;
+using ErasWeb.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 

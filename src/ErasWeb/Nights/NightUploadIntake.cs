@@ -1,6 +1,7 @@
 using ErasWeb.Configuration;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
+using ErasWeb.Web;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Nights;

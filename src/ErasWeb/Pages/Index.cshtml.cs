@@ -4,6 +4,7 @@ using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Nights;
 using ErasWeb.Predictions;
+using ErasWeb.Problems;
 using ErasWeb.Shows;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;

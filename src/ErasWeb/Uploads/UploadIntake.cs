@@ -3,6 +3,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Videos;
+using ErasWeb.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ErasWeb.Data;
+using ErasWeb.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;

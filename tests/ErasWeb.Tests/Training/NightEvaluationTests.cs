@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ErasWeb.Configuration;
+using ErasWeb.Hosting;
 using ErasWeb.Shows;
 using ErasWeb.Tests.Support;
 using ErasWeb.Training;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ErasWeb;
+namespace ErasWeb.Problems;
 
 /// <summary>
 /// Answers a domain failure that escapes an endpoint with RFC 7807 problem JSON, as

@@ -5,8 +5,9 @@ using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
+using ErasWeb.Web;
 
-namespace ErasWeb;
+namespace ErasWeb.Problems;
 
 /// <summary>A domain failure as HTTP tells it: the status, a short title, the sentence the user can act on, and when to retry.</summary>
 public sealed record DomainProblem(int Status, string Title, string Detail, int? RetryAfterSeconds = null)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace ErasWeb;
+namespace ErasWeb.Hosting;
 
 /// <summary>The executable's verbs: no verb (or "serve") runs the web app; the others are tools.</summary>
 public static class ErasCommandLine

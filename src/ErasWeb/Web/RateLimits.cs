@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
-using ErasWeb.Admin;
 using ErasWeb.Configuration;
-using ErasWeb.Fans;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace ErasWeb;
+namespace ErasWeb.Web;
 
 /// <summary>An upload over its client's photo or video rate limit.</summary>
 public sealed class TooManyUploadsException(string message, TimeSpan retryAfter) : Exception(message)
@@ -65,29 +63,6 @@ public sealed class UploadRateLimiter : IDisposable
         videos?.Limiter.Dispose();
         nights?.Limiter.Dispose();
     }
-}
-
-/// <summary>
-/// Wrong admin tokens sent as <c>Authorization: Bearer</c>, counted per client address: as many a minute as
-/// sign-in attempts. Only wrong ones count, so a script with the right token is never held back by its own
-/// calls. Once an address has used its tries, the right token is refused too until its window ends: were it let
-/// through, a refusal for a wrong guess and a success for the right one would let a guesser go on for ever.
-/// </summary>
-public sealed class AdminTokenGuesses(ClientIdentity clients) : IDisposable
-{
-    static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    readonly PartitionedRateLimiter<string> wrongTokens =
-        PartitionedRateLimiter.Create<string, string>(address => RateLimiting.FixedWindow(address, AdminAuthentication.TriesPerMinute, Window));
-
-    /// <summary>Null if the client may try its token now (a wrong one then takes one of its tries); else how long until it may.</summary>
-    public TimeSpan? Refusal(HttpContext http, bool rightToken)
-    {
-        // Asking for no permit only looks whether any is left.
-        using var lease = wrongTokens.AttemptAcquire(clients.Of(http), rightToken ? 0 : 1);
-        return lease.IsAcquired ? null : RateLimiting.RetryAfter(lease, Window);
-    }
-
-    public void Dispose() => wrongTokens.Dispose();
 }
 
 /// <summary>
@@ -163,17 +138,21 @@ public static class RateLimiting
     {
         services.AddClientIdentity();
         services.AddSingleton<UploadRateLimiter>();
-        services.AddSingleton<AdminTokenGuesses>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Guessing the admin token from one address: a handful of tries a minute, the form itself always shown.
-            o.AddPolicy(AdminAuthentication.SignInAttempts, http => PostsOnly(http, AdminAuthentication.TriesPerMinute, TimeSpan.FromMinutes(1)));
-            o.AddPolicy(FanApi.Votes, http => PostsOnly(http, http.RequestServices.GetRequiredService<IOptions<ErasOptions>>().Value.VotesPerMinute, TimeSpan.FromMinutes(1)));
+            // A policy's name says what it counts ("votes"): the refusal tells the client so.
             o.OnRejected = (context, _) => RefuseAsync(context.HttpContext, What(context.HttpContext), RetryAfter(context.Lease, TimeSpan.FromMinutes(1)));
         });
         return services;
     }
+
+    /// <summary>
+    /// A rate limiting policy, named for what it counts (<paramref name="name"/>, as in "Too many votes"), on the POSTs
+    /// of the endpoints that ask for it: <paramref name="permitsPerMinute"/> per address (0: no limit); other methods are never held back.
+    /// </summary>
+    public static IServiceCollection AddPostsPerAddressPolicy(this IServiceCollection services, string name, Func<HttpContext, int> permitsPerMinute) =>
+        services.Configure<RateLimiterOptions>(o => o.AddPolicy(name, http => PostsOnly(http, permitsPerMinute(http), TimeSpan.FromMinutes(1))));
 
     static RateLimitPartition<string> PostsOnly(HttpContext http, int permits, TimeSpan window) =>
         permits > 0 && HttpMethods.IsPost(http.Request.Method)
@@ -192,12 +171,7 @@ public static class RateLimiting
 
     internal static string Describe(TimeSpan retryAfter) => Seconds(retryAfter) is var s && s == 1 ? "1 second" : $"{Seconds(retryAfter)} seconds";
 
-    static string What(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName switch
-    {
-        FanApi.Votes => "votes",
-        AdminAuthentication.SignInAttempts => "sign-in attempts",
-        _ => "requests",
-    };
+    static string What(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "requests";
 
     /// <summary>
     /// 429 with Retry-After. API clients get problem JSON; pages get nothing here, so the status code
@@ -207,7 +181,7 @@ public static class RateLimiting
     {
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Seconds(retryAfter).ToString();
-        if (!ErasApp.IsApi(http.Request.Path)) return;
+        if (!ApiPaths.IsApi(http.Request.Path)) return;
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

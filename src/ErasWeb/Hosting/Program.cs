@@ -1,4 +1,4 @@
-using ErasWeb;
+using ErasWeb.Hosting;
 
 return await ErasCommandLine.RunAsync(args);
 

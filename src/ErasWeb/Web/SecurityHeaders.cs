@@ -2,7 +2,7 @@ using ErasWeb.Configuration;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace ErasWeb;
+namespace ErasWeb.Web;
 
 /// <summary>
 /// What every answer tells the browser about itself (a strict Content-Security-Policy, no sniffing,

@@ -4,7 +4,7 @@ using ErasWeb.Configuration;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
-namespace ErasWeb;
+namespace ErasWeb.Web;
 
 /// <summary>
 /// Who a request counts against, for every per-client rule alike (rate limits, wrong admin tokens, each

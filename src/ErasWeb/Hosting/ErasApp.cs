@@ -10,10 +10,12 @@ using ErasWeb.Media;
 using ErasWeb.Nights;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
+using ErasWeb.Problems;
 using ErasWeb.Retraining;
 using ErasWeb.Storage;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
+using ErasWeb.Web;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -26,7 +28,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace ErasWeb;
+namespace ErasWeb.Hosting;
 
 /// <summary>The composition root of the web app: configuration, services, endpoints and pages.</summary>
 public static class ErasApp
@@ -95,6 +97,7 @@ public static class ErasApp
         services.AddNights(settings);
         services.AddAdminAuthentication();
         services.AddErasRateLimits();
+        services.AddPostsPerAddressPolicy(FanApi.Votes, http => http.RequestServices.GetRequiredService<IOptions<ErasOptions>>().Value.VotesPerMinute);
 
         services.AddPartnerSitesCors();
         services.AddHealthChecks()
@@ -174,10 +177,6 @@ public static class ErasApp
 
     public const string JobsDashboardPath = "/admin/jobs";
 
-    internal static bool IsApi(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/predict") || path.StartsWithSegments("/ping")
-        || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/metrics");
-
     static void UseErasPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after sees the client's address, as trusted proxies report it
@@ -189,7 +188,7 @@ public static class ErasApp
         // Health and metrics on the management ports alone, if there are any; a worker answers nothing else.
         app.UseManagementPorts();
         // People get a page with a way on; API clients keep their problem JSON.
-        app.UseWhen(context => !IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseWhen(context => !ApiPaths.IsApi(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
         // Before routing, so a preflight is answered here, never counted by a rate limit or refused as a 405.
         app.UseWhen(context => SecurityHeaders.IsPartnerApi(context.Request.Path), api => api.UseCors(SecurityHeaders.PartnerSites));

@@ -1,7 +1,7 @@
 using ErasWeb.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace ErasWeb;
+namespace ErasWeb.Web;
 
 /// <summary>
 /// Health and metrics are for orchestrators and monitoring, not visitors. With ERAS_MANAGEMENT_URLS set they
