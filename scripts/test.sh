@@ -7,7 +7,9 @@ scripts/setup.sh --tests || exit 1
 server=$(scripts/postgres.sh start) || exit 1
 dir=$(head -n 1 <<<"$server")
 export ERAS_TEST_POSTGRES=$(tail -n 1 <<<"$server")
-trap 'scripts/postgres.sh stop "$dir"' EXIT
+# The videos the tests make with FFmpeg, made once for both test projects and both passes (tests/ErasWeb.Tests/Support/TestVideos.cs).
+export ERAS_TEST_CACHE=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$dir"; rm -rf "$ERAS_TEST_CACHE"' EXIT
 
 dotnet test ErasWeb.sln --filter "Database!=postgres"
 sqlite=$?

@@ -32,7 +32,7 @@ public class HostileImageTests(AppFixture app, ITestOutputHelper output) : IClas
         var bytes = name.EndsWith(".bmp") ? Images.RleBmpClaiming(10_000, 10_000) : Images.BlackPng(10_000, 10_000);
         Assert.True(bytes.Length < 16 * 1024, $"{name} is {bytes.Length} bytes");
 
-        // The fastest of three: one slow answer on a busy machine says nothing about the work done.
+        // Three times: the peak memory over all of them; the timings are for the report (speed is the bench's to measure).
         var timings = new List<double>();
         long peak = 0;
         for (int attempt = 0; attempt < 3; attempt++)
@@ -47,7 +47,6 @@ public class HostileImageTests(AppFixture app, ITestOutputHelper output) : IClas
             Assert.Contains("24 MP", detail);
         }
         output.WriteLine($"{name} ({bytes.Length} bytes): {string.Join(", ", timings.Select(t => $"{t * 1000:0} ms"))}; peak memory +{peak / 1e6:0.#} MB");
-        Assert.True(timings.Min() < 0.5, $"answered in {timings.Min():0.00} s at best");
         Assert.True(peak < MaxRequestMemory, $"the process's peak memory rose {peak / 1e6:0} MB");
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/ping")).StatusCode);
     }
@@ -62,7 +61,6 @@ public class HostileImageTests(AppFixture app, ITestOutputHelper output) : IClas
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(6000, json.GetProperty("width").GetInt32());
         Assert.True(memory < MaxRequestMemory, $"the process's peak memory rose {memory / 1e6:0} MB");
-        Assert.True(seconds < 10, $"answered in {seconds:0.00} s"); // about 0.3 s of CPU; generous for a busy machine
     }
 
     [Fact]

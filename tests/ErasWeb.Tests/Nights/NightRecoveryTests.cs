@@ -24,13 +24,14 @@ public class NightRecoveryTests
         {
             var accepted = await (await NightTests.PostNightAsync(app.Client, photos, query: "?wait=0")).Content.ReadFromJsonAsync<JsonElement>();
             (id, statusUrl) = (accepted.GetProperty("night_id").GetInt64(), accepted.GetProperty("status_url").GetString()!);
-            for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(20))
-            {
-                var night = await app.Client.GetFromJsonAsync<JsonElement>(statusUrl);
-                if (night.GetProperty("status").GetString() == "running" && night.GetProperty("progress").GetInt32() >= 5) break;
-                Assert.True(DateTime.UtcNow < deadline, $"The night never got going: {night}");
-                Assert.NotEqual("succeeded", night.GetProperty("status").GetString());
-            }
+            await Eventually.WaitForAsync(async () =>
+                {
+                    var night = await app.Client.GetFromJsonAsync<JsonElement>(statusUrl);
+                    Assert.NotEqual("succeeded", night.GetProperty("status").GetString()); // over before it could be caught
+                    return night;
+                },
+                night => night.GetProperty("status").GetString() == "running" && night.GetProperty("progress").GetInt32() >= 5,
+                "the night to get going", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
             // Frozen first, so the kill lands on a night the database still says is running, whatever the machine's speed.
             app.Freeze();
             Assert.Equal(("running", true), await NightInDatabaseAsync(dataDir, id));
@@ -39,13 +40,8 @@ public class NightRecoveryTests
 
         using (var app = await AppProcess.StartAsync(dataDir, environment))
         {
-            JsonElement night;
-            for (var deadline = DateTime.UtcNow.AddSeconds(120); ; await Task.Delay(200))
-            {
-                night = await app.Client.GetFromJsonAsync<JsonElement>(statusUrl);
-                if (night.GetProperty("status").GetString() is "succeeded" or "failed") break;
-                Assert.True(DateTime.UtcNow < deadline, $"The night was not read after the restart: {night}");
-            }
+            var night = await Eventually.WaitForAsync(() => app.Client.GetFromJsonAsync<JsonElement>(statusUrl),
+                state => state.GetProperty("status").GetString() is "succeeded" or "failed", "the night to be read after the restart", TimeSpan.FromSeconds(120));
             Assert.Equal("succeeded", night.GetProperty("status").GetString());
             var read = night.GetProperty("photos").EnumerateArray().ToList();
             Assert.Equal(photos.Count, read.Count);

@@ -16,12 +16,8 @@ public partial class MetricsTests(AppFixture app) : IClassFixture<AppFixture>
         string era = answer.GetProperty("predicted_class").GetString()!;
 
         // The exporter caches a scrape for a moment; look until the new prediction shows.
-        var after = before;
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); Sum(after, "erasweb_predictions_total", $"era=\"{era}\"") <= Sum(before, "erasweb_predictions_total", $"era=\"{era}\""); await Task.Delay(200))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the predictions counter moves");
-            after = await ScrapeAsync();
-        }
+        var after = await Eventually.WaitForAsync(ScrapeAsync, scrape => Sum(scrape, "erasweb_predictions_total", $"era=\"{era}\"") > Sum(before, "erasweb_predictions_total", $"era=\"{era}\""),
+            "the predictions counter to move", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
         foreach (var stage in (string[])["decode", "inference", "gradcam", "encode"])
             Assert.True(Sum(after, "erasweb_analysis_stage_duration_seconds_count", $"stage=\"{stage}\"") > Sum(before, "erasweb_analysis_stage_duration_seconds_count", $"stage=\"{stage}\""), stage);
         Assert.True(Sum(after, "erasweb_analysis_stage_duration_seconds_sum", "stage=\"inference\"") > Sum(before, "erasweb_analysis_stage_duration_seconds_sum", "stage=\"inference\""));

@@ -70,13 +70,14 @@ public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
         var job = response.Headers.Location!.ToString();
         Assert.Matches("^/jobs/[0-9]+$", job);
 
-        string? result = null;
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); result is null && DateTime.UtcNow < deadline; await Task.Delay(200))
-        {
-            var page = await browser.GetAsync(job);
-            if (page.StatusCode == HttpStatusCode.Redirect) result = page.Headers.Location!.ToString();
-            else Assert.Contains("<progress", await page.Content.ReadAsStringAsync()); // still running: the page shows its progress
-        }
+        var result = await Eventually.WaitForAsync(async () =>
+            {
+                var page = await browser.GetAsync(job);
+                if (page.StatusCode == HttpStatusCode.Redirect) return page.Headers.Location!.ToString();
+                Assert.Contains("<progress", await page.Content.ReadAsStringAsync()); // still running: the page shows its progress
+                return null;
+            },
+            location => location is not null, "the job's page to lead to its result", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         Assert.Matches("^/predictions/[0-9]+$", result);
         var html = await browser.GetStringAsync(result);
         Assert.Equal(["Lover", "Midnights"], Regex.Matches(html, "class=\"segment era-[a-z-]+\"[^>]*>([^<]+)<").Select(m => m.Groups[1].Value));

@@ -29,7 +29,7 @@ public class UploadsInFlightTests(OnePhotoInFlightAppFixture app) : IClassFixtur
         var stalled = new StallingContent(body, 1_500_000, resume.Task);
         stalled.Headers.ContentType = form.Headers.ContentType;
         var firstResponse = app.Client.PostAsync("/predict", stalled);
-        await WaitUntilAsync(() => inFlight.Held >= 1_400_000);
+        await Eventually.WaitForAsync(() => Task.FromResult(inFlight.Held), held => held >= 1_400_000, "the upload's first part to be held", Timeout, Poll);
 
         // 2.1 MB more would pass the 3 MB cap.
         var busy = await app.UploadAsync(first, "again.jpeg");
@@ -42,21 +42,13 @@ public class UploadsInFlightTests(OnePhotoInFlightAppFixture app) : IClassFixtur
         resume.SetResult();
         var answered = await firstResponse;
         Assert.True(answered.IsSuccessStatusCode, await answered.Content.ReadAsStringAsync());
-        await WaitUntilAsync(() => inFlight.Held == 0);
+        await Eventually.WaitForAsync(() => Task.FromResult(inFlight.Held), held => held == 0, "nothing to be held", Timeout, Poll);
         var later = await app.UploadAsync(second, "second.jpeg");
         Assert.True(later.IsSuccessStatusCode, await later.Content.ReadAsStringAsync());
-        await WaitUntilAsync(() => inFlight.Held == 0);
+        await Eventually.WaitForAsync(() => Task.FromResult(inFlight.Held), held => held == 0, "nothing to be held", Timeout, Poll);
     }
 
-    static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(20);
-        }
-    }
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30), Poll = TimeSpan.FromMilliseconds(20);
 
     /// <summary>A request body sent in two parts, the second when <paramref name="resume"/> completes; no Content-Length, like a streaming client.</summary>
     sealed class StallingContent(byte[] body, int pauseAt, Task resume) : HttpContent

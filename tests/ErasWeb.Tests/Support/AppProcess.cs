@@ -7,14 +7,16 @@ namespace ErasWeb.Tests.Support;
 public sealed partial class AppProcess : IDisposable
 {
     readonly Process process;
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> output;
     public HttpClient Client { get; }
     /// <summary>Health and metrics: at ERAS_MANAGEMENT_URLS when the environment sets it, else at the public address.</summary>
     public HttpClient Management { get; }
     public int Id => process.Id;
 
-    AppProcess(Process process, Uri address, Uri management)
+    AppProcess(Process process, System.Collections.Concurrent.ConcurrentQueue<string> output, Uri address, Uri management)
     {
         this.process = process;
+        this.output = output;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         Management = new HttpClient { BaseAddress = management, Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -33,8 +35,10 @@ public sealed partial class AppProcess : IDisposable
         var management = environment.TryGetValue("ERAS_MANAGEMENT_URLS", out var url) ? new Uri(url) : null;
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is { } logged) output.Enqueue(logged);
             if (e.Data is { } line && Listening().Match(line) is { Success: true } match && new Uri(match.Groups[1].Value) is var address && address != management)
                 listening.TrySetResult(address);
         };
@@ -42,11 +46,14 @@ public sealed partial class AppProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var app = new AppProcess(process, address, management ?? address);
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); !(await app.Management.GetAsync("/health/ready")).IsSuccessStatusCode; await Task.Delay(100))
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The app did not become ready within 60 s.");
+        var app = new AppProcess(process, output, address, management ?? address);
+        await Eventually.WaitForAsync(async () => (await app.Management.GetAsync("/health/ready")).StatusCode, status => status == System.Net.HttpStatusCode.OK,
+            "the app to become ready", TimeSpan.FromSeconds(60));
         return app;
     }
+
+    /// <summary>Whether a line the process has written to its console so far holds every one of <paramref name="parts"/>.</summary>
+    public bool HasLogged(params string[] parts) => output.Any(line => parts.All(part => line.Contains(part, StringComparison.Ordinal)));
 
     /// <summary>
     /// The process's resident memory now (VmRSS) and its peak (VmHWM), in bytes, as the kernel counts them: the

@@ -1,20 +1,44 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace ErasWeb.Tests.Support;
 
-/// <summary>Videos made by the real ffmpeg for a test, in a temp folder.</summary>
+/// <summary>
+/// Videos made by the real ffmpeg for tests. FFmpeg makes the same bytes from the same arguments, so each
+/// video is made once per run and shared, read-only: by the tests of this process, and with the other test
+/// processes of the run when ERAS_TEST_CACHE names a folder for it (scripts/test.sh does).
+/// </summary>
 public static class TestVideos
 {
-    /// <summary>Runs ffmpeg with the arguments (inputs, filters, codecs) and returns the path of the output file.</summary>
+    static readonly ConcurrentDictionary<string, Lazy<string>> Made = new();
+
+    static readonly Lazy<string> CacheDir = new(() =>
+        Environment.GetEnvironmentVariable("ERAS_TEST_CACHE") is { Length: > 0 } shared
+            ? Directory.CreateDirectory(Path.Combine(shared, "videos")).FullName
+            : TestData.NewTempDir("videos"));
+
+    /// <summary>Runs ffmpeg with the arguments (inputs, filters, codecs) and returns the path of the output file; do not change the file.</summary>
     public static string Make(string fileName, params string[] arguments)
     {
-        var output = Path.Combine(TestData.NewTempDir("video"), fileName);
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', [fileName, .. arguments]))))[..24];
+        return Made.GetOrAdd(key, _ => new Lazy<string>(() => MakeOnce(Path.Combine(CacheDir.Value, key, fileName), arguments))).Value;
+    }
+
+    static string MakeOnce(string output, string[] arguments)
+    {
+        if (File.Exists(output)) return output; // made by another test process of this run
+        var dir = Directory.CreateDirectory(Path.GetDirectoryName(output)!).FullName;
+        // Made under a name of its own and renamed whole, so a process running at the same time never reads half a file.
+        var making = Path.Combine(dir, $"{Guid.NewGuid():N}{Path.GetExtension(output)}");
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-v", "error", "-y", "-nostdin", .. arguments, output]) start.ArgumentList.Add(a);
+        foreach (var a in (string[])["-v", "error", "-y", "-nostdin", .. arguments, making]) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed making {fileName}: {error}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed making {Path.GetFileName(output)}: {error}");
+        File.Move(making, output, overwrite: true);
         return output;
     }
 
@@ -41,7 +65,8 @@ public static class TestVideos
     /// <summary>Photos shown one after another, each for the given seconds, letterboxed into width x height, H.264 in MP4 at 10 frames a second.</summary>
     public static string Slideshow(string fileName, int width, int height, params (string Photo, double Seconds)[] parts)
     {
-        var inputs = parts.SelectMany(p => new[] { "-loop", "1", "-t", p.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", p.Photo });
+        // Read at the clip's own rate: the same frames as FFmpeg's default 25 a second thinned by fps=10, with fewer photo decodes.
+        var inputs = parts.SelectMany(p => new[] { "-loop", "1", "-framerate", "10", "-t", p.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", p.Photo });
         var fit = $"scale={width}:{height}:force_original_aspect_ratio=decrease,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=10";
         var graph = string.Concat(parts.Select((_, i) => $"[{i}:v]{fit}[p{i}];")) + string.Concat(parts.Select((_, i) => $"[p{i}]")) + $"concat=n={parts.Length}:v=1[v]";
         return Make(fileName, [.. inputs, "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);

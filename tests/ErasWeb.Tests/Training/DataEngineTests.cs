@@ -168,15 +168,9 @@ public class DataEngineTests
         finally { await app.DisposeAsync(); }
     }
 
-    static async Task<JsonElement> FinishedAsync(HttpClient admin, string url)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(5); ; await Task.Delay(500))
-        {
-            var run = await admin.GetFromJsonAsync<JsonElement>(url);
-            if (run.GetProperty("status").GetString() is "succeeded" or "failed") return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The retraining did not finish: {run}");
-        }
-    }
+    static Task<JsonElement> FinishedAsync(HttpClient admin, string url) =>
+        Eventually.WaitForAsync(() => admin.GetFromJsonAsync<JsonElement>(url), run => run.GetProperty("status").GetString() is "succeeded" or "failed",
+            "the retraining to finish", TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(500));
 
     [Fact]
     public void The_gate_promotes_a_head_that_holds_its_ground_and_rejects_one_that_loses_an_era_or_too_much_F1()

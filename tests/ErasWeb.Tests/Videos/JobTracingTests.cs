@@ -33,12 +33,8 @@ public class JobTracingTests(AppFixture app) : IClassFixture<AppFixture>
         long jobId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetInt64();
 
         // The span ends just after the job's row says it has; look for a moment.
-        Activity? job = null;
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); job is null; await Task.Delay(50))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the job's span ends");
-            job = spans.FirstOrDefault(s => s.TraceId == trace && s.OperationName.Contains("VideoJobRunner"));
-        }
+        var job = (await Eventually.WaitForAsync(() => Task.FromResult(spans.FirstOrDefault(s => s.TraceId == trace && s.OperationName.Contains("VideoJobRunner"))),
+            span => span is not null, "the job's span to end", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)))!;
         Assert.Equal(ActivityKind.Consumer, job.Kind);
         Assert.Contains(jobId.ToString(), job.GetTagItem("erasweb.job.arguments")?.ToString());
     }

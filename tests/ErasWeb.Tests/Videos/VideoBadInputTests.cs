@@ -65,7 +65,7 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task A_3_second_clip_whose_header_claims_6_hours_costs_seconds_and_gets_a_3_second_timeline()
+    public async Task A_3_second_clip_whose_header_claims_6_hours_is_sampled_over_its_3_seconds_and_gets_a_3_second_timeline()
     {
         // The Matroska segment's Duration element (milliseconds, a big-endian double) says 6 hours, the limit.
         var bytes = Patched(TestVideos.Make("liar.mkv", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=3:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p"), b =>
@@ -78,11 +78,10 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
         await File.WriteAllBytesAsync(claimed, bytes);
         Assert.Equal(6 * 3600, (await VideoProbe.ProbeAsync(claimed, TimeSpan.FromSeconds(10), CancellationToken.None)).Duration.TotalSeconds, 1);
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Planned over the claimed 6 hours, its frames would be 30 minutes apart, all but one past the end.
         var response = await UploadAsync(app.Client, bytes, "liar.mkv", "?wait=60");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 30);
         var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.InRange(job.GetProperty("duration_seconds").GetDouble(), 2.9, 3.1);
         var timeline = job.GetProperty("timeline").EnumerateArray().ToList();
@@ -92,20 +91,18 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task A_real_6_hour_video_of_tiny_still_frames_is_sampled_in_seconds()
+    public async Task A_real_6_hour_video_of_tiny_still_frames_gives_every_planned_frame()
     {
         // 21600 frames of 32x32, a keyframe every 250: few keyframes, so most sampled times have none near them
-        // (sought one by one, its 1000 frames took minutes).
+        // (sought one by one, its 1000 frames took minutes). How long sampling takes is the bench's to measure.
         var video = TestVideos.Make("six-hours.mp4", "-f", "lavfi", "-i", "color=c=blue:s=32x32:r=1:d=21600", "-c:v", "libx264", "-pix_fmt", "yuv420p");
         var info = await VideoProbe.ProbeWithKeyframesAsync(video, TimeSpan.FromSeconds(60), CancellationToken.None);
         var times = FrameSampler.Plan(info.Duration, 12, TimeSpan.FromSeconds(10), 1300);
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var sampled = new List<TimeSpan>();
         await foreach (var frame in FrameSampler.SampleAsync(video, info, times, (32, 32), TimeSpan.FromSeconds(60), CancellationToken.None))
             using (frame) sampled.Add(frame.Time);
 
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 10);
         Assert.Equal(times.Count, sampled.Count);
         // Each frame is the first at or after a quarter step before its time, as when sought one by one.
         var step = times[1] - times[0];

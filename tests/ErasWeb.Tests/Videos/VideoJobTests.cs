@@ -18,15 +18,14 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
     public static async Task<(JsonElement Job, List<int> Progress)> WaitForJobAsync(HttpClient client, string url, TimeSpan timeout)
     {
         var seen = new List<int>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var job = JsonDocument.Parse(await client.GetStringAsync(url)).RootElement;
-            seen.Add(job.GetProperty("progress").GetInt32());
-            if (job.GetProperty("status").GetString() is "succeeded" or "failed") return (job, seen);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The job at {url} did not finish in {timeout}: {job}");
-            await Task.Delay(100);
-        }
+        var job = await Eventually.WaitForAsync(async () =>
+            {
+                var job = JsonDocument.Parse(await client.GetStringAsync(url)).RootElement;
+                seen.Add(job.GetProperty("progress").GetInt32());
+                return job;
+            },
+            job => job.GetProperty("status").GetString() is "succeeded" or "failed", $"the job at {url} to finish", timeout);
+        return (job, seen);
     }
 
     [Fact]

@@ -54,7 +54,8 @@ public class WorkerProcessesTests
                 Assert.Equal(HttpStatusCode.OK, (await web.Client.SendAsync(activate)).StatusCode);
             }
             var modelVersion = (await web.Client.GetFromJsonAsync<JsonElement>("/api/model")).GetProperty("model_version").GetString();
-            await Task.Delay(3 * ErasWeb.Classification.ActiveHeadFollower.Interval);
+            await Eventually.TrueAsync(() => first.HasLogged(FollowedHead(promoted)) && second.HasLogged(FollowedHead(promoted)),
+                "both workers to say they answer with the promoted head", TimeSpan.FromSeconds(60));
 
             var videos = new[]
             {
@@ -72,15 +73,15 @@ public class WorkerProcessesTests
             }
 
             // Both workers busy at once; then one of them dies mid-job.
-            Dictionary<long, string> running = [];
-            for (var deadline = DateTime.UtcNow.AddSeconds(120); running.Values.Distinct().Count() < 2; await Task.Delay(100))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "both workers take a job");
-                running = [];
-                foreach (var id in jobs)
-                    if (await JobAsync(web.Client, id) is { } job && job.GetProperty("status").GetString() == "running" && job.GetProperty("progress").GetInt32() >= 5)
-                        running[id] = job.GetProperty("worker").GetString()!;
-            }
+            var running = await Eventually.WaitForAsync(async () =>
+                {
+                    Dictionary<long, string> running = [];
+                    foreach (var id in jobs)
+                        if (await JobAsync(web.Client, id) is { } job && IsUnderWay(job))
+                            running[id] = job.GetProperty("worker").GetString()!;
+                    return running;
+                },
+                running => running.Values.Distinct().Count() == 2, "both workers to take a job", TimeSpan.FromSeconds(120));
             var (victim, survivor) = (first, second);
             long interrupted = running.First(r => r.Value == Name(victim)).Key;
             victim.KillHard();
@@ -110,8 +111,7 @@ public class WorkerProcessesTests
             var late = TestVideos.Slideshow("five.mp4", 320, 180, (TestData.Photo("Lover/etl-7.jpeg"), 10), (TestData.Photo("Red/etl-17.jpeg"), 10));
             var posted = await VideoJobTests.UploadVideoAsync(web.Client, late, respondAsync: true);
             long stopped = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_id").GetInt64();
-            for (var deadline = DateTime.UtcNow.AddSeconds(60); !(await JobAsync(web.Client, stopped) is { } job && job.GetProperty("status").GetString() == "running" && job.GetProperty("progress").GetInt32() >= 5); await Task.Delay(100))
-                Assert.True(DateTime.UtcNow < deadline, "the survivor takes the new job");
+            await Eventually.WaitForAsync(() => JobAsync(web.Client, stopped), job => job is { } under && IsUnderWay(under), "the survivor to take the new job", TimeSpan.FromSeconds(60));
             await survivor.StopAsync();
             replacement = await AppProcess.StartAsync(dataDir, With(shared, "worker"));
             var (resumed, _) = await VideoJobTests.WaitForJobAsync(web.Client, $"/api/admin/jobs/{stopped}", TimeSpan.FromSeconds(120));
@@ -133,6 +133,11 @@ public class WorkerProcessesTests
     static Dictionary<string, string> With(Dictionary<string, string> shared, string role) => new(shared) { ["ERAS_ROLE"] = role };
 
     static string Name(AppProcess process) => $"{Environment.MachineName}:{process.Id}";
+
+    static bool IsUnderWay(JsonElement job) => job.GetProperty("status").GetString() == "running" && job.GetProperty("progress").GetInt32() >= 5;
+
+    /// <summary>What a process logs once a head made active elsewhere answers in it too (ActiveHeadFollower).</summary>
+    static string[] FollowedHead(long version) => [$"Model version {version} (head ", "made active by another process, now answers here too"];
 
     static async Task<JsonElement?> JobAsync(HttpClient client, long id) =>
         JsonDocument.Parse(await client.GetStringAsync($"/api/admin/jobs/{id}")).RootElement;
