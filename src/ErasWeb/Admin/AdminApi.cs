@@ -55,14 +55,14 @@ public static class AdminApi
     }
 
     static async Task<Results<Ok<IReadOnlyList<FeedbackItem>>, ProblemHttpResult>> List(FeedbackReview review, CancellationToken ct,
-        [Description("pending (default), accepted or rejected; or flagged: decided items whose fans have since changed their verdict.")] string status = FeedbackStatus.Pending,
+        [Description("pending (default), accepted or rejected; or flagged: decided items whose fans have since changed their verdict.")] string status = "pending",
         [Description("At most this many, 1-200.")] int limit = 50)
     {
-        if (!FeedbackStatus.Queues.Contains(status))
-            return TypedResults.Problem($"status must be one of {string.Join(", ", FeedbackStatus.Queues)}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid status");
+        if (Vocabulary.Parse<ReviewQueue>(status) is not { } queue)
+            return TypedResults.Problem($"status must be one of {string.Join(", ", Vocabulary.All<ReviewQueue>())}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid status");
         if (limit is < 1 or > FeedbackReview.MaxPage)
             return TypedResults.Problem($"limit must be between 1 and {FeedbackReview.MaxPage}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
-        return TypedResults.Ok(await review.ListAsync(status, limit, ct));
+        return TypedResults.Ok(await review.ListAsync(queue, limit, ct));
     }
 
     static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Accept(long id, FeedbackReview review, CancellationToken ct, AcceptRequest? request = null)
@@ -150,5 +150,5 @@ public sealed record NightLabels(long NightId, int Accepted);
 /// <summary>A feedback item after an admin's verdict.</summary>
 public sealed record FeedbackVerdict(long Id, long PredictionId, string Status, string? Label)
 {
-    public static FeedbackVerdict Of(Feedback f) => new(f.Id, f.PredictionId, f.Status, f.Label);
+    public static FeedbackVerdict Of(Feedback f) => new(f.Id, f.PredictionId, f.Status.Text(), f.Label);
 }

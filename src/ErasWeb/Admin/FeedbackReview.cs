@@ -23,19 +23,26 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     public const int MaxPage = 200;
 
     /// <summary>
-    /// Items of one status, or the flagged ones (<see cref="FeedbackStatus.Queues"/>), the most recently voted
+    /// The items of one review queue (one status, or the flagged ones), the most recently voted
     /// on first; disagreements with the model before agreements among pending ones.
     /// </summary>
-    public async Task<IReadOnlyList<FeedbackItem>> ListAsync(string status, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<FeedbackItem>> ListAsync(ReviewQueue review, int limit, CancellationToken ct)
     {
         var queue = db.Feedback.AsNoTracking().IgnoreQueryFilters();
-        queue = status == FeedbackStatus.Flagged ? queue.Where(f => f.Flagged) : queue.Where(f => f.Status == status);
+        queue = review switch
+        {
+            ReviewQueue.Flagged => queue.Where(f => f.Flagged),
+            ReviewQueue.Accepted => queue.Where(f => f.Status == FeedbackStatus.Accepted),
+            ReviewQueue.Rejected => queue.Where(f => f.Status == FeedbackStatus.Rejected),
+            _ => queue.Where(f => f.Status == FeedbackStatus.Pending),
+        };
+        bool pending = review == ReviewQueue.Pending;
         var rows = await queue
-            .OrderBy(f => status == FeedbackStatus.Pending && f.FanEra == f.Prediction!.PredictedClass).ThenByDescending(f => f.UpdatedAtUtc).Take(limit)
+            .OrderBy(f => pending && f.FanEra == f.Prediction!.PredictedClass).ThenByDescending(f => f.UpdatedAtUtc).Take(limit)
             .Select(f => new { Feedback = f, f.Prediction!.Kind, f.Prediction.FileName, f.Prediction.PredictedClass, f.Prediction.Confidence, f.Prediction.UncertainReason, f.Prediction.Probabilities, f.Prediction.Hidden })
             .ToListAsync(ct);
-        return rows.Select(r => new FeedbackItem(r.Feedback.Id, r.Feedback.PredictionId, r.Kind, r.FileName, r.PredictedClass, r.Confidence, r.UncertainReason,
-                r.Feedback.FanEra, r.Feedback.FanEraVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status, r.Feedback.Label,
+        return rows.Select(r => new FeedbackItem(r.Feedback.Id, r.Feedback.PredictionId, r.Kind.Text(), r.FileName, r.PredictedClass, r.Confidence, r.UncertainReason,
+                r.Feedback.FanEra, r.Feedback.FanEraVotes, r.Feedback.TotalVotes, r.Feedback.Votes, r.Feedback.Status.Text(), r.Feedback.Label,
                 [.. r.Probabilities.Keys.Order()], PredictionUrls.Thumbnail(r.Feedback.PredictionId), PredictionUrls.Image(r.Feedback.PredictionId),
                 DateTime.SpecifyKind(r.Feedback.UpdatedAtUtc, DateTimeKind.Utc), r.Hidden, r.Feedback.Flagged, r.Feedback.NightId))
             .ToList();
@@ -64,7 +71,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     public async Task<int?> AcceptNightAsync(long nightId, CancellationToken ct)
     {
         var night = await db.Nights.AsNoTracking().IgnoreQueryFilters().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
-        if (night is not { Status: VideoJobStatus.Succeeded }) return null;
+        if (night is not { Status: WorkStatus.Succeeded }) return null;
         if (night.AccessKey is not null) throw new PrivateNightException();
         var photos = night.Photos.Where(p => p.PredictionId is not null && p.Era is not null).ToDictionary(p => p.PredictionId!.Value, p => p.Era!);
         var existing = await db.Feedback.IgnoreQueryFilters().Where(f => photos.Keys.Contains(f.PredictionId)).ToDictionaryAsync(f => f.PredictionId, ct);

@@ -66,7 +66,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         job.HasIndex(j => j.DeleteTokenHash);
         // One unfinished job per video even when identical uploads race: the second insert fails and gets the first job.
         job.HasIndex(j => new { j.ContentSha256, j.Decode }, VideoJob.OneUnfinishedPerContentIndex).IsUnique()
-            .HasFilter($"\"Status\" IN ('{VideoJobStatus.Queued}', '{VideoJobStatus.Running}')");
+            .HasFilter($"\"Status\" IN ('{WorkStatus.Queued.Text()}', '{WorkStatus.Running.Text()}')");
         job.HasOne(j => j.Prediction).WithMany().HasForeignKey(j => j.PredictionId).OnDelete(DeleteBehavior.SetNull);
         var night = model.Entity<Night>();
         night.HasIndex(n => n.Status);
@@ -82,6 +82,16 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         model.Entity<VideoFrame>().HasOne<Prediction>().WithMany().HasForeignKey(f => f.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<TimelineSegment>().HasIndex(s => new { s.PredictionId, s.Index }).IsUnique();
         model.Entity<TimelineSegment>().HasOne<Prediction>().WithMany().HasForeignKey(s => s.PredictionId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    /// <summary>The domain's words are kept as their text (<see cref="Vocabulary"/>), as they always were.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        conventions.Properties<WorkStatus>().HaveConversion<Vocabulary.Converter<WorkStatus>>();
+        conventions.Properties<PredictionKind>().HaveConversion<Vocabulary.Converter<PredictionKind>>();
+        conventions.Properties<FeedbackStatus>().HaveConversion<Vocabulary.Converter<FeedbackStatus>>();
+        conventions.Properties<ModelVersionStatus>().HaveConversion<Vocabulary.Converter<ModelVersionStatus>>();
+        conventions.Properties<Shows.DecodeMode>().HaveConversion<Vocabulary.Converter<Shows.DecodeMode>>();
     }
 
     public static string DatabasePath(string dataDir) => Path.Combine(dataDir, "eras.db");

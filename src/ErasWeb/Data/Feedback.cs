@@ -1,15 +1,5 @@
 namespace ErasWeb.Data;
 
-public static class FeedbackStatus
-{
-    public const string Pending = "pending", Accepted = "accepted", Rejected = "rejected";
-    public static readonly string[] All = [Pending, Accepted, Rejected];
-    /// <summary>Not a status: the review queue of decided items whose fans have since changed their verdict (<see cref="Feedback.Flagged"/>).</summary>
-    public const string Flagged = "flagged";
-    /// <summary>The review queues: each status, and the flagged items.</summary>
-    public static readonly string[] Queues = [Pending, Flagged, Accepted, Rejected];
-}
-
 /// <summary>
 /// What fans said about one prediction, and what the admin made of it: one row per prediction that
 /// has votes, kept up to date with every vote so lists and filters never count votes.
@@ -26,7 +16,7 @@ public sealed class Feedback
     public int TotalVotes { get; set; }
     /// <summary>Every era fans chose and how many chose it, most first.</summary>
     public required Dictionary<string, int> Votes { get; set; }
-    public required string Status { get; set; }
+    public FeedbackStatus Status { get; set; }
     /// <summary>The era an admin accepted as the truth; the prediction's picture then becomes a training example.</summary>
     public string? Label { get; set; }
     public DateTime CreatedAtUtc { get; set; }

@@ -1,23 +1,11 @@
 namespace ErasWeb.Data;
 
-public static class ModelVersionStatus
-{
-    /// <summary>The head answering uploads; one at a time.</summary>
-    public const string Active = "active";
-    /// <summary>Trained and scored, neither promoted nor rejected yet.</summary>
-    public const string Candidate = "candidate";
-    /// <summary>Failed the eval gate; kept with its scores and reasons.</summary>
-    public const string Rejected = "rejected";
-    /// <summary>Was active once; can be activated again (a rollback).</summary>
-    public const string Retired = "retired";
-}
-
 /// <summary>An era head made by retraining: its weights and provenance (the head file's JSON), its scores and what became of it.</summary>
 public sealed class ModelVersion
 {
     public long Id { get; set; }
     public DateTime CreatedAtUtc { get; set; }
-    public required string Status { get; set; }
+    public ModelVersionStatus Status { get; set; }
     /// <summary>The head file's version (the first 12 hex digits of its sha256), as predictions record it.</summary>
     public required string HeadVersion { get; set; }
     /// <summary>The head file itself: labels, weights, views, uncertainty rule and provenance (which pictures trained it, by hash).</summary>
@@ -37,16 +25,11 @@ public sealed class ModelVersion
     public DateTime? ActivatedAtUtc { get; set; }
 }
 
-public static class RetrainStatus
-{
-    public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed";
-}
-
 /// <summary>One retraining: a Hangfire job's lasting state, followed like a video job.</summary>
 public sealed class RetrainRun
 {
     public long Id { get; set; }
-    public required string Status { get; set; }
+    public WorkStatus Status { get; set; }
     public int Progress { get; set; }
     /// <summary>"admin" when asked for, "labels" when enough new labels were accepted.</summary>
     public required string Trigger { get; set; }
@@ -61,7 +44,7 @@ public sealed class RetrainRun
 public sealed class GalleryRerun
 {
     public long Id { get; set; }
-    public required string Status { get; set; }
+    public WorkStatus Status { get; set; }
     /// <summary>The head version the photos are re-run with, set when the run starts.</summary>
     public string? ModelVersion { get; set; }
     /// <summary>Photos to re-run, and how many are done (re-run, or found already answered by that head).</summary>

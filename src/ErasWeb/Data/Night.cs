@@ -8,7 +8,7 @@ namespace ErasWeb.Data;
 public sealed class Night
 {
     public long Id { get; set; }
-    public required string Status { get; set; }
+    public WorkStatus Status { get; set; }
     /// <summary>0-100.</summary>
     public int Progress { get; set; }
     /// <summary>Why the night failed, in words the uploader understands.</summary>

@@ -3,18 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ErasWeb.Data;
 
-public static class PredictionKind
-{
-    public const string Image = "image";
-    public const string Video = "video";
-}
-
 /// <summary>One stored prediction. Its pictures are in <see cref="PredictionPictures"/>, so lists and counts never read them.</summary>
 public sealed class Prediction
 {
     public long Id { get; set; }
     public DateTime CreatedAtUtc { get; set; }
-    public required string Kind { get; set; }
+    public PredictionKind Kind { get; set; }
     /// <summary>Sanitised; shown to people, never used as a path.</summary>
     public required string FileName { get; set; }
     public required string ContentSha256 { get; set; }

@@ -2,11 +2,6 @@ using ErasWeb.Shows;
 
 namespace ErasWeb.Data;
 
-public static class VideoJobStatus
-{
-    public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed";
-}
-
 /// <summary>
 /// An accepted video and the state of its analysis. This row, not the job queue, is what survives
 /// a restart: unfinished jobs are picked up again at start-up.
@@ -14,7 +9,7 @@ public static class VideoJobStatus
 public sealed class VideoJob
 {
     public long Id { get; set; }
-    public required string Status { get; set; }
+    public WorkStatus Status { get; set; }
     /// <summary>0-100.</summary>
     public int Progress { get; set; }
     /// <summary>Sanitised; shown to people, never used as a path.</summary>
@@ -41,8 +36,8 @@ public sealed class VideoJob
     /// <summary>SHA-256 of the delete token the upload that made this job was answered with; its prediction gets the same.</summary>
     public string? DeleteTokenHash { get; set; }
 
-    /// <summary>Whether the video is read as a show (<see cref="DecodeModes"/>): part of what the job is, so the same bytes asked both ways are two jobs.</summary>
-    public string Decode { get; set; } = DecodeModes.Auto;
+    /// <summary>Whether the video is read as a show (<see cref="DecodeMode"/>): part of what the job is, so the same bytes asked both ways are two jobs.</summary>
+    public DecodeMode Decode { get; set; } = DecodeMode.Auto;
     /// <summary>Whether the run read the video as a show (its mode and the video's length decided), so its answer carries the show.</summary>
     public bool ReadAsShow { get; set; }
 

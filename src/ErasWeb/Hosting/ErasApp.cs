@@ -144,14 +144,14 @@ public static class ErasApp
                 o.FilterProvider = JobTracing.Filters();
             });
         services.AddSingleton(new QueuedWork("video jobs", typeof(VideoJobRunner), (db, ct) => db.VideoJobs.AsNoTracking()
-            .Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running)
-            .Select(j => new UnfinishedWork(j.Id, j.CreatedAtUtc, j.Status == VideoJobStatus.Running, j.UploadFile)).ToListAsync(ct), VideoJobService.Enqueue));
+            .Where(j => j.Status == WorkStatus.Queued || j.Status == WorkStatus.Running)
+            .Select(j => new UnfinishedWork(j.Id, j.CreatedAtUtc, j.Status == WorkStatus.Running, j.UploadFile)).ToListAsync(ct), VideoJobService.Enqueue));
         services.AddSingleton(new QueuedWork("retrainings", typeof(RetrainRunner), (db, ct) => db.RetrainRuns.AsNoTracking()
-            .Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running)
-            .Select(r => new UnfinishedWork(r.Id, r.CreatedAtUtc, r.Status == RetrainStatus.Running, null)).ToListAsync(ct), RetrainScheduler.Enqueue));
+            .Where(r => r.Status == WorkStatus.Queued || r.Status == WorkStatus.Running)
+            .Select(r => new UnfinishedWork(r.Id, r.CreatedAtUtc, r.Status == WorkStatus.Running, null)).ToListAsync(ct), RetrainScheduler.Enqueue));
         services.AddSingleton(new QueuedWork("gallery re-runs", typeof(GalleryRerunner), (db, ct) => db.GalleryReruns.AsNoTracking()
-            .Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running)
-            .Select(r => new UnfinishedWork(r.Id, r.CreatedAtUtc, r.Status == RetrainStatus.Running, null)).ToListAsync(ct), GalleryRerunScheduler.Enqueue));
+            .Where(r => r.Status == WorkStatus.Queued || r.Status == WorkStatus.Running)
+            .Select(r => new UnfinishedWork(r.Id, r.CreatedAtUtc, r.Status == WorkStatus.Running, null)).ToListAsync(ct), GalleryRerunScheduler.Enqueue));
         services.AddHostedService<StrayUploadCleanup>();
         storage.AddJobQueue(services);
     }

@@ -61,7 +61,7 @@ public static class NightApi
         db.AccessKey = accepted.AccessKey; // the uploader sees their own night, key or not
         var night = await NightQueries.FindAsync(db, accepted.Id, ct) ?? throw new InvalidOperationException($"Night {accepted.Id} is gone.");
         var described = await NightQueries.DescribeAsync(night, db, calendar, ct) with { DeleteToken = deleteToken };
-        return night.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed
+        return night.Status is WorkStatus.Succeeded or WorkStatus.Failed
             ? TypedResults.Ok(described)
             : TypedResults.Accepted(described.StatusUrl, described);
     }
@@ -77,7 +77,7 @@ public static class NightApi
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Download(long id, ErasDb db, HttpContext http, CancellationToken ct)
     {
         if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
-        if (night.Status != VideoJobStatus.Succeeded)
+        if (night.Status != WorkStatus.Succeeded)
             return TypedResults.Problem("The night has not been read yet: download it once its status is succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Not read yet");
         http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
         // Written straight to the client a photo at a time: nothing waits on disk or in memory for a slow reader.

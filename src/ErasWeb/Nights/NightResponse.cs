@@ -82,10 +82,10 @@ public static class NightQueries
     public static async Task<NightResponse> DescribeAsync(Night night, ErasDb db, ShowCalendar calendar, CancellationToken ct)
     {
         var key = night.AccessKey;
-        var response = new NightResponse(night.Id, night.Status, night.Status == VideoJobStatus.Succeeded ? 100 : night.Progress, night.Error,
+        var response = new NightResponse(night.Id, night.Status.Text(), night.Status == WorkStatus.Succeeded ? 100 : night.Progress, night.Error,
             NightUrls.Api(night.Id, key), NightUrls.Page(night.Id, key), Utc(night.CreatedAtUtc), night.FinishedAtUtc is { } f ? Utc(f) : null,
             night.Photos.Count, key is null);
-        if (night.Status != VideoJobStatus.Succeeded) return response;
+        if (night.Status != WorkStatus.Succeeded) return response;
 
         var predictions = await PhotoPredictionsAsync(night, db, ct);
         var show = night.ShowDate is { } date ? calendar.On(date) : null;
@@ -128,7 +128,7 @@ public static class NightQueries
     /// <summary>The public nights that have been read, newest first, a page at a time (keyset paging on the id, as for predictions).</summary>
     public static async Task<(IReadOnlyList<NightCard> Items, long? NextBefore)> GalleryPageAsync(ErasDb db, ShowCalendar calendar, long? before, int size, CancellationToken ct)
     {
-        var nights = db.Nights.AsNoTracking().Where(n => n.AccessKey == null && n.Status == VideoJobStatus.Succeeded && n.Photos.Any(p => p.PredictionId != null));
+        var nights = db.Nights.AsNoTracking().Where(n => n.AccessKey == null && n.Status == WorkStatus.Succeeded && n.Photos.Any(p => p.PredictionId != null));
         if (before is long cursor) nights = nights.Where(n => n.Id < cursor);
         var rows = await nights.OrderByDescending(n => n.Id).Take(size + 1).Include(n => n.Photos).ToListAsync(ct);
         var cards = rows.Take(size).Select(n => new NightCard(n.Id, n.CreatedAtUtc, n.Photos.Count, n.Tour, n.ShowDate is { } d ? calendar.On(d) : null,

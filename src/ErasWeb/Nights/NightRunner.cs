@@ -43,13 +43,13 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["NightId"] = nightId });
         var night = await db.Nights.IgnoreQueryFilters().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
-        if (night is null || night.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return;
+        if (night is null || night.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         if (night.Attempts >= MaxAttempts)
         {
             await FailAsync(night, $"Reading the night was interrupted {night.Attempts} times (the server stopped while working on it), so it was given up.");
             return;
         }
-        (night.Status, night.Worker, night.StartedAtUtc) = (VideoJobStatus.Running, VideoJob.WorkerName, clock.GetUtcNow().UtcDateTime);
+        (night.Status, night.Worker, night.StartedAtUtc) = (WorkStatus.Running, VideoJob.WorkerName, clock.GetUtcNow().UtcDateTime);
         night.Attempts++;
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException)
@@ -93,7 +93,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
             return;
         }
         signals.Finish(nightId);
-        metrics.Job("night", VideoJobStatus.Succeeded, night.FinishedAtUtc!.Value - night.StartedAtUtc!.Value);
+        metrics.Job("night", WorkStatus.Succeeded.Text(), night.FinishedAtUtc!.Value - night.StartedAtUtc!.Value);
         await DeleteFolderAsync(night);
         logger.LogInformation("Night {NightId}: {Photos} photos, tour {Tour}, show {Show} in {Seconds:0.00} s", nightId, night.Photos.Count, night.Tour, night.ShowDate,
             (night.FinishedAtUtc - night.StartedAtUtc)?.TotalSeconds);
@@ -213,7 +213,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         night.Tour = show?.Tour ?? decoded?.Tour;
         (night.LogLikelihood2023, night.LogLikelihood2024) = (Finite(decoded?.LogLikelihood2023), Finite(decoded?.LogLikelihood2024));
         night.ModelVersion = model.Version;
-        (night.Status, night.Progress, night.FinishedAtUtc) = (VideoJobStatus.Succeeded, 100, clock.GetUtcNow().UtcDateTime);
+        (night.Status, night.Progress, night.FinishedAtUtc) = (WorkStatus.Succeeded, 100, clock.GetUtcNow().UtcDateTime);
         (night.Client, night.Error) = (null, null);
         for (int tries = 1; ; tries++)
         {
@@ -238,7 +238,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     {
         await db.Predictions.IgnoreQueryFilters().Where(p => p.DeleteTokenHash == night.DeleteTokenHash).ExecuteDeleteAsync(CancellationToken.None);
         if (db.Entry(night).State == EntityState.Detached) db.Attach(night);
-        (night.Status, night.Error, night.FinishedAtUtc, night.Client) = (VideoJobStatus.Failed, reason, clock.GetUtcNow().UtcDateTime, null);
+        (night.Status, night.Error, night.FinishedAtUtc, night.Client) = (WorkStatus.Failed, reason, clock.GetUtcNow().UtcDateTime, null);
         try { await db.SaveChangesAsync(CancellationToken.None); }
         catch (DbUpdateConcurrencyException)
         {
@@ -246,7 +246,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
             throw new Hangfire.Server.JobAbortedException();
         }
         signals.Finish(night.Id);
-        if (night.StartedAtUtc is { } started) metrics.Job("night", VideoJobStatus.Failed, night.FinishedAtUtc!.Value - started);
+        if (night.StartedAtUtc is { } started) metrics.Job("night", WorkStatus.Failed.Text(), night.FinishedAtUtc!.Value - started);
         await DeleteFolderAsync(night);
         logger.LogWarning("Night {NightId} failed: {Reason}", night.Id, reason);
     }

@@ -27,7 +27,7 @@ public sealed class NightService(ErasDb db, StorageModule storage, VideoJobServi
             var deleteToken = UploaderTokens.New();
             var night = new Night
             {
-                Status = VideoJobStatus.Queued,
+                Status = WorkStatus.Queued,
                 CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
                 AccessKey = gallery ? null : UploaderTokens.New(),
                 DeleteTokenHash = UploaderTokens.Hash(deleteToken),
@@ -58,5 +58,5 @@ public sealed class NightService(ErasDb db, StorageModule storage, VideoJobServi
     /// <summary>The night once it has finished, or as it is when <paramref name="wait"/> runs out.</summary>
     public Task<Night?> WaitAsync(long id, TimeSpan wait, CancellationToken ct) =>
         signals.WaitAsync(id, token => db.Nights.AsNoTracking().IgnoreQueryFilters().FirstOrDefaultAsync(n => n.Id == id, token),
-            night => night.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
+            night => night.Status is WorkStatus.Succeeded or WorkStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
 }

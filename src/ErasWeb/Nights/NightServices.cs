@@ -18,8 +18,8 @@ public static class NightServices
         services.AddScoped<NightUploadIntake>();
         services.AddScoped<NightRunner>();
         services.AddSingleton(new QueuedWork("nights", typeof(NightRunner), (db, ct) => db.Nights.IgnoreQueryFilters().AsNoTracking()
-            .Where(n => n.Status == VideoJobStatus.Queued || n.Status == VideoJobStatus.Running)
-            .Select(n => new UnfinishedWork(n.Id, n.CreatedAtUtc, n.Status == VideoJobStatus.Running, n.UploadFolder)).ToListAsync(ct), NightService.Enqueue));
+            .Where(n => n.Status == WorkStatus.Queued || n.Status == WorkStatus.Running)
+            .Select(n => new UnfinishedWork(n.Id, n.CreatedAtUtc, n.Status == WorkStatus.Running, n.UploadFolder)).ToListAsync(ct), NightService.Enqueue));
         return services;
     }
 }

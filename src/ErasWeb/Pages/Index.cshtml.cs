@@ -53,7 +53,7 @@ public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntak
         var ct = HttpContext.RequestAborted;
         try
         {
-            switch (await uploads.ReceiveAsync(Request, UploadDoor.Page, DecodeModes.Auto, ct))
+            switch (await uploads.ReceiveAsync(Request, UploadDoor.Page, DecodeMode.Auto, ct))
             {
                 case UploadOutcome.Photo { Answer: var answer }:
                     // The result page shows it once with a Delete button, and the browser keeps it for later visits.

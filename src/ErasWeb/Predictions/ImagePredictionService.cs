@@ -87,7 +87,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         }
         // Let go of the row and its pictures: a night stores hundreds of photos through one context.
         db.Entry(row.Pictures).State = db.Entry(row).State = EntityState.Detached;
-        metrics.Prediction(row.PredictedClass, row.Kind, row.UncertainReason is not null);
+        metrics.Prediction(row.PredictedClass, row.Kind.Text(), row.UncertainReason is not null);
         logger.LogInformation("Prediction {PredictionId}: {Era} ({Confidence:0.00}) for a {Width}x{Height} {Format} by model {ModelVersion}",
             row.Id, row.PredictedClass, row.Confidence, row.Width, row.Height, row.Format, row.ModelVersion);
         return (PredictionSummary.Of(row), true);

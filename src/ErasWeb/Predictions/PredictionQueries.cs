@@ -23,7 +23,7 @@ public static class PredictionQueries
     {
         predictions = predictions.Where(p => p.AccessKey == null).Newest();
         if (!string.IsNullOrEmpty(filter.Era)) predictions = predictions.Where(p => p.PredictedClass == filter.Era);
-        if (filter.Kind is PredictionKind.Image or PredictionKind.Video) predictions = predictions.Where(p => p.Kind == filter.Kind);
+        if (Vocabulary.Parse<PredictionKind>(filter.Kind) is { } kind) predictions = predictions.Where(p => p.Kind == kind);
         if (filter.Kind is PredictionFilter.Shows) predictions = predictions.Where(p => p.Kind == PredictionKind.Video && p.Show != null);
         if (filter.MinConfidence is float min) predictions = predictions.Where(p => p.Confidence >= min && p.UncertainReason == null);
         if (filter.OnlyUncertain) predictions = predictions.Where(p => p.UncertainReason != null);

@@ -43,7 +43,7 @@ public sealed record FansSay(string Era, int EraVotes, int TotalVotes)
 
 /// <summary>A prediction without its pictures: what lists and lookups read from the database.</summary>
 public sealed record PredictionSummary(
-    long Id, DateTime CreatedAtUtc, string Kind, string FileName, string ContentSha256, long SizeBytes,
+    long Id, DateTime CreatedAtUtc, PredictionKind Kind, string FileName, string ContentSha256, long SizeBytes,
     int Width, int Height, double? DurationSeconds, double? KeyFrameSeconds, string Format, string PredictedClass, float Confidence, string? UncertainReason,
     Dictionary<string, float> Probabilities, string ModelVersion, string Explanation, FansSay? Fans, string? AccessKey = null, DecodedShow? Show = null, bool Zoomed = false)
 {
@@ -55,7 +55,7 @@ public sealed record PredictionSummary(
     public static readonly Func<Prediction, PredictionSummary> Of = FromEntity.Compile();
 
     public PredictionResponse ToResponse(string? deleteToken = null) => new(
-        PredictedClass, Confidence, UncertainReason is not null, UncertainReason, Probabilities, Id, Kind, DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
+        PredictedClass, Confidence, UncertainReason is not null, UncertainReason, Probabilities, Id, Kind.Text(), DateTime.SpecifyKind(CreatedAtUtc, DateTimeKind.Utc),
         FileName, SizeBytes, Width, Height, DurationSeconds, Format, ModelVersion, Explanation,
         ImageUrl: PredictionUrls.Image(Id, AccessKey), ThumbnailUrl: PredictionUrls.Thumbnail(Id, AccessKey), GradcamUrl: PredictionUrls.GradCam(Id, AccessKey), Fans,
         PageUrl: PredictionUrls.Page(Id, AccessKey), Unlisted: AccessKey is not null,

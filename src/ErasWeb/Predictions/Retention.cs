@@ -61,8 +61,8 @@ public sealed class Retention(IServiceScopeFactory scopes, IOptions<ErasOptions>
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-            await db.VideoJobs.Where(j => j.PredictionId == null && (j.Status == VideoJobStatus.Failed || j.Status == VideoJobStatus.Succeeded) && j.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
-            await db.Nights.IgnoreQueryFilters().Where(n => (n.Status == VideoJobStatus.Failed || n.Status == VideoJobStatus.Succeeded) && n.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
+            await db.VideoJobs.Where(j => j.PredictionId == null && (j.Status == WorkStatus.Failed || j.Status == WorkStatus.Succeeded) && j.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
+            await db.Nights.IgnoreQueryFilters().Where(n => (n.Status == WorkStatus.Failed || n.Status == WorkStatus.Succeeded) && n.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
         }
         return removed;
     }

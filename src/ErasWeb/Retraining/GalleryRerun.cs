@@ -19,9 +19,9 @@ public sealed class GalleryRerunScheduler(ErasDb db, StorageModule storage, IBac
         GalleryRerun run;
         await using (var turn = await storage.TakeTurnAsync(db, CrossProcessLock.GalleryRerunStart, ct))
         {
-            if (await db.GalleryReruns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
+            if (await db.GalleryReruns.AsNoTracking().Where(r => r.Status == WorkStatus.Queued || r.Status == WorkStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
                 return busy;
-            run = new GalleryRerun { Status = RetrainStatus.Queued, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+            run = new GalleryRerun { Status = WorkStatus.Queued, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
             db.GalleryReruns.Add(run);
             await db.SaveChangesAsync(ct);
             await turn.CommitAsync(ct);
@@ -45,7 +45,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
     public async Task RunAsync(long runId, CancellationToken ct)
     {
         var run = await db.GalleryReruns.FirstOrDefaultAsync(r => r.Id == runId, ct);
-        if (run is null || run.Status is RetrainStatus.Succeeded or RetrainStatus.Failed) return;
+        if (run is null || run.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         var classifier = await models.ActiveAsync(ct);
         // The active head when the run starts (or resumes after a restart) answers every photo of it.
         run.ModelVersion = classifier.Version;
@@ -56,7 +56,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
             .Select(g => g.Max(p => p.Id))
             .OrderBy(id => id)
             .ToListAsync(ct);
-        (run.Status, run.StartedAtUtc, run.Total) = (RetrainStatus.Running, run.StartedAtUtc ?? clock.GetUtcNow().UtcDateTime, run.Done + todo.Count);
+        (run.Status, run.StartedAtUtc, run.Total) = (WorkStatus.Running, run.StartedAtUtc ?? clock.GetUtcNow().UtcDateTime, run.Done + todo.Count);
         await db.SaveChangesAsync(ct);
         try
         {
@@ -75,7 +75,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
                 db.ChangeTracker.Clear();
                 db.Attach(run);
             }
-            run.Status = RetrainStatus.Succeeded;
+            run.Status = WorkStatus.Succeeded;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -86,7 +86,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
             logger.LogError(e, "Gallery re-run {RunId} failed", runId);
             db.ChangeTracker.Clear();
             db.Attach(run);
-            (run.Status, run.Error) = (RetrainStatus.Failed, "The re-run failed because of an internal error; it has been logged. Starting it again carries on where it stopped.");
+            (run.Status, run.Error) = (WorkStatus.Failed, "The re-run failed because of an internal error; it has been logged. Starting it again carries on where it stopped.");
         }
         run.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(CancellationToken.None);
@@ -132,7 +132,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
 /// <summary>A gallery re-run as the admin API follows it.</summary>
 public sealed record GalleryRerunResponse(long Id, string Status, int Progress, int Done, int Total, string? ModelVersion, string? Error, string StatusUrl, DateTime CreatedAt, DateTime? FinishedAt)
 {
-    public static GalleryRerunResponse Of(GalleryRerun r) => new(r.Id, r.Status,
-        r.Status == RetrainStatus.Succeeded ? 100 : r.Total == 0 ? 0 : 100 * r.Done / r.Total, r.Done, r.Total, r.ModelVersion, r.Error,
+    public static GalleryRerunResponse Of(GalleryRerun r) => new(r.Id, r.Status.Text(),
+        r.Status == WorkStatus.Succeeded ? 100 : r.Total == 0 ? 0 : 100 * r.Done / r.Total, r.Done, r.Total, r.ModelVersion, r.Error,
         $"/api/admin/gallery/rerun/{r.Id}", DateTime.SpecifyKind(r.CreatedAtUtc, DateTimeKind.Utc), r.FinishedAtUtc is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null);
 }

@@ -1,3 +1,4 @@
+using ErasWeb.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ErasWeb.Retraining;
@@ -16,6 +17,6 @@ public static class ModelVersionApi
 /// <summary>A retraining as the admin API follows it.</summary>
 public sealed record RetrainResponse(long Id, string Status, int Progress, string Trigger, string? Error, long? ModelVersionId, string StatusUrl, DateTime CreatedAt, DateTime? FinishedAt)
 {
-    public static RetrainResponse Of(Data.RetrainRun r) => new(r.Id, r.Status, r.Progress, r.Trigger, r.Error, r.ModelVersionId, $"/api/admin/model/retrain/{r.Id}",
+    public static RetrainResponse Of(Data.RetrainRun r) => new(r.Id, r.Status.Text(), r.Progress, r.Trigger, r.Error, r.ModelVersionId, $"/api/admin/model/retrain/{r.Id}",
         DateTime.SpecifyKind(r.CreatedAtUtc, DateTimeKind.Utc), r.FinishedAtUtc is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null);
 }

@@ -11,7 +11,7 @@ public sealed record ModelVersionResponse(
     long Id, DateTime CreatedAt, string Status, string HeadVersion, double Accuracy, double MacroF1, double? BaselineAccuracy, double? BaselineMacroF1,
     int Labels, IReadOnlyDictionary<string, int> Support, string? Verdict, DateTime? ActivatedAt)
 {
-    public static ModelVersionResponse Of(ModelVersion v) => new(v.Id, DateTime.SpecifyKind(v.CreatedAtUtc, DateTimeKind.Utc), v.Status, v.HeadVersion,
+    public static ModelVersionResponse Of(ModelVersion v) => new(v.Id, DateTime.SpecifyKind(v.CreatedAtUtc, DateTimeKind.Utc), v.Status.Text(), v.HeadVersion,
         v.Accuracy, v.MacroF1, v.BaselineAccuracy, v.BaselineMacroF1, v.Labels, v.Support, v.Verdict,
         v.ActivatedAtUtc is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null);
 }

@@ -25,15 +25,15 @@ public sealed class RetrainRunner(ErasDb db, ModelHost models, ModelVersions ver
     public async Task RunAsync(long runId, CancellationToken ct)
     {
         var run = await db.RetrainRuns.FirstOrDefaultAsync(r => r.Id == runId, ct);
-        if (run is null || run.Status is RetrainStatus.Succeeded or RetrainStatus.Failed) return;
-        (run.Status, run.StartedAtUtc, run.Progress) = (RetrainStatus.Running, clock.GetUtcNow().UtcDateTime, 1);
+        if (run is null || run.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
+        (run.Status, run.StartedAtUtc, run.Progress) = (WorkStatus.Running, clock.GetUtcNow().UtcDateTime, 1);
         await db.SaveChangesAsync(ct);
 
         var folder = Directory.CreateTempSubdirectory("erasweb-retrain-").FullName;
         try
         {
             run.ModelVersionId = await RetrainAsync(run, folder, ct);
-            (run.Status, run.Progress) = (RetrainStatus.Succeeded, 100);
+            (run.Status, run.Progress) = (WorkStatus.Succeeded, 100);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -41,12 +41,12 @@ public sealed class RetrainRunner(ErasDb db, ModelHost models, ModelVersions ver
         }
         catch (Exception e) when (e is RetrainException or InvalidDataException or FileNotFoundException or BackboneUnavailableException)
         {
-            (run.Status, run.Error) = (RetrainStatus.Failed, e.Message);
+            (run.Status, run.Error) = (WorkStatus.Failed, e.Message);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Retraining {RunId} failed unexpectedly", runId);
-            (run.Status, run.Error) = (RetrainStatus.Failed, "The retraining failed because of an internal error; it has been logged.");
+            (run.Status, run.Error) = (WorkStatus.Failed, "The retraining failed because of an internal error; it has been logged.");
         }
         finally
         {

@@ -16,9 +16,9 @@ public sealed class RetrainScheduler(ErasDb db, StorageModule storage, IBackgrou
         RetrainRun run;
         await using (var turn = await storage.TakeTurnAsync(db, CrossProcessLock.RetrainStart, ct))
         {
-            if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == RetrainStatus.Queued || r.Status == RetrainStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
+            if (await db.RetrainRuns.AsNoTracking().Where(r => r.Status == WorkStatus.Queued || r.Status == WorkStatus.Running).OrderBy(r => r.Id).FirstOrDefaultAsync(ct) is { } busy)
                 return busy;
-            run = new RetrainRun { Status = RetrainStatus.Queued, Trigger = trigger, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+            run = new RetrainRun { Status = WorkStatus.Queued, Trigger = trigger, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
             db.RetrainRuns.Add(run);
             await db.SaveChangesAsync(ct);
             await turn.CommitAsync(ct);

@@ -26,9 +26,9 @@ public static partial class ShowDecoder
     /// <summary>How much likelier (as a log-likelihood) one order must explain the pictures to name its tour: sets both orders share tell nothing.</summary>
     const double TourMargin = 2;
 
-    /// <summary>Whether a video of <paramref name="durationSeconds"/> asked to be decoded as <paramref name="mode"/> (<see cref="DecodeModes"/>) is read as a show.</summary>
-    public static bool Applies(string mode, double durationSeconds, ErasOptions options) =>
-        mode == DecodeModes.Show || (mode == DecodeModes.Auto && durationSeconds >= options.ShowDecodeMinMinutes * 60);
+    /// <summary>Whether a video of <paramref name="durationSeconds"/> asked to be decoded as <paramref name="mode"/> is read as a show.</summary>
+    public static bool Applies(DecodeMode mode, double durationSeconds, ErasOptions options) =>
+        mode == DecodeMode.Show || (mode == DecodeMode.Auto && durationSeconds >= options.ShowDecodeMinMinutes * 60);
 
     /// <summary>Whether a model with these labels can be read as a show: it must know every era the tours play.</summary>
     public static bool CanDecode(IReadOnlyList<string> labels) => Tours.All.All(t => t.Sets.All(s => labels.Contains(s.Era)));

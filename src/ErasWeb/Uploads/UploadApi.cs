@@ -90,8 +90,8 @@ public static class UploadApi
             + "'auto' (the default) reads videos of at least ERAS_SHOW_DECODE_MIN_MINUTES (10) as shows.")] string? decode = null)
     {
         if (!WaitInRange(wait)) return InvalidWait();
-        if (DecodeModes.Parse(decode) is not { } decodeMode)
-            return TypedResults.Problem($"decode must be '{DecodeModes.Auto}', '{DecodeModes.Show}' or '{DecodeModes.Free}'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid decode");
+        if ((string.IsNullOrEmpty(decode) ? DecodeMode.Auto : Vocabulary.Parse<DecodeMode>(decode)) is not { } decodeMode)
+            return TypedResults.Problem($"decode must be '{DecodeMode.Auto.Text()}', '{DecodeMode.Show.Text()}' or '{DecodeMode.Free.Text()}'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid decode");
         return await intake.ReceiveAsync(request, UploadDoor.Api, decodeMode, ct) switch
         {
             UploadOutcome.Photo photo => AnswerPhoto(photo, request.HttpContext.Response),
@@ -145,8 +145,8 @@ public static class UploadApi
         var described = (await VideoQueries.DescribeAsync(job, db, ct) ?? throw new TakenDownException()) with { FileName = video.FileName, DeleteToken = deleteToken };
         return job.Status switch
         {
-            VideoJobStatus.Succeeded => TypedResults.Ok(described),
-            VideoJobStatus.Failed => TypedResults.Problem(job.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The video could not be analysed",
+            WorkStatus.Succeeded => TypedResults.Ok(described),
+            WorkStatus.Failed => TypedResults.Problem(job.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The video could not be analysed",
                 extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["status_url"] = described.StatusUrl }),
             _ => TypedResults.Accepted(described.StatusUrl, described),
         };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ErasWeb.Configuration;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Shows;
 using ErasWeb.Videos;
 using ErasWeb.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -48,8 +49,8 @@ public sealed class UploadIntake(StorageQuota quota, UploadRateLimiter rateLimit
     /// <summary>The form field (before or after the file) that keeps an upload out of the gallery.</summary>
     public const string UnlistedField = "unlisted";
 
-    /// <param name="decode">How a video is to be read: one of <see cref="DecodeModes"/>.</param>
-    public async Task<UploadOutcome> ReceiveAsync(HttpRequest request, UploadDoor door, string decode, CancellationToken ct)
+    /// <param name="decode">How a video is to be read.</param>
+    public async Task<UploadOutcome> ReceiveAsync(HttpRequest request, UploadDoor door, DecodeMode decode, CancellationToken ct)
     {
         var http = request.HttpContext;
         await quota.EnsureRoomAsync(ct);

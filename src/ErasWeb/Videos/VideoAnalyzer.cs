@@ -53,8 +53,8 @@ public static class VideoAnalyzer
         TimeSpan.FromSeconds(options.VideoWorkSecondsPerMinute * Math.Max(1, video.Duration.TotalMinutes));
 
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
-    /// <param name="decode">One of <see cref="DecodeModes"/>: whether the frames are also read as a show with the tour's set order.</param>
-    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, string decode, Action<double> progress, CancellationToken ct)
+    /// <param name="decode">Whether the frames are also read as a show with the tour's set order.</param>
+    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, DecodeMode decode, Action<double> progress, CancellationToken ct)
     {
         // The real duration (where the last packet ends) decides the work, not the one the header claims.
         var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);

@@ -57,7 +57,7 @@ public static class VideoUrls
 public static class VideoJobResponses
 {
     /// <summary>The job without its result: all there is while it is queued or running, or once it has failed. Which process runs it is for admins only.</summary>
-    public static VideoJobResponse Of(VideoJob j) => new(j.Id, j.Status, j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
+    public static VideoJobResponse Of(VideoJob j) => new(j.Id, j.Status.Text(), j.Progress, VideoUrls.Job(j.Id), j.FileName, j.SizeBytes,
         Utc(j.CreatedAtUtc), Utc(j.StartedAtUtc), Utc(j.FinishedAtUtc), j.Attempts, Worker: null, j.Error);
 
     public static VideoJobResponse Done(VideoJob j, PredictionSummary p, IReadOnlyList<FrameResponse> frames, IReadOnlyList<SegmentResponse> timeline, DecodedShow? show)

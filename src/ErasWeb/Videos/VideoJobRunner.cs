@@ -27,13 +27,13 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
         using var ffmpegLog = FFmpeg.LogTo(logger);
         var job = await db.VideoJobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
-        if (job is null || job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed) return;
+        if (job is null || job.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         if (job.Attempts >= MaxAttempts)
         {
             await FailAsync(job, $"The analysis was interrupted {job.Attempts} times (the server stopped while working on this video), so it was given up.");
             return;
         }
-        job.Status = VideoJobStatus.Running;
+        job.Status = WorkStatus.Running;
         job.Attempts++;
         job.Worker = VideoJob.WorkerName;
         job.StartedAtUtc = clock.GetUtcNow().UtcDateTime;
@@ -87,8 +87,8 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             throw new Hangfire.Server.JobAbortedException();
         }
         signals.Finish(jobId);
-        metrics.Job("video", VideoJobStatus.Succeeded, job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
-        metrics.Prediction(analysis.Era, PredictionKind.Video, analysis.UncertainReason is not null);
+        metrics.Job("video", WorkStatus.Succeeded.Text(), job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
+        metrics.Prediction(analysis.Era, PredictionKind.Video.Text(), analysis.UncertainReason is not null);
         DeleteUpload(path);
         logger.LogInformation("Video job {JobId}: prediction {PredictionId}, {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, job.PredictionId, analysis.Era, analysis.Frames.Count,
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
@@ -156,7 +156,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             }));
             predictionId = prediction.Id;
         }
-        job.Status = VideoJobStatus.Succeeded;
+        job.Status = WorkStatus.Succeeded;
         job.ReadAsShow = analysis.Show is not null;
         job.Progress = 100;
         job.PredictionId = predictionId;
@@ -170,7 +170,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
     async Task FailAsync(VideoJob job, string reason)
     {
         var path = job.UploadFile is null ? null : Path.Combine(options.Value.UploadsDir, job.UploadFile);
-        job.Status = VideoJobStatus.Failed;
+        job.Status = WorkStatus.Failed;
         job.Error = reason;
         job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
         job.UploadFile = null;
@@ -182,7 +182,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             throw new Hangfire.Server.JobAbortedException();
         }
         signals.Finish(job.Id);
-        if (job.StartedAtUtc is { } started) metrics.Job("video", VideoJobStatus.Failed, job.FinishedAtUtc.Value - started);
+        if (job.StartedAtUtc is { } started) metrics.Job("video", WorkStatus.Failed.Text(), job.FinishedAtUtc.Value - started);
         if (path is not null) DeleteUpload(path);
         logger.LogWarning("Video job {JobId} failed: {Reason}", job.Id, reason);
     }

@@ -21,9 +21,8 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     /// same bytes as one already accepted (and not failed) is that job, not a second one, even when
     /// the uploads race (the database allows one unfinished job per content hash). A new video must
     /// fit the queue's bounds; <paramref name="client"/> (the uploader's address) has a share of its own.
-    /// <paramref name="decode"/> is one of <see cref="DecodeModes"/>.
     /// </summary>
-    public async Task<AcceptedVideo> AcceptAsync(VideoUpload upload, string? client, string decode, CancellationToken ct)
+    public async Task<AcceptedVideo> AcceptAsync(VideoUpload upload, string? client, DecodeMode decode, CancellationToken ct)
     {
         var keep = false;
         try
@@ -35,7 +34,7 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
             var deleteToken = UploaderTokens.New();
             var job = new VideoJob
             {
-                Status = VideoJobStatus.Queued,
+                Status = WorkStatus.Queued,
                 FileName = upload.FileName,
                 ContentSha256 = upload.ContentSha256,
                 SizeBytes = upload.SizeBytes,
@@ -72,8 +71,8 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     }
 
     /// <summary>The newest job of the same bytes, asked to be decoded the same way, that has not failed: queued, running or done.</summary>
-    Task<VideoJob?> SameVideoAsync(string contentSha256, string decode, CancellationToken ct) => db.VideoJobs.AsNoTracking()
-        .Where(j => j.ContentSha256 == contentSha256 && j.Decode == decode && j.Status != VideoJobStatus.Failed)
+    Task<VideoJob?> SameVideoAsync(string contentSha256, DecodeMode decode, CancellationToken ct) => db.VideoJobs.AsNoTracking()
+        .Where(j => j.ContentSha256 == contentSha256 && j.Decode == decode && j.Status != WorkStatus.Failed)
         .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>
@@ -102,8 +101,8 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     async Task CheckQueueRoomAsync(long sizeBytes, string? client, CancellationToken ct)
     {
         var o = options.Value;
-        var videos = db.VideoJobs.Where(j => j.Status == VideoJobStatus.Queued || j.Status == VideoJobStatus.Running);
-        var nights = db.Nights.IgnoreQueryFilters().Where(n => n.Status == VideoJobStatus.Queued || n.Status == VideoJobStatus.Running);
+        var videos = db.VideoJobs.Where(j => j.Status == WorkStatus.Queued || j.Status == WorkStatus.Running);
+        var nights = db.Nights.IgnoreQueryFilters().Where(n => n.Status == WorkStatus.Queued || n.Status == WorkStatus.Running);
         if (client is not null && await videos.CountAsync(j => j.Client == client, ct) + await nights.CountAsync(n => n.Client == client, ct) >= o.VideoQueueMaxJobsPerClient)
             throw new VideoQueueFullException($"You already have as many videos and nights waiting to be analysed as one visitor may ({o.VideoQueueMaxJobsPerClient}); upload this one when one of them has finished.", perClient: true);
         if (await videos.CountAsync(ct) + await nights.CountAsync(ct) >= o.VideoQueueMaxJobs)
@@ -139,5 +138,5 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     /// </summary>
     public Task<VideoJob?> WaitAsync(long id, TimeSpan wait, CancellationToken ct) =>
         signals.WaitAsync(id, token => db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, token),
-            job => job.Status is VideoJobStatus.Succeeded or VideoJobStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
+            job => job.Status is WorkStatus.Succeeded or WorkStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
 }

@@ -15,7 +15,7 @@ public static class VideoQueries
     /// </summary>
     public static async Task<VideoJobResponse?> DescribeAsync(VideoJob job, ErasDb db, CancellationToken ct)
     {
-        if (job.Status != VideoJobStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
+        if (job.Status != WorkStatus.Succeeded || job.PredictionId is not long predictionId) return VideoJobResponses.Of(job);
         var prediction = await db.Predictions.AsNoTracking().Where(p => p.Id == predictionId).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
         if (prediction is null) return null;
         var (frames, timeline) = await FramesAndTimelineAsync(db, predictionId, ct);

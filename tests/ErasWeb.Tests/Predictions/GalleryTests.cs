@@ -82,7 +82,7 @@ public partial class GalleryTests(AppFixture app) : IClassFixture<AppFixture>
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
 
-        foreach (var filter in new[] { new PredictionFilter(Era: "Red"), new PredictionFilter(Kind: PredictionKind.Video) })
+        foreach (var filter in new[] { new PredictionFilter(Era: "Red"), new PredictionFilter(Kind: PredictionKind.Video.Text()) })
         {
             var plan = await PlanAsync(db, db.Predictions.Matching(filter).PageRows(before: 40, size: 24));
             Assert.Contains("USING INDEX", plan);

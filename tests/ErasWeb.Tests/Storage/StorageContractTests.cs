@@ -70,7 +70,7 @@ public sealed class StorageContractTests : IAsyncLifetime
         await using var first = services.CreateAsyncScope();
         var firstDb = first.ServiceProvider.GetRequiredService<ErasDb>();
         var turn = await storage.TakeTurnAsync(firstDb, CrossProcessLock.RetrainStart, CancellationToken.None);
-        firstDb.RetrainRuns.Add(new RetrainRun { Status = RetrainStatus.Queued, Trigger = "first", CreatedAtUtc = DateTime.UtcNow });
+        firstDb.RetrainRuns.Add(new RetrainRun { Status = WorkStatus.Queued, Trigger = "first", CreatedAtUtc = DateTime.UtcNow });
         await firstDb.SaveChangesAsync();
 
         var second = Task.Run(async () =>

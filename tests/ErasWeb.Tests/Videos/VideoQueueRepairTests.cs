@@ -26,7 +26,7 @@ public class VideoQueueRepairTests(RepairAppFixture app) : IClassFixture<RepairA
             var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
             var job = new VideoJob
             {
-                Status = VideoJobStatus.Queued,
+                Status = WorkStatus.Queued,
                 FileName = "lost.mp4",
                 ContentSha256 = Guid.NewGuid().ToString("N"),
                 SizeBytes = new FileInfo(clip).Length,

@@ -30,7 +30,7 @@ public class VideoRecoveryTests
                 "the job to get going", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
             // Frozen first, so the kill lands on a job the database still says is running, whatever the machine's speed.
             app.Freeze();
-            Assert.Equal(Data.VideoJobStatus.Running, await JobStatusInDatabaseAsync(dataDir, running));
+            Assert.Equal(Data.Vocabulary.Text(Data.WorkStatus.Running), await JobStatusInDatabaseAsync(dataDir, running));
             app.KillHard();
         }
         Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(dataDir, "uploads")).Count()); // both accepted videos survived

@@ -11,15 +11,15 @@ namespace ErasWeb.Pages.Admin;
 /// <summary>The review queue: what fans said of each answer, and the admin's verdict on it.</summary>
 public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
 {
-    [BindProperty(SupportsGet = true)] public string Status { get; set; } = FeedbackStatus.Pending;
+    [BindProperty(SupportsGet = true)] public string Status { get; set; } = ReviewQueue.Pending.Text();
     public IReadOnlyList<FeedbackItem> Items { get; private set; } = [];
     /// <summary>What the last action did, shown once.</summary>
     [TempData] public string? Done { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!FeedbackStatus.Queues.Contains(Status)) return NotFound();
-        Items = await review.ListAsync(Status, FeedbackReview.MaxPage, ct);
+        if (Vocabulary.Parse<ReviewQueue>(Status) is not { } queue) return NotFound();
+        Items = await review.ListAsync(queue, FeedbackReview.MaxPage, ct);
         return Page();
     }
 

@@ -13,8 +13,8 @@ public sealed class ModelsModel(ModelVersions versions, RetrainScheduler schedul
     public IReadOnlyList<RetrainRun> Runs { get; private set; } = [];
     /// <summary>The latest gallery re-run, if any.</summary>
     public GalleryRerunResponse? Rerun { get; private set; }
-    public bool Retraining => Runs.Any(r => r.Status is RetrainStatus.Queued or RetrainStatus.Running);
-    public bool Rerunning => Rerun?.Status is RetrainStatus.Queued or RetrainStatus.Running;
+    public bool Retraining => Runs.Any(r => r.Status is WorkStatus.Queued or WorkStatus.Running);
+    public bool Rerunning => Vocabulary.Parse<WorkStatus>(Rerun?.Status) is WorkStatus.Queued or WorkStatus.Running;
     [TempData] public string? Done { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -27,14 +27,14 @@ public sealed class ModelsModel(ModelVersions versions, RetrainScheduler schedul
     public async Task<IActionResult> OnPostRetrainAsync(CancellationToken ct)
     {
         var run = await scheduler.StartAsync("admin", ct);
-        Done = $"Retraining {run.Id} is {run.Status}.";
+        Done = $"Retraining {run.Id} is {run.Status.Text()}.";
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRerunAsync(CancellationToken ct)
     {
         var run = await reruns.StartAsync(ct);
-        Done = $"Gallery re-run {run.Id} is {run.Status}.";
+        Done = $"Gallery re-run {run.Id} is {run.Status.Text()}.";
         return RedirectToPage();
     }
 

@@ -20,7 +20,7 @@ public sealed class DetailsModel(ErasDb db, IOptions<ErasOptions> options) : Pag
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         if (job is null) return NotFound();
         DeleteToken = TempData[DeleteTokenKey(id)] as string;
-        if (job is { Status: VideoJobStatus.Succeeded, PredictionId: long prediction })
+        if (job is { Status: WorkStatus.Succeeded, PredictionId: long prediction })
         {
             // Done before the uploader got here: the result page offers Delete instead, with the same token.
             if (DeleteToken is not null) TempData[Predictions.DetailsModel.DeleteTokenKey(prediction)] = DeleteToken;

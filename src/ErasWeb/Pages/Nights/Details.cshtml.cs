@@ -27,7 +27,7 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
     [BindProperty(SupportsGet = true)] public long? Thanks { get; set; }
     [TempData] public string? Done { get; set; }
 
-    public bool Running => Night.Status is VideoJobStatus.Queued or VideoJobStatus.Running;
+    public bool Running => Night.Status is WorkStatus.Queued or WorkStatus.Running;
     public string Key => Night.AccessKey ?? "";
     public static string DeleteTokenKey(long id) => $"delete-night-token-{id}";
 
