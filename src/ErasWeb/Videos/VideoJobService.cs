@@ -12,7 +12,7 @@ namespace ErasWeb.Videos;
 public sealed record AcceptedVideo(VideoJob Job, string? DeleteToken);
 
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
-public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
+public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, VideoProbe probe)
 {
     /// <summary>Counting the queue and adding to it happen one upload at a time in this process (<see cref="AddToQueueAsync"/>).</summary>
     static readonly SemaphoreSlim QueueGate = new(1, 1);
@@ -127,10 +127,9 @@ public sealed class VideoJobService(ErasDb db, IBackgroundJobClient queue, Video
     /// </summary>
     async Task CheckReadableAsync(string path, CancellationToken ct)
     {
-        using var ffmpegLog = FFmpeg.LogTo(logger);
         try
         {
-            var video = await VideoProbe.ProbeAsync(path, options.Value.FFmpegTimeout, ct);
+            var video = await probe.ProbeAsync(path, options.Value.FFmpegTimeout, ct);
             VideoAnalyzer.CheckDuration(video, options.Value);
         }
         catch (FFmpegException e)
