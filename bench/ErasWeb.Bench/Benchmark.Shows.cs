@@ -65,7 +65,7 @@ public sealed partial class Benchmark
             double longJob = 0;
             foreach (var (name, tour, parts) in shows)
             {
-                var (path, truth) = await JoinAsync(dir, parts, options);
+                var (path, truth) = await JoinAsync(dir, parts, options, host.Services.GetRequiredService<VideoProbe>());
                 var (job, seconds) = await RunShowAsync(client, path);
                 if (name.StartsWith("3.5 h")) longJob = seconds;
                 double duration = job.GetProperty("duration_seconds").GetDouble();
@@ -149,7 +149,7 @@ public sealed partial class Benchmark
     }
 
     /// <summary>The parts joined without re-encoding, and the truth: which era each stretch of the result is (null between sets).</summary>
-    static async Task<(string Path, List<(string? Era, double Start, double End)> Truth)> JoinAsync(string dir, List<ShowPart> parts, ErasOptions options)
+    static async Task<(string Path, List<(string? Era, double Start, double End)> Truth)> JoinAsync(string dir, List<ShowPart> parts, ErasOptions options, VideoProbe probe)
     {
         var list = Path.Combine(dir, $"show-{Guid.NewGuid():N}.txt");
         var truth = new List<(string? Era, double Start, double End)>();
@@ -158,7 +158,7 @@ public sealed partial class Benchmark
         foreach (var part in parts)
         {
             if (!lengths.TryGetValue(part.Clip, out var clipSeconds))
-                lengths[part.Clip] = clipSeconds = (await VideoProbe.ProbeAsync(part.Clip, options.FFmpegTimeout, CancellationToken.None)).Duration.TotalSeconds;
+                lengths[part.Clip] = clipSeconds = (await probe.ProbeAsync(part.Clip, options.FFmpegTimeout, CancellationToken.None)).Duration.TotalSeconds;
             double length = clipSeconds * part.Repeats;
             truth.Add((part.Era, at, at + length));
             at += length;

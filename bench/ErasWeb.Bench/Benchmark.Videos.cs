@@ -97,10 +97,11 @@ public sealed partial class Benchmark
         double lastGap = updates.Count > 0 ? (job.GetProperty("finished_at").GetDateTime() - updates[^1].At).TotalSeconds : 0;
 
         // The sampler alone, on the same file with the same plan.
-        var video = await VideoProbe.ProbeAsync(path, options.FFmpegTimeout, CancellationToken.None);
+        var video = await host.Services.GetRequiredService<VideoProbe>().ProbeAsync(path, options.FFmpegTimeout, CancellationToken.None);
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
         var watch = Stopwatch.StartNew();
-        await foreach (var frame in FrameSampler.SampleAsync(path, video, times, model.PreferredShortSide, options.FFmpegTimeout, CancellationToken.None)) frame.Dispose();
+        await foreach (var frame in host.Services.GetRequiredService<FrameSampler>().SampleAsync(path, video, times, FrameSampler.OutputSize(video, model.PreferredShortSide),
+            options.FFmpegTimeout, CancellationToken.None)) frame.Dispose();
         return new VideoRun(jobSeconds, watch.Elapsed.TotalSeconds, job.GetProperty("frames").GetArrayLength(), Math.Max(gaps.Max(), lastGap), updates.Count);
     }
 

@@ -25,12 +25,12 @@ public sealed class ActiveHeadFollower(ModelHost host, IServiceScopeFactory scop
 
     async Task FollowAsync(CancellationToken ct)
     {
-        if (host.Model is not EraClassifier current) return; // still loading, or a model from a manifest (no versions)
+        if (host.Model is not { Head: { } running } current) return; // still loading, or a model from a manifest (no versions)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
         var active = await db.ModelVersions.AsNoTracking().Where(v => v.Status == ModelVersionStatus.Active)
             .OrderByDescending(v => v.ActivatedAtUtc).Select(v => new { v.Id, v.HeadVersion }).FirstOrDefaultAsync(ct);
-        if (active is null || active.HeadVersion == current.Head.Version) return;
+        if (active is null || active.HeadVersion == running.Version) return;
         var json = await db.ModelVersions.AsNoTracking().Where(v => v.Id == active.Id).Select(v => v.HeadJson).SingleAsync(ct);
         host.Publish(current.WithHead(EraHead.Parse(System.Text.Encoding.UTF8.GetBytes(json), $"of model version {active.Id}")));
         logger.LogInformation("Model version {Id} (head {Head}), made active by another process, now answers here too", active.Id, active.HeadVersion);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
-using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace ErasWeb.Classification;
 
@@ -44,14 +43,7 @@ public sealed class Backbone : IDisposable
     public Backbone(string preparedModelPath, BackboneSpec spec, int intraOpThreads)
     {
         this.spec = spec;
-        using var options = new OrtSessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = intraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
-        session = new InferenceSession(preparedModelPath, options);
+        session = OnnxSessions.Open(preparedModelPath, intraOpThreads);
         outputNames = [spec.LogitsName, spec.FeatureMapName];
     }
 

@@ -135,5 +135,7 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
     /// <summary>The same backbone with another head: what a promoted head becomes, without loading the backbone again.</summary>
     public EraClassifier WithHead(EraHead other) => new(backbone, other, spec);
 
+    IEraModel IEraModel.WithHead(EraHead other) => WithHead(other);
+
     public void Dispose() => backbone.Dispose();
 }

@@ -17,6 +17,15 @@ public interface IEraModel : IDisposable
     int PreferredShortSide { get; }
 
     /// <summary>
+    /// The era head the built-in backbone runs: what model versions store, retraining starts from and evaluation
+    /// checks against; null for a model a manifest describes, which has none of those.
+    /// </summary>
+    EraHead? Head { get; }
+
+    /// <summary>The same model with another head (a promotion, a rollback), without loading the backbone again; only for a model with a <see cref="Head"/>.</summary>
+    IEraModel WithHead(EraHead head);
+
+    /// <summary>
     /// Classifies upright RGBA/BGRA images, one answer per image, in the same order, each with the
     /// heatmap <paramref name="heatmap"/> asks for (by default, of the image's own winner).
     /// </summary>

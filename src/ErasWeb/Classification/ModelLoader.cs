@@ -21,11 +21,11 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
             var started = System.Diagnostics.Stopwatch.StartNew();
             var classifier = await ModelFactory.LoadAsync(options.Value, logger, ct);
             // A head that retraining promoted outlives restarts: it answers instead of the shipped one.
-            if (classifier is EraClassifier builtIn)
+            if (classifier.Head is not null)
             {
                 await using var scope = scopes.CreateAsyncScope();
                 if (await PromotedHeadAsync(scope.ServiceProvider.GetRequiredService<ErasDb>(), ct) is { } promoted)
-                    classifier = builtIn.WithHead(promoted);
+                    classifier = classifier.WithHead(promoted);
             }
             Warm(classifier);
             host.Publish(classifier);

@@ -117,6 +117,10 @@ public sealed class ErasOptions
     [Range(0.01, 3600)]
     public double FFmpegTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>FFmpeg and ffprobe processes the whole process runs at once, however many videos, uploads and samplings ask; more wait for a turn.</summary>
+    [Range(1, 256)]
+    public int FFmpegProcesses { get; set; } = Environment.ProcessorCount;
+
     /// <summary>
     /// On PostgreSQL: how long a job whose worker stopped answering stays taken before another worker
     /// takes it again. A live worker keeps its jobs however long they run.
@@ -284,6 +288,7 @@ public sealed class ErasOptions
         ("ERAS_MAX_VIDEO_SECONDS", nameof(MaxVideoSeconds)),
         ("ERAS_SHOW_DECODE_MIN_MINUTES", nameof(ShowDecodeMinMinutes)),
         ("ERAS_FFMPEG_TIMEOUT_SECONDS", nameof(FFmpegTimeoutSeconds)),
+        ("ERAS_FFMPEG_PROCESSES", nameof(FFmpegProcesses)),
         ("ERAS_VIDEO_WORKERS", nameof(VideoWorkers)),
         ("ERAS_JOB_RETAKE_SECONDS", nameof(JobRetakeSeconds)),
         ("ERAS_QUEUE_REPAIR_SECONDS", nameof(QueueRepairSeconds)),

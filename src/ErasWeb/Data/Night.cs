@@ -2,7 +2,7 @@ namespace ErasWeb.Data;
 
 /// <summary>
 /// A fan's night: the photos of one evening, uploaded together, read in capture order with the show's
-/// set order. Its state moves as a video job's does (<see cref="VideoJobStatus"/>); once it has
+/// set order. Its state moves as a video job's does (<see cref="WorkStatus"/>); once it has
 /// succeeded it holds what the whole night says (the show, the tour), and each photo its set.
 /// </summary>
 public sealed class Night

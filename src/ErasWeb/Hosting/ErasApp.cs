@@ -74,6 +74,8 @@ public static class ErasApp
         // Hosted services start in this order, all before the server listens: the database first.
         services.AddHostedService<DatabaseMigrator>();
 
+        // Before the job server, so that at shutdown jobs stop first and end their own FFmpeg runs.
+        services.AddFFmpeg(sp => sp.GetRequiredService<IOptions<ErasOptions>>().Value.FFmpegProcesses);
         services.AddSingleton<ModelHost>();
         services.AddSingleton<PhotoBytesInFlight>();
         services.AddHostedService<ModelLoader>();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
@@ -18,9 +19,13 @@ public sealed class FFmpegException(string message, bool timedOut = false, Excep
 /// Runs ffmpeg and ffprobe as child processes: arguments passed as a list (never through a
 /// shell), stdout read as it is written (lines or fixed-size records), never held whole, a timeout
 /// after which the process is killed, and a lower priority so video work never starves the
-/// requests the server is answering.
+/// requests the server is answering. One instance serves the whole app: at most
+/// <see cref="MaxProcesses"/> run at once (a run waits for its turn before its timeout starts),
+/// and every running process is known, so that when the host stops none outlives it.
+/// Command lines are logged at debug, a failed or hung run's last stderr lines at warning, paths
+/// and all (for operators, not uploaders); the log scope of the flow that asked (a job) applies.
 /// </summary>
-public static class FFmpeg
+public sealed class FFmpeg : IDisposable
 {
     /// <summary>
     /// Inputs may only be local files in the container formats we accept: a playlist or a
@@ -28,31 +33,79 @@ public static class FFmpeg
     /// </summary>
     public static readonly string[] SafeInput = ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"];
 
-    static readonly AsyncLocal<ILogger?> Log = new();
+    readonly ILogger<FFmpeg> log;
+    readonly SemaphoreSlim turns;
+    readonly ConcurrentDictionary<int, Process> running = new();
+    readonly CancellationTokenSource stopping = new();
 
-    /// <summary>
-    /// Logs the FFmpeg runs of the calling flow (a job, a request) until disposed: each command line at
-    /// debug, and a failed or hung run's last stderr lines at warning, paths and all (for operators, not uploaders).
-    /// </summary>
-    public static IDisposable LogTo(ILogger logger)
+    public FFmpeg(ILogger<FFmpeg> log, int maxProcesses)
     {
-        var outer = Log.Value;
-        Log.Value = logger;
-        return new Restore(outer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxProcesses, 1);
+        this.log = log;
+        MaxProcesses = maxProcesses;
+        turns = new SemaphoreSlim(maxProcesses, maxProcesses);
     }
 
-    sealed class Restore(ILogger? outer) : IDisposable
+    /// <summary>How many FFmpeg and ffprobe processes may run at once.</summary>
+    public int MaxProcesses { get; }
+
+    /// <summary>The ids of the processes running now.</summary>
+    public IReadOnlyCollection<int> Running => running.Keys.ToList();
+
+    /// <summary>
+    /// Ends every running process and refuses new ones: the host is stopping. Their callers get
+    /// <see cref="OperationCanceledException"/>, as for their own cancellation, so a job stopped this
+    /// way stays unfinished (and is run again) rather than failing with a reason.
+    /// </summary>
+    public void StopAll()
     {
-        public void Dispose() => Log.Value = outer;
+        if (stopping.IsCancellationRequested) return;
+        stopping.Cancel();
+        foreach (var process in running.Values)
+        {
+            try { process.Kill(entireProcessTree: true); }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { } // already gone
+        }
+    }
+
+    public void Dispose() => StopAll();
+
+    /// <summary>Waits for a turn to run a process (not counted against its timeout) and gives it back when disposed.</summary>
+    async Task<Turn> TakeTurnAsync(CancellationToken ct)
+    {
+        stopping.Token.ThrowIfCancellationRequested();
+        await turns.WaitAsync(ct);
+        return new Turn(turns);
+    }
+
+    sealed class Turn(SemaphoreSlim turns) : IDisposable
+    {
+        int released;
+        public void Dispose() { if (Interlocked.Exchange(ref released, 1) == 0) turns.Release(); }
     }
 
     /// <summary>Kills the process (and anything it started) and waits for it to be gone, so "stopped" is true when the caller says it.</summary>
     static async Task StopAsync(Process process)
     {
-        process.Kill(entireProcessTree: true);
+        try { process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { } // it ended meanwhile
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try { await process.WaitForExitAsync(patience.Token); }
         catch (OperationCanceledException) { } // a process SIGKILL cannot end is the kernel's to reap
+    }
+
+    /// <summary>Stops the process if it still runs, forgets it and gives its turn back.</summary>
+    async Task EndAsync(Process process, Turn turn)
+    {
+        try
+        {
+            if (!process.HasExited) await StopAsync(process);
+        }
+        finally
+        {
+            running.TryRemove(process.Id, out _);
+            turn.Dispose();
+        }
     }
 
     /// <summary>The longest line <see cref="ReadLinesAsync"/> takes: the tools' lines are short, and no text in a file (a tag) may make one fill memory.</summary>
@@ -62,8 +115,11 @@ public static class FFmpeg
     /// Runs the tool and yields its stdout line by line as it is written, so no output, however long, is held whole;
     /// killed after <paramref name="timeout"/>, and as soon as the caller stops reading.
     /// </summary>
-    public static async IAsyncEnumerable<string> ReadLinesAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<string> ReadLinesAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, [EnumeratorCancellation] CancellationToken caller)
     {
+        using var turn = await TakeTurnAsync(caller);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(caller, stopping.Token);
+        var ct = cancel.Token;
         using var process = Start(tool, arguments);
         var error = ReadErrorAsync(process, _ => { });
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -97,7 +153,7 @@ public static class FFmpeg
         finally
         {
             await stdout.CompleteAsync();
-            if (!process.HasExited) await StopAsync(process);
+            await EndAsync(process, turn);
         }
 
         async Task<Exception> TimedOutAsync()
@@ -118,9 +174,12 @@ public static class FFmpeg
     /// matched with a guess. The process is killed when a record or its report takes longer than
     /// <paramref name="idleTimeout"/> (a hang), and when the caller stops reading.
     /// </summary>
-    public static async IAsyncEnumerable<(byte[] Record, TReport Report)> StreamAsync<TReport>(string tool, IReadOnlyList<string> arguments, int recordBytes,
-        Func<string, TReport?> parseReport, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken ct) where TReport : struct
+    public async IAsyncEnumerable<(byte[] Record, TReport Report)> StreamAsync<TReport>(string tool, IReadOnlyList<string> arguments, int recordBytes,
+        Func<string, TReport?> parseReport, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken caller) where TReport : struct
     {
+        using var turn = await TakeTurnAsync(caller);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(caller, stopping.Token);
+        var ct = cancel.Token;
         using var process = Start(tool, arguments);
         var reports = Channel.CreateUnbounded<TReport>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var error = ReadReportsAsync();
@@ -147,6 +206,7 @@ public static class FFmpeg
                     catch (ChannelClosedException)
                     {
                         var stderr = await error;
+                        ct.ThrowIfCancellationRequested(); // killed because the host is stopping
                         LogFailure(tool, arguments, "wrote a frame it never reported", stderr);
                         throw new FFmpegException($"{tool} wrote a frame it never reported ({WithoutPaths(stderr.Last, arguments) ?? "no message"}).");
                     }
@@ -162,7 +222,7 @@ public static class FFmpeg
         }
         finally
         {
-            if (!process.HasExited) await StopAsync(process);
+            await EndAsync(process, turn);
         }
 
         // Closing the channel when stderr ends is what turns a missing report into an error rather than a wait.
@@ -173,9 +233,10 @@ public static class FFmpeg
         }
     }
 
-    static Process Start(string tool, IReadOnlyList<string> arguments)
+    /// <summary>Starts the tool and registers it; one started as the host stops is ended at once.</summary>
+    Process Start(string tool, IReadOnlyList<string> arguments)
     {
-        Log.Value?.LogDebug("Running {Tool} {Arguments}", tool, string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a)));
+        log.LogDebug("Running {Tool} {Arguments}", tool, string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a)));
         var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
@@ -194,6 +255,15 @@ public static class FFmpeg
         }
         try { process.PriorityClass = ProcessPriorityClass.BelowNormal; } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         process.StandardInput.Close();
+        running[process.Id] = process;
+        if (stopping.IsCancellationRequested)
+        {
+            // StopAll may have looked at the registry just before this process joined it.
+            StopAsync(process).GetAwaiter().GetResult();
+            running.TryRemove(process.Id, out _);
+            process.Dispose();
+            stopping.Token.ThrowIfCancellationRequested();
+        }
         return process;
     }
 
@@ -218,8 +288,8 @@ public static class FFmpeg
         return new(last, tail);
     }
 
-    static void LogFailure(string tool, IReadOnlyList<string> arguments, string what, Stderr? stderr) =>
-        Log.Value?.LogWarning("{Tool} {What}: {Arguments}{NewLine}{Stderr}", tool, what, string.Join(' ', arguments), Environment.NewLine,
+    void LogFailure(string tool, IReadOnlyList<string> arguments, string what, Stderr? stderr) =>
+        log.LogWarning("{Tool} {What}: {Arguments}{NewLine}{Stderr}", tool, what, string.Join(' ', arguments), Environment.NewLine,
             stderr is null ? "(no stderr read)" : string.Join(Environment.NewLine, stderr.Tail));
 
     /// <summary>
@@ -234,9 +304,10 @@ public static class FFmpeg
         return line;
     }
 
-    static void ThrowIfFailed(string tool, Process process, IReadOnlyList<string> arguments, Stderr stderr)
+    void ThrowIfFailed(string tool, Process process, IReadOnlyList<string> arguments, Stderr stderr)
     {
         if (process.ExitCode == 0) return;
+        stopping.Token.ThrowIfCancellationRequested(); // killed because the host is stopping, not failed on its input
         LogFailure(tool, arguments, $"exited with code {process.ExitCode}", stderr);
         throw new FFmpegException($"{tool} failed ({WithoutPaths(stderr.Last, arguments) ?? "no message"}).");
     }

@@ -18,10 +18,12 @@ public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 /// and written as raw RGBA to a pipe, so no image file is ever written; each frame's time is the one
 /// FFmpeg reports for it. Times with a keyframe within half a sampling step get that keyframe: all
 /// from one FFmpeg run that decodes only keyframes or, when they are a few of many, by seeking to
-/// each. The others are sought and decoded exactly, one run per frame. Runs go one per core at once.
+/// each. The others are sought and decoded exactly, one run per frame. Runs go as many at once as
+/// the app's <see cref="FFmpeg"/> lets processes run (by default one per core), each waiting for its turn there,
+/// so several videos sampled at once share those turns rather than each starting a run per core.
 /// BENCHMARKS.md has the measured costs.
 /// </summary>
-public static class FrameSampler
+public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
 {
     /// <summary>The most keyframes fetched by seeking to each (every input reads the file's index again); more come from a keyframe-only run.</summary>
     const int MaxKeyframeSeeks = 32;
@@ -33,8 +35,8 @@ public static class FrameSampler
     /// </summary>
     static int KeyframeSeeksPerRun(VideoInfo video) => (int)Math.Max(1, 12_000_000L / ((long)video.Width * video.Height));
 
-    /// <summary>FFmpeg runs at once: each decodes on one thread (<see cref="OneThread"/>), so each core gets its own run.</summary>
-    static readonly int RunsAtOnce = Environment.ProcessorCount;
+    /// <summary>FFmpeg runs one sampling asks for at once: each decodes on one thread (<see cref="OneThread"/>), so each turn the app gives out can take one.</summary>
+    int RunsAtOnce => ffmpeg.MaxProcesses;
 
     /// <summary>
     /// Sampling runs decode on one thread. FFmpeg's frame threads pay a handover for every packet, even
@@ -61,19 +63,15 @@ public static class FrameSampler
         (Math.Max(1, (int)Math.Round(video.Width * scale)), Math.Max(1, (int)Math.Round(video.Height * scale)));
 
     /// <summary>
-    /// About one frame per time, in the order FFmpeg delivers them, each with the time it really
-    /// comes from; a time past the last decodable frame (odd timestamps, variable frame rate) is left
-    /// out rather than failing the video. <paramref name="timeout"/> bounds each FFmpeg step.
-    /// Dispose the frames.
+    /// About one frame per time, in the order FFmpeg delivers them, at <paramref name="size"/> (see <see cref="OutputSize"/>
+    /// and <see cref="SizeWithin"/>), each with the time it really comes from; a time past the last decodable frame
+    /// (odd timestamps, variable frame rate) is left out rather than failing the video. <paramref name="timeout"/>
+    /// bounds each FFmpeg step. Dispose the frames.
     /// </summary>
-    public static IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, int shortSide, TimeSpan timeout, CancellationToken ct) =>
-        SampleAsync(path, video, times, OutputSize(video, shortSide), timeout, ct);
-
-    /// <summary>As above, the frames at <paramref name="size"/>.</summary>
-    public static async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout,
+    public async IAsyncEnumerable<SampledFrame> SampleAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var packets = video.Packets ?? (await VideoProbe.ProbeWithKeyframesAsync(path, timeout, ct)).Packets!;
+        var packets = video.Packets ?? (await probe.ProbeWithKeyframesAsync(path, timeout, ct)).Packets!;
         var keyframeTimes = packets.Keyframes.Select(k => k.Time).ToList();
         var step = times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : video.Duration;
         var assigned = AssignKeyframes(times, keyframeTimes, step / 2);
@@ -144,7 +142,7 @@ public static class FrameSampler
             throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
     }
 
-    static void EnqueueSeeksAndKeyframeRuns(ConcurrentQueue<Run> runs, string path, VideoInfo video, int keyframeCount,
+    void EnqueueSeeksAndKeyframeRuns(ConcurrentQueue<Run> runs, string path, VideoInfo video, int keyframeCount,
         List<(TimeSpan Time, Keyframe Keyframe)> fromKeyframes, List<TimeSpan> sought, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
     {
         // A keyframe-only run decodes every keyframe in the file; seeking costs about three keyframe decodes a frame
@@ -188,7 +186,7 @@ public static class FrameSampler
     /// One run decoding every frame and keeping the first at or after each target (targets <paramref name="step"/> apart,
     /// as <see cref="Plan"/> spreads them): a frame is kept when a target lies between the previous frame's time and its own.
     /// </summary>
-    static IAsyncEnumerable<SampledFrame> EveryFrameAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> targets, TimeSpan step, (int Width, int Height) size,
+    IAsyncEnumerable<SampledFrame> EveryFrameAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> targets, TimeSpan step, (int Width, int Height) size,
         TimeSpan timeout, CancellationToken ct)
     {
         // Which target interval a time falls in: targets[0] starts interval 0.
@@ -201,7 +199,7 @@ public static class FrameSampler
     sealed record Run(IAsyncEnumerable<SampledFrame> Frames, IReadOnlyList<TimeSpan> TimesIfFailed);
 
     /// <summary>The frame at <paramref name="time"/>, exactly, its long side at most <paramref name="longSide"/> (never enlarged).</summary>
-    public static async Task<SKBitmap> FrameAtAsync(string path, VideoInfo video, TimeSpan time, int longSide, TimeSpan timeout, CancellationToken ct)
+    public async Task<SKBitmap> FrameAtAsync(string path, VideoInfo video, TimeSpan time, int longSide, TimeSpan timeout, CancellationToken ct)
     {
         var size = SizeWithin(video, longSide);
         // Alone, it may as well decode with FFmpeg's frame threads.
@@ -236,14 +234,14 @@ public static class FrameSampler
     /// streamed as they are decoded, each with the time FFmpeg reports for it, so a keyframe FFmpeg
     /// counts differently or cannot decode never shifts the times of the others.
     /// </summary>
-    static IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, IReadOnlyList<int> chosen, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct) =>
+    IAsyncEnumerable<SampledFrame> KeyframesAsync(string path, VideoInfo video, IReadOnlyList<int> chosen, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct) =>
         RunAsync([.. FFmpeg.SafeInput, .. OneThread, "-skip_frame", "nokey", "-i", path, "-vf", $"select='{AnyOf(chosen)}',{Scale(size)},{ReportEachFrame}"], [], video, size, timeout, ct);
 
     /// <summary>
     /// One run with an input per keyframe, each sought to and decoded alone, for when a keyframe-only
     /// run would decode many keyframes nobody asked for. interleave puts the frames in time order.
     /// </summary>
-    static IAsyncEnumerable<SampledFrame> KeyframeSeeksAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> keyframeTimes, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    IAsyncEnumerable<SampledFrame> KeyframeSeeksAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> keyframeTimes, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
     {
         var inputs = keyframeTimes.SelectMany(t => (string[])[.. FFmpeg.SafeInput, .. OneThread, "-ss", Seconds(t), "-i", path]);
         var branches = string.Concat(keyframeTimes.Select((_, i) => $"[{i}:v:0]trim=end_frame=1,{Scale(size)}[f{i}];"));
@@ -262,7 +260,7 @@ public static class FrameSampler
         : $"if(lt(n\\,{frameNumbers[frameNumbers.Count / 2]})\\,{AnyOf(frameNumbers.Take(frameNumbers.Count / 2).ToList())}\\,{AnyOf(frameNumbers.Skip(frameNumbers.Count / 2).ToList())})";
 
     /// <summary>The first frame at or after <paramref name="time"/>, as raw RGBA at <paramref name="size"/>, with its own time; none when there is none.</summary>
-    static IAsyncEnumerable<SampledFrame> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, string[] decoding, TimeSpan timeout, CancellationToken ct) =>
+    IAsyncEnumerable<SampledFrame> ExactAsync(string path, VideoInfo video, TimeSpan time, (int Width, int Height) size, string[] decoding, TimeSpan timeout, CancellationToken ct) =>
         RunAsync([.. FFmpeg.SafeInput, .. decoding, "-ss", Seconds(time), "-i", path, "-vf", $"{Scale(size)},{ReportEachFrame}"], ["-frames:v", "1"], video, size, timeout, ct);
 
     static string Scale((int Width, int Height) size) => $"scale={size.Width}:{size.Height}:flags=area";
@@ -279,14 +277,14 @@ public static class FrameSampler
     /// the n-th frame written gets the n-th report, awaited, never guessed. Timestamps are kept as in
     /// the file (-copyts), so a time is the frame's own; a frame without one is left out.
     /// </summary>
-    static async IAsyncEnumerable<SampledFrame> RunAsync(string[] inputsAndFilters, string[] output, VideoInfo video, (int Width, int Height) size, TimeSpan timeout,
+    async IAsyncEnumerable<SampledFrame> RunAsync(string[] inputsAndFilters, string[] output, VideoInfo video, (int Width, int Height) size, TimeSpan timeout,
         [EnumeratorCancellation] CancellationToken ct)
     {
         string[] arguments = [
             "-hide_banner", "-nostats", "-loglevel", "info", "-nostdin", "-copyts", .. inputsAndFilters,
             "-fps_mode", "passthrough", .. output, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"];
         long expected = 0;
-        await foreach (var (pixels, report) in FFmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, ShowInfoReport, timeout, ct))
+        await foreach (var (pixels, report) in ffmpeg.StreamAsync("ffmpeg", arguments, size.Width * size.Height * 4, ShowInfoReport, timeout, ct))
         {
             // showinfo numbers the frames it passes; a gap would mean a report was lost and the pairing could no longer be trusted.
             if (report.Frame != expected++) throw new FFmpegException($"FFmpeg reported frame {report.Frame} where frame {expected - 1} was expected.");

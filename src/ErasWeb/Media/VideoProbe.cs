@@ -20,7 +20,8 @@ public readonly record struct Keyframe(TimeSpan Time, int Number);
 /// </summary>
 public sealed record PacketSummary(int Count, int KeyframeCount, IReadOnlyList<Keyframe> Keyframes);
 
-public static class VideoProbe
+/// <summary>Asks ffprobe about a video and reads its answer into a <see cref="VideoInfo"/>: the one place ffprobe's output is parsed.</summary>
+public sealed class VideoProbe(FFmpeg ffmpeg)
 {
     /// <summary>
     /// The most frames a video may have for each second of its length (and <see cref="FrameFloor"/> more): twice the 240
@@ -46,25 +47,25 @@ public static class VideoProbe
     public static string Describe(TimeSpan t) =>
         t.TotalHours >= 1 ? $"{t.TotalHours:0.#} hours" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} minutes" : $"{t.TotalSeconds:0.#} seconds";
 
-    public static Task<VideoInfo> ProbeAsync(string path, TimeSpan timeout, CancellationToken ct) => ProbeAsync(path, packets: false, timeout, ct);
+    public Task<VideoInfo> ProbeAsync(string path, TimeSpan timeout, CancellationToken ct) => ProbeAsync(path, packets: false, timeout, ct);
 
     /// <summary>
     /// As <see cref="ProbeAsync(string, TimeSpan, CancellationToken)"/>, also summing up the packets (every packet is read as
     /// ffprobe lists it, none decoded): the frame sampler needs the keyframes, and one ffprobe run is quicker than two.
     /// The packets also tell where the video really ends: a header may claim hours for a clip of seconds.
     /// </summary>
-    public static Task<VideoInfo> ProbeWithKeyframesAsync(string path, TimeSpan timeout, CancellationToken ct) => ProbeAsync(path, packets: true, timeout, ct);
+    public Task<VideoInfo> ProbeWithKeyframesAsync(string path, TimeSpan timeout, CancellationToken ct) => ProbeAsync(path, packets: true, timeout, ct);
 
     const string HeaderEntries = "stream=codec_name,width,height,duration,nb_frames:stream_tags=rotate:stream_side_data=rotation:format=duration,start_time";
 
-    static async Task<VideoInfo> ProbeAsync(string path, bool packets, TimeSpan timeout, CancellationToken ct)
+    async Task<VideoInfo> ProbeAsync(string path, bool packets, TimeSpan timeout, CancellationToken ct)
     {
         // ffprobe's compact output is a line per packet, then one for the stream and one for the format, each read as it comes.
         string? stream = null, format = null;
         var tally = packets ? new PacketTally() : null;
         try
         {
-            await foreach (var line in FFmpeg.ReadLinesAsync("ffprobe", ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-of", "compact",
+            await foreach (var line in ffmpeg.ReadLinesAsync("ffprobe", ["-v", "error", .. FFmpeg.SafeInput, "-select_streams", "v:0", "-of", "compact",
                 "-show_entries", packets ? HeaderEntries + ":packet=pts_time,dts_time,duration_time,flags" : HeaderEntries, path], timeout, ct))
             {
                 if (line.StartsWith("packet|", StringComparison.Ordinal) && tally is not null)

@@ -30,7 +30,8 @@ public sealed class ModelVersions(ErasDb db, StorageModule storage, ModelHost mo
     {
         var version = await db.ModelVersions.FirstOrDefaultAsync(v => v.Id == id, ct);
         if (version is null) return false;
-        if (await models.ActiveAsync(ct) is not EraClassifier current)
+        var current = await models.ActiveAsync(ct);
+        if (current.Head is not { } activeHead)
             throw new InvalidOperationException("Model versions apply to the built-in backbone and head, not to a model described by a manifest.");
         var head = EraHead.Parse(Encoding.UTF8.GetBytes(version.HeadJson), $"version {id}");
         // One activation at a time, across processes too, so there is one active version and one shipped one.
@@ -38,7 +39,7 @@ public sealed class ModelVersions(ErasDb db, StorageModule storage, ModelHost mo
         {
             // The first promotion keeps the head the app shipped with as a version, so it can be rolled back to.
             if (!await db.ModelVersions.AnyAsync(v => v.Status == ModelVersionStatus.Active, ct))
-                db.ModelVersions.Add(Shipped(current.Head));
+                db.ModelVersions.Add(Shipped(activeHead));
             await db.ModelVersions.Where(v => v.Status == ModelVersionStatus.Active && v.Id != id)
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, ModelVersionStatus.Retired), ct);
             (version.Status, version.ActivatedAtUtc) = (ModelVersionStatus.Active, clock.GetUtcNow().UtcDateTime);

@@ -60,9 +60,9 @@ public sealed class RetrainRunner(ErasDb db, ModelHost models, ModelVersions ver
     {
         var o = options.Value;
         if (o.BasePhotos.Length == 0) throw new RetrainException("Retraining needs the photos to start from: set ERAS_BASE_PHOTOS to a MANIFEST.tsv or a folder of class folders.");
-        if (await models.ActiveAsync(ct) is not EraClassifier current)
+        if ((await models.ActiveAsync(ct)).Head is not { } activeHead)
             throw new RetrainException("Retraining makes era heads for the built-in backbone; this server runs a model described by a manifest.");
-        var settings = current.Head.File.Provenance?.Settings
+        var settings = activeHead.File.Provenance?.Settings
             ?? throw new RetrainException("The active head records no training recipe to retrain with.");
 
         int labels = await DatasetExport.WriteFolderAsync(db, folder, ct);
@@ -71,7 +71,7 @@ public sealed class RetrainRunner(ErasDb db, ModelHost models, ModelVersions ver
         await ProgressAsync(run, 50, ct);
 
         // Scored on the same folds and curated photos: the candidate learns from everything, the baseline only from what the active head did.
-        var learned = current.Head.File.Provenance!.Photos.Select(p => p.Sha256).ToHashSet();
+        var learned = activeHead.File.Provenance!.Photos.Select(p => p.Sha256).ToHashSet();
         var candidate = HeadTrainer.CrossValidate(examples, settings, Folds);
         await ProgressAsync(run, 70, ct);
         var baseline = HeadTrainer.CrossValidate(examples, settings, Folds, e => learned.Contains(e.Sha256));

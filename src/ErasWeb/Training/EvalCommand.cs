@@ -196,7 +196,7 @@ public static class EvalCommand
         var probabilities = new List<float[]>();
         var uncertain = new List<bool>();
         var progress = new ConsoleProgress(log, "Classifying", photos.Count);
-        var trainedOn = (model as EraClassifier)?.Head.File.Provenance?.Photos.Select(p => p.Sha256).ToHashSet() ?? [];
+        var trainedOn = model.Head?.File.Provenance?.Photos.Select(p => p.Sha256).ToHashSet() ?? [];
         int seenInTraining = 0;
         for (int i = 0; i < photos.Count; i++)
         {

@@ -54,21 +54,21 @@ public static class VideoAnalyzer
 
     /// <param name="cpu">Taken for each batch, so photo requests get their turns while a long video runs.</param>
     /// <param name="decode">Whether the frames are also read as a show with the tour's set order.</param>
-    public static async Task<VideoAnalysis> AnalyzeAsync(string path, IEraModel model, SemaphoreSlim cpu, ErasOptions options, DecodeMode decode, Action<double> progress, CancellationToken ct)
+    public static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoProbe probe, FrameSampler sampler, IEraModel model, SemaphoreSlim cpu, ErasOptions options, DecodeMode decode, Action<double> progress, CancellationToken ct)
     {
         // The real duration (where the last packet ends) decides the work, not the one the header claims.
-        var video = await VideoProbe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
+        var video = await probe.ProbeWithKeyframesAsync(path, options.FFmpegTimeout, ct);
         CheckDuration(video, options);
         var budget = Budget(video, options);
         using var work = new WorkBudget(budget, ct);
-        try { return await AnalyzeAsync(path, video, model, new TurnsAtTheCpu(cpu, work), options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, work.Token); }
+        try { return await AnalyzeAsync(path, video, sampler, model, new TurnsAtTheCpu(cpu, work), options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, work.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new FFmpegException($"The analysis took longer than the {VideoProbe.Describe(budget)} allowed for a video of {VideoProbe.Describe(video.Duration)}, so it was stopped.");
         }
     }
 
-    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, IEraModel model, TurnsAtTheCpu cpu, ErasOptions options, bool readAsShow,
+    static async Task<VideoAnalysis> AnalyzeAsync(string path, VideoInfo video, FrameSampler sampler, IEraModel model, TurnsAtTheCpu cpu, ErasOptions options, bool readAsShow,
         Action<double> progress, CancellationToken ct)
     {
         var times = FrameSampler.Plan(video.Duration, options.VideoFrames, TimeSpan.FromSeconds(options.VideoFrameIntervalSeconds), options.VideoMaxFrames);
@@ -80,7 +80,7 @@ public static class VideoAnalyzer
         var kept = new List<SampledFrame>();
         try
         {
-            var frames = await ClassifySampledFramesAsync(path, video, times, size, model, cpu, options, progress, keepFrames ? kept : null, ct);
+            var frames = await ClassifySampledFramesAsync(path, video, sampler, times, size, model, cpu, options, progress, keepFrames ? kept : null, ct);
             frames.Sort((a, b) => a.Time.CompareTo(b.Time));
             var mean = new float[model.Labels.Count];
             foreach (var frame in frames) System.Numerics.Tensors.TensorPrimitives.Add(mean, frame.Probabilities, mean);
@@ -91,7 +91,7 @@ public static class VideoAnalyzer
             // A head that lacks some of the tour's eras (a model brought by the site owner) reads frames only.
             var show = readAsShow && ShowDecoder.CanDecode(model.Labels) ? ShowDecoder.Decode(model.Labels, frames.Select(f => new ShowFrame(f.Time, f.Probabilities, f.Unfamiliar)).ToList(), video.Duration) : null;
 
-            using var sought = keepFrames ? null : await FrameSampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
+            using var sought = keepFrames ? null : await sampler.FrameAtAsync(path, video, frames[key].Time, ImageDecoder.DisplayLongSide, options.FFmpegTimeout, ct);
             var poster = sought ?? kept.First(f => f.Time == frames[key].Time).Image;
             var explained = model.Classify([poster], HeatmapFor.Of(winner))[0];
             using var overlay = GradCamOverlay.Render(poster, explained.Heatmap, explained.Crop);
@@ -111,7 +111,7 @@ public static class VideoAnalyzer
     /// Samples the frames and classifies them in batches as they arrive (decoding and classifying overlap);
     /// the frames go into <paramref name="keep"/> when given, else are disposed once classified.
     /// </summary>
-    static async Task<List<FrameResult>> ClassifySampledFramesAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size,
+    static async Task<List<FrameResult>> ClassifySampledFramesAsync(string path, VideoInfo video, FrameSampler sampler, IReadOnlyList<TimeSpan> times, (int Width, int Height) size,
         IEraModel model, TurnsAtTheCpu cpu, ErasOptions options, Action<double> progress, List<SampledFrame>? keep, CancellationToken ct)
     {
         var frames = new List<FrameResult>(times.Count);
@@ -122,7 +122,7 @@ public static class VideoAnalyzer
         {
             try
             {
-                await foreach (var frame in FrameSampler.SampleAsync(path, video, times, size, options.FFmpegTimeout, stop.Token))
+                await foreach (var frame in sampler.SampleAsync(path, video, times, size, options.FFmpegTimeout, stop.Token))
                     await decoded.Writer.WriteAsync(frame, stop.Token);
                 decoded.Writer.Complete();
             }

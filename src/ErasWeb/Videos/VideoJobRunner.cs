@@ -15,7 +15,7 @@ namespace ErasWeb.Videos;
 /// worker once the dead one's job turns visible again on PostgreSQL. The result is stored in one
 /// transaction that only the latest attempt can commit, so it exists once or not at all.
 /// </summary>
-public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<VideoJobRunner> logger)
+public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe, FrameSampler sampler, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<VideoJobRunner> logger)
 {
     /// <summary>A video that keeps bringing the server down (runs that started but never ended) is given up on.</summary>
     public const int MaxAttempts = 3;
@@ -25,7 +25,6 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
     public async Task RunAsync(long jobId, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
-        using var ffmpegLog = FFmpeg.LogTo(logger);
         var job = await db.VideoJobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
         if (job is null || job.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         if (job.Attempts >= MaxAttempts)
@@ -58,7 +57,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoJobSignals 
             // After a restart, recovered jobs may start before the model has loaded.
             model = await models.ActiveAsync(ct);
             var reporter = new ProgressReporter(db, jobId, job.Attempts, clock);
-            analysis = await VideoAnalyzer.AnalyzeAsync(path, model, models.Analyses, options.Value, job.Decode, reporter.Report, ct);
+            analysis = await VideoAnalyzer.AnalyzeAsync(path, probe, sampler, model, models.Analyses, options.Value, job.Decode, reporter.Report, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ namespace ErasWeb.Videos;
 public sealed record AcceptedVideo(VideoJob Job, string? DeleteToken);
 
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
-public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ILogger<VideoJobService> logger)
+public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, VideoProbe probe)
 {
     /// <summary>
     /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
@@ -120,10 +120,9 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     /// </summary>
     async Task CheckReadableAsync(string path, CancellationToken ct)
     {
-        using var ffmpegLog = FFmpeg.LogTo(logger);
         try
         {
-            var video = await VideoProbe.ProbeAsync(path, options.Value.FFmpegTimeout, ct);
+            var video = await probe.ProbeAsync(path, options.Value.FFmpegTimeout, ct);
             VideoAnalyzer.CheckDuration(video, options.Value);
         }
         catch (FFmpegException e)

@@ -33,7 +33,7 @@ public class FrameTimesUnderLoadTests
         // 150 frames, each a keyframe but 7.0 and 7.1 s: most times come from the keyframe-only run, two from exact
         // seeks. The times fall between frames, so a frame reported at the time asked for would be caught too.
         var clip = NumberedFramesClip(15, "not(between(t,6.95,7.15))");
-        var video = await VideoProbe.ProbeAsync(clip, TimeSpan.FromSeconds(20), CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, TimeSpan.FromSeconds(20), CancellationToken.None);
         var times = FrameSampler.Plan(video.Duration, 150, TimeSpan.FromSeconds(10), 150);
 
         var stop = new CancellationTokenSource();
@@ -45,7 +45,7 @@ public class FrameTimesUnderLoadTests
         { IsBackground = true }).ToList();
         burners.ForEach(b => b.Start());
         List<SampledFrame> frames;
-        try { frames = await FrameSampler.SampleAsync(clip, video, times, 48, TimeSpan.FromSeconds(60), CancellationToken.None).ToListAsync(); }
+        try { frames = await TestMedia.Sampler.SampleAsync(clip, video, times, FrameSampler.OutputSize(video, 48), TimeSpan.FromSeconds(60), CancellationToken.None).ToListAsync(); }
         finally
         {
             stop.Cancel();

@@ -30,11 +30,11 @@ public class VideoTests
     public async Task Frames_come_from_the_times_asked_for_scaled_to_the_short_side()
     {
         var clip = TestVideos.Colours("red-then-blue.mp4", 640, 360, ("red", 2), ("blue", 2));
-        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, Timeout, CancellationToken.None);
         Assert.Equal((640, 360, 0, "h264"), (video.Width, video.Height, video.Rotation, video.Codec));
         Assert.InRange(video.Duration.TotalSeconds, 3.9, 4.1);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], 256, Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], FrameSampler.OutputSize(video, 256), Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
         try
         {
             Assert.Equal(2, frames.Count);
@@ -50,9 +50,9 @@ public class VideoTests
     {
         // A keyframe every second (10 frames at 10 fps).
         var clip = TestVideos.Colours("keyframes.mp4", 320, 180, keyframeEvery: 10, ("red", 2), ("blue", 2));
-        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, Timeout, CancellationToken.None);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], 180, Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.9)], FrameSampler.OutputSize(video, 180), Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
         try
         {
             Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)], frames.Select(f => f.Time));
@@ -67,10 +67,10 @@ public class VideoTests
     {
         // A keyframe every 0.2 s (2 frames at 10 fps): 50 keyframes, 4 wanted, so each is sought rather than all decoded.
         var clip = TestVideos.Colours("dense-keyframes.mp4", 320, 180, keyframeEvery: 2, ("red", 5), ("blue", 5));
-        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, Timeout, CancellationToken.None);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.05), TimeSpan.FromSeconds(3.95), TimeSpan.FromSeconds(6.05), TimeSpan.FromSeconds(8.95)],
-            180, Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(1.05), TimeSpan.FromSeconds(3.95), TimeSpan.FromSeconds(6.05), TimeSpan.FromSeconds(8.95)],
+            FrameSampler.OutputSize(video, 180), Timeout, CancellationToken.None).OrderBy(f => f.Time).ToListAsync();
         try
         {
             Assert.Equal([1, 4, 6, 9], frames.Select(f => f.Time.TotalSeconds));
@@ -86,7 +86,7 @@ public class VideoTests
         // Five frames written, no report logged for any of them.
         var error = await Assert.ThrowsAsync<FFmpegException>(async () =>
         {
-            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=s=16x16:d=1:r=5", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
+            await foreach (var _ in TestMedia.FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=s=16x16:d=1:r=5", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
                 16 * 16 * 4, _ => (int?)null, Timeout, CancellationToken.None)) { }
         });
         Assert.Contains("never reported", error.Message);
@@ -100,11 +100,11 @@ public class VideoTests
             "-vf", "transpose=clock", "-c:v", "libx264", "-pix_fmt", "yuv420p");
         var phone = TestVideos.Make("phone.mp4", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90");
 
-        var video = await VideoProbe.ProbeAsync(phone, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(phone, Timeout, CancellationToken.None);
         Assert.Equal((240, 320), (video.Width, video.Height));
         Assert.NotEqual(0, video.Rotation);
 
-        var frames = await FrameSampler.SampleAsync(phone, video, [TimeSpan.FromSeconds(0.5)], 240, Timeout, CancellationToken.None).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(phone, video, [TimeSpan.FromSeconds(0.5)], FrameSampler.OutputSize(video, 240), Timeout, CancellationToken.None).ToListAsync();
         using var frame = frames.Single();
         Assert.Equal((240, 320), (frame.Image.Width, frame.Image.Height));
         Assert.True(IsRed(At(frame.Image, 0.5, 0.2)));
@@ -115,9 +115,9 @@ public class VideoTests
     public async Task A_time_past_the_end_is_left_out_instead_of_failing_the_video()
     {
         var clip = TestVideos.Colours("short.mp4", 160, 120, ("red", 1));
-        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, Timeout, CancellationToken.None);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30)], 120, Timeout, CancellationToken.None).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(clip, video, [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30)], FrameSampler.OutputSize(video, 120), Timeout, CancellationToken.None).ToListAsync();
 
         using var frame = Assert.Single(frames);
         Assert.InRange(frame.Time, TimeSpan.Zero, TimeSpan.FromSeconds(0.5)); // the first keyframe (within half a step) or the exact frame
@@ -138,7 +138,7 @@ public class VideoTests
         var playlist = Path.Combine(dir, "list.mp4");
         File.WriteAllText(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n{whole}\n#EXT-X-ENDLIST\n");
 
-        async Task<string> Reason(string path) => (await Assert.ThrowsAsync<FFmpegException>(() => VideoProbe.ProbeAsync(path, Timeout, CancellationToken.None))).Message;
+        async Task<string> Reason(string path) => (await Assert.ThrowsAsync<FFmpegException>(() => TestMedia.Probe.ProbeAsync(path, Timeout, CancellationToken.None))).Message;
 
         Assert.Contains("cannot be read as a video", await Reason(text));
         Assert.Contains("no video stream", await Reason(audio));
@@ -162,10 +162,10 @@ public class VideoTests
     {
         // Every frame a keyframe: all 300 times get one, so all go through the single keyframe-only FFmpeg run.
         var clip = TestVideos.Colours("all-keyframes.mp4", 64, 36, keyframeEvery: 1, ("red", 15), ("blue", 15));
-        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, Timeout, CancellationToken.None);
         var times = FrameSampler.Plan(video.Duration, 300, TimeSpan.FromSeconds(10), 300);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, times, 36, Timeout, CancellationToken.None).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(clip, video, times, FrameSampler.OutputSize(video, 36), Timeout, CancellationToken.None).ToListAsync();
         try
         {
             Assert.Equal(300, frames.Count);
@@ -180,10 +180,10 @@ public class VideoTests
         // 40 red frames in the first 2 s (20 fps), then 10 blue frames over the next 8 s (1.25 fps): timestamps far from a steady rate.
         var clip = TestVideos.Make("vfr.mp4", "-f", "lavfi", "-i", "color=c=red:s=160x120:d=2:r=20,format=yuv420p[a];color=c=blue:s=160x120:d=8:r=1.25,format=yuv420p[b];[a][b]concat=n=2:v=1",
             "-c:v", "libx264", "-fps_mode", "vfr");
-        var video = await VideoProbe.ProbeAsync(clip, Timeout, CancellationToken.None);
+        var video = await TestMedia.Probe.ProbeAsync(clip, Timeout, CancellationToken.None);
         var times = FrameSampler.Plan(video.Duration, 10, TimeSpan.FromSeconds(10), 10);
 
-        var frames = await FrameSampler.SampleAsync(clip, video, times, 120, Timeout, CancellationToken.None).ToListAsync();
+        var frames = await TestMedia.Sampler.SampleAsync(clip, video, times, FrameSampler.OutputSize(video, 120), Timeout, CancellationToken.None).ToListAsync();
         try
         {
             Assert.InRange(frames.Count, 9, 10);

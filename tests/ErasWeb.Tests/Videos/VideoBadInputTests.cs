@@ -76,7 +76,7 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
         });
         var claimed = Path.Combine(TestData.NewTempDir("liar"), "liar.mkv");
         await File.WriteAllBytesAsync(claimed, bytes);
-        Assert.Equal(6 * 3600, (await VideoProbe.ProbeAsync(claimed, TimeSpan.FromSeconds(10), CancellationToken.None)).Duration.TotalSeconds, 1);
+        Assert.Equal(6 * 3600, (await TestMedia.Probe.ProbeAsync(claimed, TimeSpan.FromSeconds(10), CancellationToken.None)).Duration.TotalSeconds, 1);
 
         // Planned over the claimed 6 hours, its frames would be 30 minutes apart, all but one past the end.
         var response = await UploadAsync(app.Client, bytes, "liar.mkv", "?wait=60");
@@ -96,11 +96,11 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
         // 21600 frames of 32x32, a keyframe every 250: few keyframes, so most sampled times have none near them
         // (sought one by one, its 1000 frames took minutes). How long sampling takes is the bench's to measure.
         var video = TestVideos.Make("six-hours.mp4", "-f", "lavfi", "-i", "color=c=blue:s=32x32:r=1:d=21600", "-c:v", "libx264", "-pix_fmt", "yuv420p");
-        var info = await VideoProbe.ProbeWithKeyframesAsync(video, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var info = await TestMedia.Probe.ProbeWithKeyframesAsync(video, TimeSpan.FromSeconds(60), CancellationToken.None);
         var times = FrameSampler.Plan(info.Duration, 12, TimeSpan.FromSeconds(10), 1300);
 
         var sampled = new List<TimeSpan>();
-        await foreach (var frame in FrameSampler.SampleAsync(video, info, times, (32, 32), TimeSpan.FromSeconds(60), CancellationToken.None))
+        await foreach (var frame in TestMedia.Sampler.SampleAsync(video, info, times, (32, 32), TimeSpan.FromSeconds(60), CancellationToken.None))
             using (frame) sampled.Add(frame.Time);
 
         Assert.Equal(times.Count, sampled.Count);
@@ -182,12 +182,12 @@ public class VideoBadInputTests(AppFixture app) : IClassFixture<AppFixture>
         var fifo = Path.Combine(TestData.NewTempDir("hang"), "stuck.mp4");
         System.Diagnostics.Process.Start("mkfifo", [fifo]).WaitForExit();
 
-        var error = await Assert.ThrowsAsync<FFmpegException>(() => VideoProbe.ProbeAsync(fifo, TimeSpan.FromSeconds(1), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FFmpegException>(() => TestMedia.Probe.ProbeAsync(fifo, TimeSpan.FromSeconds(1), CancellationToken.None));
 
         Assert.Contains("took longer than 1 s and was stopped", error.Message);
         var streamed = await Assert.ThrowsAsync<FFmpegException>(async () =>
         {
-            await foreach (var _ in FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-i", fifo, "-f", "rawvideo", "pipe:1"], 1024, _ => (int?)null, TimeSpan.FromSeconds(1), CancellationToken.None)) { }
+            await foreach (var _ in TestMedia.FFmpeg.StreamAsync("ffmpeg", ["-v", "error", "-i", fifo, "-f", "rawvideo", "pipe:1"], 1024, _ => (int?)null, TimeSpan.FromSeconds(1), CancellationToken.None)) { }
         });
         Assert.Contains("produced nothing for 1 s and was stopped", streamed.Message);
         Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("ffprobe").Concat(System.Diagnostics.Process.GetProcessesByName("ffmpeg")),

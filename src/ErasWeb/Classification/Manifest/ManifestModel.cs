@@ -2,7 +2,6 @@ using System.Buffers;
 using ErasWeb.Media;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
-using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace ErasWeb.Classification.Manifest;
 
@@ -35,6 +34,11 @@ public sealed class ManifestModel : IEraModel
 
     public string Version { get; }
     public IReadOnlyList<string> Labels => manifest.Labels;
+
+    /// <summary>None: a model a manifest describes is the site owner's, with no era head of ours to version or retrain.</summary>
+    public EraHead? Head => null;
+
+    public IEraModel WithHead(EraHead head) => throw new InvalidOperationException("A model described by a manifest has no era head to replace.");
     public ModelCard Card { get; }
     public ExplanationKind Explanation => manifest.Explanation is null ? ExplanationKind.Occlusion : ExplanationKind.GradCam;
     int InputLength => format.Length;
@@ -64,9 +68,8 @@ public sealed class ManifestModel : IEraModel
         if (manifest.Sha256 is { Length: > 0 } expected && !expected.Equals(sha, StringComparison.OrdinalIgnoreCase))
             throw ModelManifest.Invalid(manifestPath, $"'{manifest.Model}' has sha256 {sha}, not the {expected} the manifest pins");
 
-        using var options = new OrtSessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
         InferenceSession session;
-        try { session = new InferenceSession(modelBytes, options); }
+        try { session = OnnxSessions.Open(modelBytes, intraOpThreads); }
         catch (OnnxRuntimeException e) { throw ModelManifest.Invalid(manifestPath, $"ONNX Runtime cannot load '{manifest.Model}': {e.Message}"); }
         try
         {
