@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ErasWeb.Tests.Support;
 using NetArchTest.Rules;
 
 namespace ErasWeb.Tests;
@@ -56,6 +57,17 @@ public class ArchitectureTests
         // Data holds the rows everyone stores; Storage, above it, owns how they are locked and queued.
         Assert.Contains(Violations("Storage", ["Data"]), v => v.Contains("ErasWeb.Storage."));
         Assert.Empty(Violations("Data", ["Storage"]));
+    }
+
+    [Fact]
+    public void Only_Visibility_reads_past_what_a_visitor_may_see()
+    {
+        var source = Path.Combine(TestData.RepoRoot, "src", "ErasWeb");
+        var bypasses = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && File.ReadAllText(f).Contains("IgnoreQueryFilters"))
+            .Select(f => Path.GetRelativePath(source, f)).ToList();
+
+        Assert.Equal([Path.Combine("Data", "Visibility.cs")], bypasses);
     }
 
     /// <summary>Types of <paramref name="folder"/> that use any of <paramref name="forbidden"/>, with what they use.</summary>

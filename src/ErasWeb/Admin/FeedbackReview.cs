@@ -28,7 +28,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     /// </summary>
     public async Task<IReadOnlyList<FeedbackItem>> ListAsync(ReviewQueue review, int limit, CancellationToken ct)
     {
-        var queue = db.Feedback.AsNoTracking().IgnoreQueryFilters();
+        var queue = db.Feedback.AsNoTracking().EveryRow();
         queue = review switch
         {
             ReviewQueue.Flagged => queue.Where(f => f.Flagged),
@@ -51,7 +51,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     /// <summary>Accepts the fans' era, or <paramref name="era"/> when given, as the truth; null when there is no such item.</summary>
     public async Task<Feedback?> AcceptAsync(long id, string? era, CancellationToken ct)
     {
-        var item = await db.Feedback.IgnoreQueryFilters().Include(f => f.Prediction).FirstOrDefaultAsync(f => f.Id == id, ct);
+        var item = await db.Feedback.EveryRow().Include(f => f.Prediction).FirstOrDefaultAsync(f => f.Id == id, ct);
         if (item is null) return null;
         var label = string.IsNullOrEmpty(era) ? item.FanEra : era;
         if (!item.Prediction!.Probabilities.ContainsKey(label)) throw new UnknownEraException(label, item.Prediction.Probabilities.Keys);
@@ -70,11 +70,11 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
     /// </summary>
     public async Task<int?> AcceptNightAsync(long nightId, CancellationToken ct)
     {
-        var night = await db.Nights.AsNoTracking().IgnoreQueryFilters().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
+        var night = await db.Nights.AsNoTracking().EveryRow().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
         if (night is not { Status: WorkStatus.Succeeded }) return null;
         if (night.AccessKey is not null) throw new PrivateNightException();
         var photos = night.Photos.Where(p => p.PredictionId is not null && p.Era is not null).ToDictionary(p => p.PredictionId!.Value, p => p.Era!);
-        var existing = await db.Feedback.IgnoreQueryFilters().Where(f => photos.Keys.Contains(f.PredictionId)).ToDictionaryAsync(f => f.PredictionId, ct);
+        var existing = await db.Feedback.EveryRow().Where(f => photos.Keys.Contains(f.PredictionId)).ToDictionaryAsync(f => f.PredictionId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var (prediction, era) in photos)
         {
@@ -89,7 +89,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
 
     public async Task<Feedback?> RejectAsync(long id, CancellationToken ct)
     {
-        var item = await db.Feedback.IgnoreQueryFilters().FirstOrDefaultAsync(f => f.Id == id, ct);
+        var item = await db.Feedback.EveryRow().FirstOrDefaultAsync(f => f.Id == id, ct);
         if (item is null) return null;
         (item.Status, item.Label, item.ReviewedAtUtc, item.Flagged) = (FeedbackStatus.Rejected, null, clock.GetUtcNow().UtcDateTime, false);
         await db.SaveChangesAsync(ct);
@@ -98,14 +98,14 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
 
     /// <summary>A prediction's thumbnail, hidden or not, for the admin's eyes.</summary>
     public Task<byte[]?> ThumbnailAsync(long predictionId, CancellationToken ct) =>
-        db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(p => p.Pictures!.Thumbnail).FirstOrDefaultAsync(ct);
+        db.Predictions.EveryRow().Where(p => p.Id == predictionId).Select(p => p.Pictures!.Thumbnail).FirstOrDefaultAsync(ct);
 
     /// <summary>Hides or shows the picture: every answer to the same bytes, under every head, goes with it.</summary>
     public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct)
     {
-        var sha = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).Select(p => p.ContentSha256).FirstOrDefaultAsync(ct);
+        var sha = await db.Predictions.EveryRow().Where(p => p.Id == predictionId).Select(p => p.ContentSha256).FirstOrDefaultAsync(ct);
         if (sha is null) return false;
-        await db.Predictions.IgnoreQueryFilters().Where(p => p.ContentSha256 == sha).ExecuteUpdateAsync(s => s.SetProperty(p => p.Hidden, hidden), ct);
+        await db.Predictions.EveryRow().Where(p => p.ContentSha256 == sha).ExecuteUpdateAsync(s => s.SetProperty(p => p.Hidden, hidden), ct);
         return true;
     }
 

@@ -40,6 +40,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         prediction.HasIndex(p => new { p.ContentSha256, p.Id });
         prediction.HasIndex(p => new { p.PredictedClass, p.Id });
         prediction.HasIndex(p => new { p.Kind, p.Id });
+        // Who may see a row (Visibility): by default, what a visitor may.
         prediction.HasQueryFilter(p => !p.Hidden && (p.AccessKey == null || p.AccessKey == AccessKey));
         prediction.HasOne(p => p.Pictures).WithOne().HasForeignKey<PredictionPictures>(p => p.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<PredictionPictures>().HasKey(p => p.PredictionId);

@@ -34,7 +34,7 @@ public sealed class Prediction
     public PredictionPictures? Pictures { get; set; }
     /// <summary>For a video read as a whole show: the tour and its sets; null when it was read frame by frame only.</summary>
     public DecodedShow? Show { get; set; }
-    /// <summary>Taken out of public view by an admin: every query leaves it out unless it asks for hidden ones (IgnoreQueryFilters).</summary>
+    /// <summary>Taken out of public view by an admin: every query leaves it out unless it reads every row (<see cref="Visibility"/>).</summary>
     public bool Hidden { get; set; }
     /// <summary>
     /// Set for an upload kept out of the gallery: it is then reachable only with this key (the
@@ -72,7 +72,7 @@ public static class PredictionDeletion
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.VideoJobs.Where(j => j.PredictionId == predictionId).ExecuteDeleteAsync(ct);
-        int deleted = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == predictionId).ExecuteDeleteAsync(ct);
+        int deleted = await db.Predictions.EveryRow().Where(p => p.Id == predictionId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         return deleted > 0;
     }

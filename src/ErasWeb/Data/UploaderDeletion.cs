@@ -39,8 +39,8 @@ public static class UploaderDeletion
         var stored = await (row switch
         {
             UploadRow.VideoJob => db.VideoJobs.Where(j => j.Id == id).Select(j => j.DeleteTokenHash),
-            UploadRow.Night => db.Nights.IgnoreQueryFilters().Where(n => n.Id == id).Select(n => (string?)n.DeleteTokenHash),
-            _ => db.Predictions.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => p.DeleteTokenHash),
+            UploadRow.Night => db.Nights.EveryRow().Where(n => n.Id == id).Select(n => (string?)n.DeleteTokenHash),
+            _ => db.Predictions.EveryRow().Where(p => p.Id == id).Select(p => p.DeleteTokenHash),
         }).FirstOrDefaultAsync(ct);
         if (!UploaderTokens.Matches(stored, token)) return false;
         await db.DeleteUploadedWithAsync(stored!, uploadsDir, ct);
@@ -58,9 +58,9 @@ public static class UploaderDeletion
         List<string> waiting;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var predictions = db.Predictions.IgnoreQueryFilters().Where(p => p.DeleteTokenHash == tokenHash);
+            var predictions = db.Predictions.EveryRow().Where(p => p.DeleteTokenHash == tokenHash);
             var jobs = db.VideoJobs.Where(j => j.DeleteTokenHash == tokenHash || predictions.Any(p => p.Id == j.PredictionId));
-            var nights = db.Nights.IgnoreQueryFilters().Where(n => n.DeleteTokenHash == tokenHash);
+            var nights = db.Nights.EveryRow().Where(n => n.DeleteTokenHash == tokenHash);
             waiting = [.. await jobs.Where(j => j.UploadFile != null).Select(j => j.UploadFile!).ToListAsync(ct),
                 .. await nights.Where(n => n.UploadFolder != null).Select(n => n.UploadFolder!).ToListAsync(ct)];
             await jobs.ExecuteDeleteAsync(ct);

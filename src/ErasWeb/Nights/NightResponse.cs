@@ -114,7 +114,7 @@ public static class NightQueries
     public static Task<Dictionary<long, PredictionSummary>> PhotoPredictionsAsync(Night night, ErasDb db, CancellationToken ct)
     {
         var ids = night.Photos.Select(p => p.PredictionId).OfType<long>().ToList();
-        return db.Predictions.AsNoTracking().IgnoreQueryFilters().Where(p => ids.Contains(p.Id) && !p.Hidden).Select(PredictionSummary.FromEntity).ToDictionaryAsync(p => p.Id, ct);
+        return db.Predictions.AsNoTracking().UnlessHidden().Where(p => ids.Contains(p.Id)).Select(PredictionSummary.FromEntity).ToDictionaryAsync(p => p.Id, ct);
     }
 
     /// <summary>
@@ -128,7 +128,7 @@ public static class NightQueries
     /// <summary>The public nights that have been read, newest first, a page at a time (keyset paging on the id, as for predictions).</summary>
     public static async Task<(IReadOnlyList<NightCard> Items, long? NextBefore)> GalleryPageAsync(ErasDb db, ShowCalendar calendar, long? before, int size, CancellationToken ct)
     {
-        var nights = db.Nights.AsNoTracking().Where(n => n.AccessKey == null && n.Status == WorkStatus.Succeeded && n.Photos.Any(p => p.PredictionId != null));
+        var nights = db.Nights.AsNoTracking().Listed().Where(n => n.Status == WorkStatus.Succeeded && n.Photos.Any(p => p.PredictionId != null));
         if (before is long cursor) nights = nights.Where(n => n.Id < cursor);
         var rows = await nights.OrderByDescending(n => n.Id).Take(size + 1).Include(n => n.Photos).ToListAsync(ct);
         var cards = rows.Take(size).Select(n => new NightCard(n.Id, n.CreatedAtUtc, n.Photos.Count, n.Tour, n.ShowDate is { } d ? calendar.On(d) : null,

@@ -42,7 +42,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     public async Task RunAsync(long nightId, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["NightId"] = nightId });
-        var night = await db.Nights.IgnoreQueryFilters().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
+        var night = await db.Nights.EveryRow().Include(n => n.Photos).FirstOrDefaultAsync(n => n.Id == nightId, ct);
         if (night is null || night.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         if (night.Attempts >= MaxAttempts)
         {
@@ -81,7 +81,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         {
             // Deleted by its uploader, or taken over by another worker: this attempt's result counts for nothing.
             logger.LogWarning("Night {NightId} was deleted or taken over; this attempt's result is dropped", nightId);
-            if (!await db.Nights.IgnoreQueryFilters().AnyAsync(n => n.Id == nightId, CancellationToken.None))
+            if (!await db.Nights.EveryRow().AnyAsync(n => n.Id == nightId, CancellationToken.None))
                 await db.DeleteUploadedWithAsync(night.DeleteTokenHash, options.Value.UploadsDir, CancellationToken.None);
             throw new Hangfire.Server.JobAbortedException();
         }
@@ -125,7 +125,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
                         // Public photos share the stored answer to the same bytes; an unlisted one is found again when a run is repeated.
                         reading.Prediction = night.AccessKey is null
                             ? await images.FindPublicAsync(sha, model.Version, ct)
-                            : await db.Predictions.AsNoTracking().IgnoreQueryFilters()
+                            : await db.Predictions.AsNoTracking().EveryRow()
                                 .Where(p => p.ContentSha256 == sha && p.DeleteTokenHash == night.DeleteTokenHash && p.ModelVersion == model.Version)
                                 .Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
                         if (reading.Prediction is null) files.Add((reading, bytes, length, sniff, sha));
@@ -176,7 +176,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     Task ReportAsync(Night night, double fraction)
     {
         int percent = Math.Clamp((int)(fraction * 100), 0, 99);
-        return db.Nights.IgnoreQueryFilters().Where(n => n.Id == night.Id && n.Attempts == night.Attempts).ExecuteUpdateAsync(s => s.SetProperty(n => n.Progress, percent));
+        return db.Nights.EveryRow().Where(n => n.Id == night.Id && n.Attempts == night.Attempts).ExecuteUpdateAsync(s => s.SetProperty(n => n.Progress, percent));
     }
 
     /// <summary>Puts the photos in capture order, decodes them with the night's set order, and stores it all with the night's success: one save.</summary>
@@ -219,7 +219,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         {
             // A public photo's answer is another uploader's too, who may delete it while the night is read: that photo keeps a gap.
             var ids = ordered.Select(r => r.Row.PredictionId).OfType<long>().ToList();
-            var stored = (await db.Predictions.IgnoreQueryFilters().Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(CancellationToken.None)).ToHashSet();
+            var stored = (await db.Predictions.EveryRow().Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(CancellationToken.None)).ToHashSet();
             foreach (var row in ordered.Select(r => r.Row).Where(r => r.PredictionId is long id && !stored.Contains(id)))
                 (row.PredictionId, row.Era, row.Set, row.Error) = (null, null, null, "This photo's answer was deleted while the night was read.");
             try
@@ -236,7 +236,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     /// <summary>Fails the night with its reason; photos already stored for it go, so a failed night leaves nothing half-made.</summary>
     async Task FailAsync(Night night, string reason)
     {
-        await db.Predictions.IgnoreQueryFilters().Where(p => p.DeleteTokenHash == night.DeleteTokenHash).ExecuteDeleteAsync(CancellationToken.None);
+        await db.Predictions.EveryRow().Where(p => p.DeleteTokenHash == night.DeleteTokenHash).ExecuteDeleteAsync(CancellationToken.None);
         if (db.Entry(night).State == EntityState.Detached) db.Attach(night);
         (night.Status, night.Error, night.FinishedAtUtc, night.Client) = (WorkStatus.Failed, reason, clock.GetUtcNow().UtcDateTime, null);
         try { await db.SaveChangesAsync(CancellationToken.None); }
@@ -259,7 +259,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         try
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            await db.Nights.IgnoreQueryFilters().Where(n => n.Id == night.Id).ExecuteUpdateAsync(s => s.SetProperty(n => n.UploadFolder, (string?)null));
+            await db.Nights.EveryRow().Where(n => n.Id == night.Id).ExecuteUpdateAsync(s => s.SetProperty(n => n.UploadFolder, (string?)null));
         }
         catch (IOException e) { logger.LogWarning(e, "Could not delete {Folder}; it is removed at the next start", folder); }
     }

@@ -57,6 +57,6 @@ public sealed class NightService(ErasDb db, StorageModule storage, VideoJobServi
 
     /// <summary>The night once it has finished, or as it is when <paramref name="wait"/> runs out.</summary>
     public Task<Night?> WaitAsync(long id, TimeSpan wait, CancellationToken ct) =>
-        signals.WaitAsync(id, token => db.Nights.AsNoTracking().IgnoreQueryFilters().FirstOrDefaultAsync(n => n.Id == id, token),
+        signals.WaitAsync(id, token => db.Nights.AsNoTracking().EveryRow().FirstOrDefaultAsync(n => n.Id == id, token),
             night => night.Status is WorkStatus.Succeeded or WorkStatus.Failed, wait, storage.SharedByProcesses, clock, ct);
 }

@@ -17,7 +17,7 @@ public static class NightServices
         services.AddScoped<NightService>();
         services.AddScoped<NightUploadIntake>();
         services.AddScoped<NightRunner>();
-        services.AddSingleton(new QueuedWork("nights", typeof(NightRunner), (db, ct) => db.Nights.IgnoreQueryFilters().AsNoTracking()
+        services.AddSingleton(new QueuedWork("nights", typeof(NightRunner), (db, ct) => db.Nights.EveryRow().AsNoTracking()
             .Where(n => n.Status == WorkStatus.Queued || n.Status == WorkStatus.Running)
             .Select(n => new UnfinishedWork(n.Id, n.CreatedAtUtc, n.Status == WorkStatus.Running, n.UploadFolder)).ToListAsync(ct), NightService.Enqueue));
         return services;

@@ -122,5 +122,5 @@ public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntak
     }
 
     async Task LoadRecentAsync(CancellationToken ct) =>
-        Recent = await db.Predictions.AsNoTracking().Where(p => p.AccessKey == null).OrderByDescending(p => p.Id).Take(12).Select(PredictionSummary.FromEntity).ToListAsync(ct);
+        Recent = await db.Predictions.AsNoTracking().Listed().OrderByDescending(p => p.Id).Take(12).Select(PredictionSummary.FromEntity).ToListAsync(ct);
 }

@@ -95,7 +95,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
 
     /// <summary>The public answer stored for these bytes under this model, hidden ones too: the same bytes stay one prediction, even one an admin took out of view.</summary>
     public Task<PredictionSummary?> FindPublicAsync(string sha, string modelVersion, CancellationToken ct) =>
-        db.Predictions.AsNoTracking().IgnoreQueryFilters()
+        db.Predictions.AsNoTracking().EveryRow()
             .Where(p => p.ContentSha256 == sha && p.ModelVersion == modelVersion && p.AccessKey == null)
             .Select(PredictionSummary.FromEntity)
             .FirstOrDefaultAsync(ct);
@@ -105,5 +105,5 @@ public static class TakenDown
 {
     /// <summary>Whether an admin hid a prediction of these bytes (under any model): they are not analysed or shown again.</summary>
     public static Task<bool> IsTakenDownAsync(this ErasDb db, string contentSha256, CancellationToken ct) =>
-        db.Predictions.IgnoreQueryFilters().AnyAsync(p => p.ContentSha256 == contentSha256 && p.Hidden, ct);
+        db.Predictions.EveryRow().AnyAsync(p => p.ContentSha256 == contentSha256 && p.Hidden, ct);
 }

@@ -21,7 +21,7 @@ public static class PredictionQueries
 {
     public static IQueryable<Prediction> Matching(this IQueryable<Prediction> predictions, PredictionFilter filter)
     {
-        predictions = predictions.Where(p => p.AccessKey == null).Newest();
+        predictions = predictions.Listed().Newest();
         if (!string.IsNullOrEmpty(filter.Era)) predictions = predictions.Where(p => p.PredictedClass == filter.Era);
         if (Vocabulary.Parse<PredictionKind>(filter.Kind) is { } kind) predictions = predictions.Where(p => p.Kind == kind);
         if (filter.Kind is PredictionFilter.Shows) predictions = predictions.Where(p => p.Kind == PredictionKind.Video && p.Show != null);

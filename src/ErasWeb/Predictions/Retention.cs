@@ -44,13 +44,13 @@ public sealed class Retention(IServiceScopeFactory scopes, IOptions<ErasOptions>
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-            var ids = await db.Predictions.IgnoreQueryFilters().Where(p => p.CreatedAtUtc < cutoff)
+            var ids = await db.Predictions.EveryRow().Where(p => p.CreatedAtUtc < cutoff)
                 .OrderBy(p => p.Id).Select(p => p.Id).Take(batchSize).ToListAsync(ct);
             if (ids.Count == 0) break;
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
                 await db.VideoJobs.Where(j => j.PredictionId != null && ids.Contains(j.PredictionId.Value)).ExecuteDeleteAsync(ct);
-                await db.Predictions.IgnoreQueryFilters().Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct);
+                await db.Predictions.EveryRow().Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct);
                 await transaction.CommitAsync(ct);
             }
             removed += ids.Count;
@@ -62,7 +62,7 @@ public sealed class Retention(IServiceScopeFactory scopes, IOptions<ErasOptions>
         {
             var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
             await db.VideoJobs.Where(j => j.PredictionId == null && (j.Status == WorkStatus.Failed || j.Status == WorkStatus.Succeeded) && j.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
-            await db.Nights.IgnoreQueryFilters().Where(n => (n.Status == WorkStatus.Failed || n.Status == WorkStatus.Succeeded) && n.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
+            await db.Nights.EveryRow().Where(n => (n.Status == WorkStatus.Failed || n.Status == WorkStatus.Succeeded) && n.CreatedAtUtc < cutoff).ExecuteDeleteAsync(ct);
         }
         return removed;
     }

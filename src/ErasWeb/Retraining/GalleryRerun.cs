@@ -97,7 +97,7 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
         var old = await db.Predictions.AsNoTracking().Include(p => p.Pictures).FirstOrDefaultAsync(p => p.Id == predictionId, ct);
         // Deleted or hidden since the list was made, or uploaded again under this head a moment ago: nothing to do.
         if (old?.Pictures is null || await db.IsTakenDownAsync(old.ContentSha256, ct)
-            || await db.Predictions.IgnoreQueryFilters().AnyAsync(p => p.ContentSha256 == old.ContentSha256 && p.ModelVersion == classifier.Version, ct))
+            || await db.Predictions.EveryRow().AnyAsync(p => p.ContentSha256 == old.ContentSha256 && p.ModelVersion == classifier.Version, ct))
             return;
 
         AnalyzedImage analyzed;

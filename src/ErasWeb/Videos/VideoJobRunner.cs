@@ -101,13 +101,13 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var existing = await db.Predictions.IgnoreQueryFilters().Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => new { p.Id, p.Show }).FirstOrDefaultAsync();
+        var existing = await db.Predictions.EveryRow().Where(p => p.ContentSha256 == job.ContentSha256 && p.ModelVersion == modelVersion).Select(p => new { p.Id, p.Show }).FirstOrDefaultAsync();
         long predictionId;
         if (existing is not null)
         {
             predictionId = existing.Id;
             if (existing.Show is null && analysis.Show is not null)
-                await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == existing.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Show, analysis.Show));
+                await db.Predictions.EveryRow().Where(p => p.Id == existing.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Show, analysis.Show));
         }
         else
         {

@@ -102,7 +102,7 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     {
         var o = options.Value;
         var videos = db.VideoJobs.Where(j => j.Status == WorkStatus.Queued || j.Status == WorkStatus.Running);
-        var nights = db.Nights.IgnoreQueryFilters().Where(n => n.Status == WorkStatus.Queued || n.Status == WorkStatus.Running);
+        var nights = db.Nights.EveryRow().Where(n => n.Status == WorkStatus.Queued || n.Status == WorkStatus.Running);
         if (client is not null && await videos.CountAsync(j => j.Client == client, ct) + await nights.CountAsync(n => n.Client == client, ct) >= o.VideoQueueMaxJobsPerClient)
             throw new VideoQueueFullException($"You already have as many videos and nights waiting to be analysed as one visitor may ({o.VideoQueueMaxJobsPerClient}); upload this one when one of them has finished.", perClient: true);
         if (await videos.CountAsync(ct) + await nights.CountAsync(ct) >= o.VideoQueueMaxJobs)

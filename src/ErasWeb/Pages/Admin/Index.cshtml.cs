@@ -53,7 +53,7 @@ public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
         {
             Done = e.Message;
         }
-        var key = await db.Nights.IgnoreQueryFilters().Where(n => n.Id == night).Select(n => n.AccessKey).FirstOrDefaultAsync(ct);
+        var key = await db.Nights.EveryRow().Where(n => n.Id == night).Select(n => n.AccessKey).FirstOrDefaultAsync(ct);
         return Redirect(ErasWeb.Nights.NightUrls.Page(night, key));
     }
 

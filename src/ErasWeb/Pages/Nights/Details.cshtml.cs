@@ -55,7 +55,7 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
     {
         if (await NightQueries.FindAsync(db, id, ct) is not { } night || !night.Photos.Any(p => p.PredictionId == prediction)) return NotFound();
         // Whoever may see the night may answer for its photos, each private one under its own key.
-        db.AccessKey = await db.Predictions.IgnoreQueryFilters().Where(p => p.Id == prediction).Select(p => p.AccessKey).FirstOrDefaultAsync(ct);
+        db.AccessKey = await db.Predictions.EveryRow().Where(p => p.Id == prediction).Select(p => p.AccessKey).FirstOrDefaultAsync(ct);
         try
         {
             if (await fans.VoteAsync(prediction, voters.Of(HttpContext, remember: true), era ?? "", ct) is null) return NotFound();

@@ -49,7 +49,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         // The newest night the photo is in that anyone may open: a private night is not opened by one of its photos' links.
         Night = (await db.NightPhotos.Where(n => n.PredictionId == id && db.Nights.Any(night => night.Id == n.NightId)).OrderByDescending(n => n.NightId)
             .Select(n => new { n.NightId, n.Era, n.Set }).FirstOrDefaultAsync(ct)) is { } night ? (night.NightId, night.Era, night.Set) : null;
-        History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Where(p => p.ContentSha256 == found.ContentSha256 && p.AccessKey == null)
+        History = found.AccessKey is not null ? [] : (await db.Predictions.AsNoTracking().Listed().Where(p => p.ContentSha256 == found.ContentSha256)
             .OrderByDescending(p => p.Id).Select(p => new { p.Id, p.PredictedClass, p.Confidence, p.ModelVersion }).ToListAsync(ct))
             .Select(p => (p.Id, p.PredictedClass, p.Confidence, p.ModelVersion)).ToList();
         if (Request.Cookies.ContainsKey(Voters.Cookie))
