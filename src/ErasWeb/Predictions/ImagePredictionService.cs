@@ -52,27 +52,10 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
     /// </summary>
     public async Task<(PredictionSummary Prediction, bool IsNew)> StoreAsync(string fileName, string sha, long sizeBytes, AnalyzedImage analyzed, string modelVersion, Ownership owner, CancellationToken ct)
     {
-        var row = new Prediction
-        {
-            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
-            Kind = PredictionKind.Image,
-            FileName = fileName,
-            ContentSha256 = sha,
-            SizeBytes = sizeBytes,
-            Width = analyzed.Width,
-            Height = analyzed.Height,
-            Format = analyzed.Sniff.Name,
-            PredictedClass = analyzed.Prediction.Era,
-            Confidence = analyzed.Prediction.Confidence,
-            UncertainReason = analyzed.Prediction.UncertainReason,
-            Zoomed = analyzed.Prediction.Zoomed,
-            Probabilities = analyzed.Prediction.ByEra(),
-            Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
-            ModelVersion = modelVersion,
-            AccessKey = owner.AccessKey,
-            DeleteTokenHash = owner.DeleteTokenHash,
-            Pictures = new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
-        };
+        var row = PredictionRows.New(PredictionKind.Image, new UploadFacts(fileName, sha, sizeBytes, analyzed.Sniff.Name, analyzed.Width, analyzed.Height),
+            ModelAnswer.Of(analyzed.Prediction, modelVersion),
+            new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
+            clock.GetUtcNow().UtcDateTime, owner.AccessKey, owner.DeleteTokenHash);
         db.Predictions.Add(row);
         try
         {
@@ -86,7 +69,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             return (await FindPublicAsync(sha, modelVersion, ct) ?? throw new InvalidOperationException("The prediction that made this one a duplicate is gone.", e), false);
         }
         // Let go of the row and its pictures: a night stores hundreds of photos through one context.
-        db.Entry(row.Pictures).State = db.Entry(row).State = EntityState.Detached;
+        db.Entry(row.Pictures!).State = db.Entry(row).State = EntityState.Detached;
         metrics.Prediction(row.PredictedClass, row.Kind.Text(), row.UncertainReason is not null);
         logger.LogInformation("Prediction {PredictionId}: {Era} ({Confidence:0.00}) for a {Width}x{Height} {Format} by model {ModelVersion}",
             row.Id, row.PredictedClass, row.Confidence, row.Width, row.Height, row.Format, row.ModelVersion);

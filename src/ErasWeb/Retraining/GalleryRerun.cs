@@ -104,28 +104,11 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
         await models.Analyses.WaitAsync(ct);
         try { analyzed = ImagePipeline.Analyze(old.Pictures.Display, FileSniffer.SniffImage(old.Pictures.Display), classifier, new PixelLimits(options.Value.MaxImagePixels, options.Value.MaxFullDecodePixels)); }
         finally { models.Analyses.Release(); }
-        db.Predictions.Add(new Prediction
-        {
-            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
-            Kind = PredictionKind.Image,
-            FileName = old.FileName,
-            ContentSha256 = old.ContentSha256,
-            SizeBytes = old.SizeBytes,
-            Width = old.Width,
-            Height = old.Height,
-            Format = old.Format,
-            PredictedClass = analyzed.Prediction.Era,
-            Confidence = analyzed.Prediction.Confidence,
-            UncertainReason = analyzed.Prediction.UncertainReason,
-            Zoomed = analyzed.Prediction.Zoomed,
-            Probabilities = analyzed.Prediction.ByEra(),
-            Explanation = analyzed.Prediction.Heatmap.Kind.Name(),
-            ModelVersion = classifier.Version,
-            // Made from the same upload: its uploader's token deletes this answer with the others.
-            DeleteTokenHash = old.DeleteTokenHash,
+        // Made from the same upload: its uploader's token deletes this answer with the others.
+        db.Predictions.Add(PredictionRows.New(PredictionKind.Image, UploadFacts.Of(old), ModelAnswer.Of(analyzed.Prediction, classifier.Version),
             // The stored display copy and thumbnail as they were; only the heatmap is new.
-            Pictures = new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, GradCam = analyzed.GradCam },
-        });
+            new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, GradCam = analyzed.GradCam },
+            clock.GetUtcNow().UtcDateTime, accessKey: null, old.DeleteTokenHash));
     }
 }
 

@@ -3,6 +3,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Observability;
+using ErasWeb.Predictions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -111,29 +112,14 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
         }
         else
         {
-            var prediction = new Prediction
-            {
-                CreatedAtUtc = now,
-                Kind = PredictionKind.Video,
-                FileName = job.FileName,
-                ContentSha256 = job.ContentSha256,
-                SizeBytes = job.SizeBytes,
-                DurationSeconds = analysis.Video.Duration.TotalSeconds,
-                KeyFrameSeconds = analysis.Frames[analysis.KeyFrame].Time.TotalSeconds,
-                Width = analysis.Video.Width,
-                Height = analysis.Video.Height,
-                Format = job.Format,
-                PredictedClass = analysis.Era,
-                Confidence = analysis.Confidence,
-                UncertainReason = analysis.UncertainReason,
-                Probabilities = analysis.Labels.Zip(analysis.Probabilities).ToDictionary(p => p.First, p => p.Second),
-                Explanation = analysis.Explanation,
-                ModelVersion = modelVersion,
-                Show = analysis.Show,
-                // The upload's token deletes its answer too.
-                DeleteTokenHash = job.DeleteTokenHash,
-                Pictures = new PredictionPictures { Display = analysis.Poster, Thumbnail = analysis.PosterThumbnail, GradCam = analysis.GradCam },
-            };
+            var answer = new ModelAnswer(analysis.Era, analysis.Confidence, analysis.UncertainReason,
+                analysis.Labels.Zip(analysis.Probabilities).ToDictionary(p => p.First, p => p.Second), analysis.Explanation, Zoomed: false, modelVersion);
+            // The upload's token deletes its answer too.
+            var prediction = PredictionRows.New(PredictionKind.Video, new UploadFacts(job.FileName, job.ContentSha256, job.SizeBytes, job.Format, analysis.Video.Width, analysis.Video.Height),
+                answer, new PredictionPictures { Display = analysis.Poster, Thumbnail = analysis.PosterThumbnail, GradCam = analysis.GradCam }, now, accessKey: null, job.DeleteTokenHash);
+            prediction.DurationSeconds = analysis.Video.Duration.TotalSeconds;
+            prediction.KeyFrameSeconds = analysis.Frames[analysis.KeyFrame].Time.TotalSeconds;
+            prediction.Show = analysis.Show;
             db.Predictions.Add(prediction);
             await db.SaveChangesAsync(CancellationToken.None);
             db.VideoFrames.AddRange(analysis.Frames.Select((f, i) => new VideoFrame
