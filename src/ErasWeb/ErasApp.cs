@@ -76,6 +76,7 @@ public static class ErasApp
         services.AddSingleton<PhotoBytesInFlight>();
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
+        services.AddSingleton<PicturesOnDemand>();
         services.AddScoped<StorageQuota>();
         services.AddSingleton<Retention>();
         services.AddHostedService(sp => sp.GetRequiredService<Retention>());

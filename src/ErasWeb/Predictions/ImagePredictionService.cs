@@ -38,7 +38,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         return new(stored, isNew ? deleteToken : null);
     }
 
-    /// <summary>Decodes and classifies a photo and makes its pictures, taking a turn at the CPU (<see cref="ModelHost.Analyses"/>).</summary>
+    /// <summary>Decodes and classifies a photo and makes its display copy, taking a turn at the CPU (<see cref="ModelHost.Analyses"/>).</summary>
     public async Task<AnalyzedImage> AnalyzeAsync(ReadOnlyMemory<byte> bytes, SniffResult sniff, IEraModel classifier, CancellationToken ct)
     {
         await models.Analyses.WaitAsync(ct);
@@ -71,7 +71,8 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
             ModelVersion = modelVersion,
             AccessKey = owner.AccessKey,
             DeleteTokenHash = owner.DeleteTokenHash,
-            Pictures = new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
+            // The thumbnail and overlay are made when first asked for (PicturesOnDemand).
+            Pictures = new PredictionPictures { Display = analyzed.Display, Heatmap = analyzed.Heatmap },
         };
         db.Predictions.Add(row);
         try

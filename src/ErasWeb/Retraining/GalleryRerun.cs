@@ -122,8 +122,8 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
             ModelVersion = classifier.Version,
             // Made from the same upload: its uploader's token deletes this answer with the others.
             DeleteTokenHash = old.DeleteTokenHash,
-            // The stored display copy and thumbnail as they were; only the heatmap is new.
-            Pictures = new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, GradCam = analyzed.GradCam },
+            // The stored display copy and thumbnail as they were; only the heatmap is new (its overlay is drawn when first asked for).
+            Pictures = new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, Heatmap = analyzed.Heatmap },
         });
     }
 }
