@@ -130,7 +130,7 @@ public static class ImageDecoder
     /// <summary>
     /// A JPEG this app made itself (a display copy: upright, opaque, sound), decoded at the smallest of
     /// libjpeg's k/8 scales whose long side still reaches <paramref name="longSide"/>: a thumbnail is
-    /// read from an eighth to a quarter of the pixels.
+    /// read from an eighth to a quarter of the pixels. The bitmap is the caller's to draw on.
     /// </summary>
     public static unsafe SKBitmap DecodeOwnJpeg(ReadOnlySpan<byte> jpeg, int longSide = int.MaxValue)
     {
@@ -152,7 +152,6 @@ public static class ImageDecoder
                 bitmap.Dispose();
                 throw new InvalidOperationException($"A stored picture cannot be read: {Describe(result)}");
             }
-            bitmap.SetImmutable();
             return bitmap;
         }
     }

@@ -68,10 +68,10 @@ public static class ImagePipeline
         using var photo = ImageDecoder.DecodeOwnJpeg(display);
         var crop = new SKRect(heatmap.Left * photo.Width, heatmap.Top * photo.Height, heatmap.Right * photo.Width, heatmap.Bottom * photo.Height);
         // The kind of map (Grad-CAM or occlusion) does not change how it is drawn.
-        using var overlay = GradCamOverlay.Render(photo, new Heatmap(heatmap.Values, heatmap.Width, heatmap.Height, ExplanationKind.GradCam), crop, heatmap.Outline);
+        GradCamOverlay.Draw(photo, new Heatmap(heatmap.Values, heatmap.Width, heatmap.Height, ExplanationKind.GradCam), crop, heatmap.Outline);
         metrics?.Stage("gradcam", step.Elapsed);
         step.Restart();
-        var jpeg = ImageEncoder.Jpeg(overlay, DisplayQuality);
+        var jpeg = ImageEncoder.Jpeg(photo, DisplayQuality);
         metrics?.Stage("encode", step.Elapsed);
         return jpeg;
     }

@@ -20,10 +20,20 @@ public sealed record UploadedPrediction(PredictionSummary Prediction, string? De
 public sealed record Ownership(string? AccessKey, string DeleteTokenHash);
 
 /// <summary>The image use case: sniff, reuse a stored public answer for the same bytes, else analyse and store.</summary>
-public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<ImagePredictionService> logger)
+public sealed class ImagePredictionService(ModelHost models, ErasDb db, PicturesOnDemand pictures, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<ImagePredictionService> logger)
 {
     /// <param name="unlisted">Kept out of the gallery: stored as its own prediction, reachable only through its key.</param>
     public async Task<UploadedPrediction> PredictAsync(Upload upload, bool unlisted, CancellationToken ct)
+    {
+        var uploading = pictures.Uploading();
+        UploadedPrediction answer;
+        try { answer = await AnswerAsync(upload, unlisted, ct); }
+        finally { uploading.Dispose(); }
+        if (answer.DeleteToken is not null) pictures.MakeOverlayIfIdle(answer.Prediction.Id);
+        return answer;
+    }
+
+    async Task<UploadedPrediction> AnswerAsync(Upload upload, bool unlisted, CancellationToken ct)
     {
         var sniff = FileSniffer.SniffImage(upload.Bytes.Span);
         var classifier = models.Model ?? throw new ModelNotReadyException();

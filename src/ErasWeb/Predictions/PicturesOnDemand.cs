@@ -42,55 +42,87 @@ public sealed class PicturesOnDemand(IServiceScopeFactory scopes, ErasMetrics me
             _ = MakeAsync(id, MadePicture.Overlay);
     }
 
-    /// <summary>One making per picture at a time; it runs to its end in a scope of its own, whoever stops waiting for it.</summary>
-    Task<byte[]?> MakeAsync(long id, MadePicture kind)
-    {
-        var key = (id, kind);
-        var made = making.GetOrAdd(key, k => new Lazy<Task<byte[]?>>(() => Task.Run(() => MakeNowAsync(k.Id, k.Kind))));
-        return Finish();
+    int uploading;
 
-        async Task<byte[]?> Finish()
+    /// <summary>Counts a photo upload as being analysed and stored until the result is disposed.</summary>
+    public IDisposable Uploading()
+    {
+        Interlocked.Increment(ref uploading);
+        return new Uploaded(this);
+    }
+
+    sealed class Uploaded(PicturesOnDemand pictures) : IDisposable
+    {
+        int disposed;
+        public void Dispose()
         {
-            try { return await made.Value; }
-            finally { making.TryRemove(KeyValuePair.Create(key, made)); }
+            if (Interlocked.Exchange(ref disposed, 1) == 0) Interlocked.Decrement(ref pictures.uploading);
         }
     }
 
-    async Task<byte[]?> MakeNowAsync(long id, MadePicture kind)
+    /// <summary>
+    /// Makes a new photo's overlay now if no other upload is being analysed or stored: when uploads keep
+    /// coming they are answered first and the overlay waits to be asked for, but a quiet moment makes it
+    /// before the uploader's page asks.
+    /// </summary>
+    public void MakeOverlayIfIdle(long id)
     {
+        if (Volatile.Read(ref uploading) == 0) _ = MakeAsync(id, MadePicture.Overlay);
+    }
+
+    /// <summary>
+    /// One making per picture at a time, which runs to its end in a scope of its own whoever stops waiting
+    /// for it. Its waiters get the picture as soon as it is drawn; it is stored after, and the making is
+    /// forgotten only then, so a request in between still finds it here rather than drawing it again.
+    /// </summary>
+    Task<byte[]?> MakeAsync(long id, MadePicture kind) =>
+        making.GetOrAdd((id, kind), key => new Lazy<Task<byte[]?>>(() => Start(key))).Value;
+
+    Task<byte[]?> Start((long Id, MadePicture Kind) key)
+    {
+        var picture = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(async () =>
+        {
+            try { await MakeNowAsync(key.Id, key.Kind, picture); }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The {Kind} of prediction {PredictionId} could not be made", key.Kind, key.Id);
+                picture.TrySetException(e);
+            }
+            finally { making.TryRemove(key, out _); }
+        });
+        return picture.Task;
+    }
+
+    async Task MakeNowAsync(long id, MadePicture kind, TaskCompletionSource<byte[]?> made)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        var row = db.PredictionPictures.AsNoTracking().Where(p => p.PredictionId == id);
+        // The display copy travels only when the picture is still missing (another process may have made it since).
+        var source = kind == MadePicture.Thumbnail
+            ? await row.Select(p => new { Stored = p.Thumbnail, Display = p.Thumbnail == null ? p.Display : null, Heatmap = (StoredHeatmap?)null }).FirstOrDefaultAsync()
+            : await row.Select(p => new { Stored = p.GradCam, Display = p.GradCam == null ? p.Display : null, p.Heatmap }).FirstOrDefaultAsync();
+        if (source?.Stored is { } stored || source?.Display is not { } display || (kind == MadePicture.Overlay && source.Heatmap is null))
+        {
+            made.SetResult(source?.Stored); // stored already, or deleted meanwhile
+            return;
+        }
+
+        var picture = kind == MadePicture.Thumbnail ? ImagePipeline.Thumbnail(display, metrics) : ImagePipeline.Overlay(display, source.Heatmap!, metrics);
+        made.SetResult(picture);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-            var row = db.PredictionPictures.AsNoTracking().Where(p => p.PredictionId == id);
-            // The display copy travels only when the picture is still missing (another process may have made it since).
-            var source = kind == MadePicture.Thumbnail
-                ? await row.Select(p => new { Stored = p.Thumbnail, Display = p.Thumbnail == null ? p.Display : null, Heatmap = (StoredHeatmap?)null }).FirstOrDefaultAsync()
-                : await row.Select(p => new { Stored = p.GradCam, Display = p.GradCam == null ? p.Display : null, p.Heatmap }).FirstOrDefaultAsync();
-            if (source?.Stored is { } stored) return stored;
-            if (source?.Display is not { } display) return null; // deleted meanwhile
-            if (kind == MadePicture.Overlay && source.Heatmap is null) return null;
-
-            var picture = kind == MadePicture.Thumbnail ? ImagePipeline.Thumbnail(display, metrics) : ImagePipeline.Overlay(display, source.Heatmap!, metrics);
-            try
-            {
-                // Only into a row that still lacks it: a deleted row stays deleted, and a racing process's equal bytes stay.
-                int updated = kind == MadePicture.Thumbnail
-                    ? await row.Where(p => p.Thumbnail == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.Thumbnail, picture))
-                    : await row.Where(p => p.GradCam == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.GradCam, picture));
-                logger.LogDebug("{Kind} of prediction {PredictionId} made ({Bytes} bytes, stored: {Stored})", kind, id, picture.Length, updated > 0);
-            }
-            catch (System.Data.Common.DbException e)
-            {
-                // Served all the same; the next request makes it again.
-                logger.LogWarning(e, "The {Kind} of prediction {PredictionId} was made but could not be stored", kind, id);
-            }
-            return picture;
+            // Only into a row that still lacks it: a deleted row stays deleted, and a racing process's equal bytes stay.
+            int updated = kind == MadePicture.Thumbnail
+                ? await row.Where(p => p.Thumbnail == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.Thumbnail, picture))
+                : await row.Where(p => p.GradCam == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.GradCam, picture));
+            logger.LogDebug("{Kind} of prediction {PredictionId} made ({Bytes} bytes, stored: {Stored})", kind, id, picture.Length, updated > 0);
         }
-        catch (Exception e)
+        catch (System.Data.Common.DbException e)
         {
-            logger.LogError(e, "The {Kind} of prediction {PredictionId} could not be made", kind, id);
-            throw;
+            // Served all the same; the next request makes it again.
+            logger.LogWarning(e, "The {Kind} of prediction {PredictionId} was made but could not be stored", kind, id);
         }
     }
 }
