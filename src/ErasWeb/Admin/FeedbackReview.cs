@@ -18,7 +18,7 @@ public sealed record FeedbackItem(
 public sealed class PrivateNightException() : Exception("This night is kept out of the gallery: its photos are its uploader's alone, so they do not become training labels.");
 
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
-public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeProvider clock)
+public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, PicturesOnDemand pictures, TimeProvider clock)
 {
     public const int MaxPage = 200;
 
@@ -98,7 +98,7 @@ public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, TimeP
 
     /// <summary>A prediction's thumbnail, hidden or not, for the admin's eyes.</summary>
     public Task<byte[]?> ThumbnailAsync(long predictionId, CancellationToken ct) =>
-        db.Predictions.EveryRow().Where(p => p.Id == predictionId).Select(p => p.Pictures!.Thumbnail).FirstOrDefaultAsync(ct);
+        pictures.GetAsync(db.Predictions.EveryRow(), predictionId, MadePicture.Thumbnail, ct);
 
     /// <summary>Hides or shows the picture: every answer to the same bytes, under every head, goes with it.</summary>
     public async Task<bool> SetHiddenAsync(long predictionId, bool hidden, CancellationToken ct)

@@ -19,11 +19,18 @@ public static class GradCamOverlay
     public static SKBitmap Render(SKBitmap photo, Heatmap heatmap, SKRect cropInPhoto, bool markCrop = false)
     {
         if (photo.ColorType != SKColorType.Rgba8888) throw new ArgumentException("The photo must be RGBA8888.", nameof(photo));
+        var result = new SKBitmap(new SKImageInfo(photo.Width, photo.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        photo.GetPixelSpan().CopyTo(result.GetPixelSpan());
+        Draw(result, heatmap, cropInPhoto, markCrop);
+        return result;
+    }
+
+    /// <summary>As <see cref="Render"/>, over <paramref name="photo"/> itself: no second bitmap to allocate and fill, for a photo decoded only to be drawn over.</summary>
+    public static void Draw(SKBitmap photo, Heatmap heatmap, SKRect cropInPhoto, bool markCrop = false)
+    {
+        if (photo.ColorType != SKColorType.Rgba8888) throw new ArgumentException("The photo must be RGBA8888.", nameof(photo));
         int width = photo.Width, height = photo.Height;
-        var result = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var source = photo.GetPixelSpan();
-        var target = result.GetPixelSpan();
-        source.CopyTo(target);
+        var target = photo.GetPixelSpan();
 
         int left = Math.Clamp((int)MathF.Round(cropInPhoto.Left), 0, width), right = Math.Clamp((int)MathF.Round(cropInPhoto.Right), left, width);
         int top = Math.Clamp((int)MathF.Round(cropInPhoto.Top), 0, height), bottom = Math.Clamp((int)MathF.Round(cropInPhoto.Bottom), top, height);
@@ -61,14 +68,13 @@ public static class GradCamOverlay
                 row[p + 2] = (byte)((row[p + 2] * (256 - AlphaWeight) + JetBlend[jet + 2]) >> 8);
             }
         }
-        result.NotifyPixelsChanged();
+        photo.NotifyPixelsChanged();
         if (markCrop)
         {
-            using var canvas = new SKCanvas(result);
+            using var canvas = new SKCanvas(photo);
             using var outline = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = Math.Max(2, Math.Min(width, height) / 150f), IsAntialias = true };
             canvas.DrawRect(new SKRect(left, top, right, bottom), outline);
         }
-        return result;
     }
 
     static (int[] Low, int[] High, float[] Fraction) Sampling(int from, int to, float origin, float length, int mapSize)

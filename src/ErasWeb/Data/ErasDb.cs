@@ -44,6 +44,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
         prediction.HasQueryFilter(p => !p.Hidden && (p.AccessKey == null || p.AccessKey == AccessKey));
         prediction.HasOne(p => p.Pictures).WithOne().HasForeignKey<PredictionPictures>(p => p.PredictionId).OnDelete(DeleteBehavior.Cascade);
         model.Entity<PredictionPictures>().HasKey(p => p.PredictionId);
+        model.Entity<PredictionPictures>().Property(p => p.Heatmap).AsJsonValue();
 
         var feedback = model.Entity<Feedback>();
         feedback.HasIndex(f => f.PredictionId).IsUnique();

@@ -54,16 +54,27 @@ public sealed class Prediction
 /// The JPEGs shown for a prediction. A table of their own: SQLite reads a row's columns in order,
 /// through the overflow pages of any large value before them, so BLOBs beside the searchable
 /// columns would make every count and filter over many predictions read every picture.
+/// A photo is stored with its display copy and its heatmap only; its thumbnail and overlay are
+/// made from those when first asked for, then kept here (most API clients never ask for them).
 /// </summary>
 public sealed class PredictionPictures
 {
     public long PredictionId { get; set; }
     /// <summary>The photo (long side at most 1024 px), or a video's key frame: the frame that shows the winning era most clearly.</summary>
     public required byte[] Display { get; set; }
-    public required byte[] Thumbnail { get; set; }
-    /// <summary>The heatmap blended over <see cref="Display"/>.</summary>
-    public required byte[] GradCam { get; set; }
+    /// <summary>Null until first asked for (a photo's); a video's is stored with it.</summary>
+    public byte[]? Thumbnail { get; set; }
+    /// <summary>The heatmap blended over <see cref="Display"/>; null until first asked for (a photo's), drawn from <see cref="Heatmap"/>.</summary>
+    public byte[]? GradCam { get; set; }
+    /// <summary>What a photo's overlay is drawn from; null for a video, whose overlay is stored with it.</summary>
+    public StoredHeatmap? Heatmap { get; set; }
 }
+
+/// <summary>
+/// A heatmap kept to draw its overlay later: the map (row-major, 0-1), the part of the display copy it
+/// covers as fractions of that copy's size, and whether that part is outlined (a zoomed view's small region).
+/// </summary>
+public sealed record StoredHeatmap(float[] Values, int Width, int Height, float Left, float Top, float Right, float Bottom, bool Outline);
 
 public static class PredictionDeletion
 {

@@ -80,6 +80,7 @@ public static class ErasApp
         services.AddSingleton<PhotoBytesInFlight>();
         services.AddHostedService<ModelLoader>();
         services.AddScoped<ImagePredictionService>();
+        services.AddSingleton<PicturesOnDemand>();
         services.AddScoped<StorageQuota>();
         services.AddUploadIntake();
         services.AddSingleton<Retention>();

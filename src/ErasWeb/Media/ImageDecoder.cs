@@ -127,6 +127,35 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// A JPEG this app made itself (a display copy: upright, opaque, sound), decoded at the smallest of
+    /// libjpeg's k/8 scales whose long side still reaches <paramref name="longSide"/>: a thumbnail is
+    /// read from an eighth to a quarter of the pixels. The bitmap is the caller's to draw on.
+    /// </summary>
+    public static unsafe SKBitmap DecodeOwnJpeg(ReadOnlySpan<byte> jpeg, int longSide = int.MaxValue)
+    {
+        fixed (byte* pinned = jpeg)
+        {
+            using var data = SKData.Create((nint)pinned, jpeg.Length);
+            using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult)
+                ?? throw new InvalidOperationException($"A stored picture cannot be read: {Describe(createResult)}");
+            var size = codec.Info.Size;
+            for (int eighths = 1; eighths < 8; eighths++)
+            {
+                var scaled = codec.GetScaledDimensions(eighths / 8f);
+                if (Math.Max(scaled.Width, scaled.Height) >= longSide) { size = scaled; break; }
+            }
+            var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+            var bitmap = new SKBitmap(info);
+            if (!TurboJpeg.TryDecode(jpeg, bitmap) && codec.GetPixels(info, bitmap.GetPixels()) is var result && result != SKCodecResult.Success)
+            {
+                bitmap.Dispose();
+                throw new InvalidOperationException($"A stored picture cannot be read: {Describe(result)}");
+            }
+            return bitmap;
+        }
+    }
+
     static SKSizeI ChooseDecodeSize(SKCodec codec, int modelShortSide)
     {
         var full = codec.Info.Size;

@@ -4,14 +4,17 @@ using SkiaSharp;
 namespace ErasWeb.Media;
 
 /// <summary>
-/// libjpeg-turbo's TurboJPEG API (Debian: libturbojpeg0). On this machine class it encodes about six
-/// times faster than Skia's built-in JPEG encoder and decodes a 12 MP photo at 1/4 scale in two
-/// thirds of the time. Absent the library, callers use Skia.
+/// libjpeg-turbo's TurboJPEG API (Debian: libturbojpeg0), with its x86 SIMD code. SkiaSharp's own JPEG
+/// codec is libjpeg-turbo as well, but Skia builds it without SIMD on x86 (its build turns SIMD on for
+/// ARM only; SkiaSharp 4.155's library carries none of the SIMD dispatch), so on this machine class
+/// TurboJPEG encodes several times faster (BENCHMARKS.md) and decodes a 12 MP photo at 1/4 scale in two
+/// thirds of the time. Encoding otherwise keeps TurboJPEG's defaults: its fast integer DCT and the
+/// standard Huffman tables (no optimising pass). Absent the library, callers use Skia.
 /// </summary>
 public static partial class TurboJpeg
 {
     const string Library = "libturbojpeg.so.0";
-    const int PixelFormatRgba = 7, PixelFormatBgra = 8, Subsampling420 = 2;
+    const int PixelFormatRgba = 7, PixelFormatBgra = 8;
 
     public static readonly bool IsAvailable = NativeLibrary.TryLoad(Library, out _);
 
@@ -37,7 +40,7 @@ public static partial class TurboJpeg
         }
     }
 
-    public static byte[] Encode(SKBitmap bitmap, int quality)
+    public static byte[] Encode(SKBitmap bitmap, int quality, JpegChroma chroma = JpegChroma.Subsampled420)
     {
         int format = bitmap.ColorType switch
         {
@@ -50,7 +53,7 @@ public static partial class TurboJpeg
         nuint size = 0;
         try
         {
-            if (tjCompress2(compressor, bitmap.GetPixels(), bitmap.Width, bitmap.RowBytes, bitmap.Height, format, ref buffer, ref size, Subsampling420, quality, 0) != 0)
+            if (tjCompress2(compressor, bitmap.GetPixels(), bitmap.Width, bitmap.RowBytes, bitmap.Height, format, ref buffer, ref size, (int)chroma, quality, 0) != 0)
                 throw new InvalidOperationException("TurboJPEG could not encode the image: " + Marshal.PtrToStringUTF8(tjGetErrorStr2(compressor)));
             var jpeg = new byte[(int)size];
             Marshal.Copy(buffer, jpeg, 0, jpeg.Length);
@@ -70,3 +73,9 @@ public static partial class TurboJpeg
     [LibraryImport(Library)] private static partial int tjDecompress2(nint handle, nint jpeg, nuint jpegSize, nint destination, int width, int pitch, int height, int pixelFormat, int flags);
     [LibraryImport(Library)] private static partial nint tjGetErrorStr2(nint handle);
 }
+
+/// <summary>
+/// How much colour detail a JPEG keeps (TurboJPEG's TJSAMP values). Half in each direction (4:2:0) is what
+/// cameras write and what ErasWeb stores: full colour (4:4:4) took 1.6 to 1.9 times as long for files a quarter larger (BENCHMARKS.md).
+/// </summary>
+public enum JpegChroma { Full444 = 0, Subsampled420 = 2 }

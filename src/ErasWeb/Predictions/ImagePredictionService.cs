@@ -20,10 +20,20 @@ public sealed record UploadedPrediction(PredictionSummary Prediction, string? De
 public sealed record Ownership(string? AccessKey, string DeleteTokenHash);
 
 /// <summary>The image use case: sniff, reuse a stored public answer for the same bytes, else analyse and store.</summary>
-public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<ImagePredictionService> logger)
+public sealed class ImagePredictionService(ModelHost models, ErasDb db, PicturesOnDemand pictures, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<ImagePredictionService> logger)
 {
     /// <param name="unlisted">Kept out of the gallery: stored as its own prediction, reachable only through its key.</param>
     public async Task<UploadedPrediction> PredictAsync(Upload upload, bool unlisted, CancellationToken ct)
+    {
+        var uploading = pictures.Uploading();
+        UploadedPrediction answer;
+        try { answer = await AnswerAsync(upload, unlisted, ct); }
+        finally { uploading.Dispose(); }
+        if (answer.DeleteToken is not null) pictures.MakeOverlayIfIdle(answer.Prediction.Id);
+        return answer;
+    }
+
+    async Task<UploadedPrediction> AnswerAsync(Upload upload, bool unlisted, CancellationToken ct)
     {
         var sniff = FileSniffer.SniffImage(upload.Bytes.Span);
         var classifier = models.Model ?? throw new ModelNotReadyException();
@@ -38,7 +48,7 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
         return new(stored, isNew ? deleteToken : null);
     }
 
-    /// <summary>Decodes and classifies a photo and makes its pictures, taking a turn at the CPU (<see cref="ModelHost.Analyses"/>).</summary>
+    /// <summary>Decodes and classifies a photo and makes its display copy, taking a turn at the CPU (<see cref="ModelHost.Analyses"/>).</summary>
     public async Task<AnalyzedImage> AnalyzeAsync(ReadOnlyMemory<byte> bytes, SniffResult sniff, IEraModel classifier, CancellationToken ct)
     {
         await models.Analyses.WaitAsync(ct);
@@ -54,7 +64,8 @@ public sealed class ImagePredictionService(ModelHost models, ErasDb db, IOptions
     {
         var row = PredictionRows.New(PredictionKind.Image, new UploadFacts(fileName, sha, sizeBytes, analyzed.Sniff.Name, analyzed.Width, analyzed.Height),
             ModelAnswer.Of(analyzed.Prediction, modelVersion),
-            new PredictionPictures { Display = analyzed.Display, Thumbnail = analyzed.Thumbnail, GradCam = analyzed.GradCam },
+            // The thumbnail and overlay are made when first asked for (PicturesOnDemand).
+            new PredictionPictures { Display = analyzed.Display, Heatmap = analyzed.Heatmap },
             clock.GetUtcNow().UtcDateTime, owner.AccessKey, owner.DeleteTokenHash);
         db.Predictions.Add(row);
         try

@@ -21,14 +21,14 @@ public static class PredictionApi
         predictions.MapGet("/{id:long}", Get).WithName("GetPrediction").WithSummary("One prediction.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         predictions.MapGet("/{id:long}/image", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
-            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.Display), http, ct))
+            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.Display).FirstOrDefaultAsync(ct), http))
             .WithName("GetPredictionImage").WithSummary("The stored display copy (JPEG, long side at most 1024 px).").ProducesJpeg();
-        predictions.MapGet("/{id:long}/thumbnail", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
-            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.Thumbnail), http, ct))
-            .WithName("GetPredictionThumbnail").WithSummary("The stored thumbnail (JPEG, long side at most 256 px).").ProducesJpeg();
-        predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, HttpContext http, CancellationToken ct) =>
-            Picture(id, db.Predictions.Where(p => p.Id == id).Select(p => p.Pictures!.GradCam), http, ct))
-            .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG).").ProducesJpeg();
+        predictions.MapGet("/{id:long}/thumbnail", (long id, ErasDb db, PicturesOnDemand pictures, HttpContext http, CancellationToken ct) =>
+            Picture(id, pictures.GetAsync(db.Predictions, id, MadePicture.Thumbnail, ct), http))
+            .WithName("GetPredictionThumbnail").WithSummary("The thumbnail (JPEG, long side at most 256 px), made when first asked for and then kept.").ProducesJpeg();
+        predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, PicturesOnDemand pictures, HttpContext http, CancellationToken ct) =>
+            Picture(id, pictures.GetAsync(db.Predictions, id, MadePicture.Overlay, ct), http))
+            .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG), made when first asked for and then kept.").ProducesJpeg();
         predictions.MapDelete("/{id:long}", Delete).WithName("DeleteUpload")
             .WithSummary("Deletes an upload with everything made from it (its pictures, frames and feedback, a video's job, the answers a re-run made of it): "
                 + "send the delete_token its upload was answered with as X-Delete-Token. No such prediction and a wrong token get the same 404.")
@@ -73,9 +73,9 @@ public static class PredictionApi
         return row is null ? NotFound(id) : TypedResults.Ok(row.ToResponse());
     }
 
-    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Picture(long id, IQueryable<byte[]> picture, HttpContext http, CancellationToken ct)
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Picture(long id, Task<byte[]?> picture, HttpContext http)
     {
-        var bytes = await picture.FirstOrDefaultAsync(ct);
+        var bytes = await picture;
         if (bytes is null) return NotFound(id);
         http.Response.Headers.CacheControl = PictureCaching;
         return TypedResults.File(bytes, ImageEncoder.JpegContentType);

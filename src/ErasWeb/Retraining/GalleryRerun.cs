@@ -106,8 +106,8 @@ public sealed class GalleryRerunner(ErasDb db, ModelHost models, IOptions<ErasOp
         finally { models.Analyses.Release(); }
         // Made from the same upload: its uploader's token deletes this answer with the others.
         db.Predictions.Add(PredictionRows.New(PredictionKind.Image, UploadFacts.Of(old), ModelAnswer.Of(analyzed.Prediction, classifier.Version),
-            // The stored display copy and thumbnail as they were; only the heatmap is new.
-            new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, GradCam = analyzed.GradCam },
+            // The stored display copy and thumbnail as they were; only the heatmap is new (its overlay is drawn when first asked for).
+            new PredictionPictures { Display = old.Pictures.Display, Thumbnail = old.Pictures.Thumbnail, Heatmap = analyzed.Heatmap },
             clock.GetUtcNow().UtcDateTime, accessKey: null, old.DeleteTokenHash));
     }
 }

@@ -117,13 +117,13 @@ public class GradCamTests
     [Theory]
     [InlineData("Acoustic/sis-blue-hi.jpg", 810)] // 540x810: smaller than the display limit, kept whole
     [InlineData("Red/etl-17.jpeg", 950)]         // 1900x1267: decoded at 4/8, the smallest scale near 1024
-    public void Pipeline_stores_three_pictures_of_the_right_sizes(string file, int displayLongSide)
+    public void Pipeline_makes_three_pictures_of_the_right_sizes(string file, int displayLongSide)
     {
         var bytes = File.ReadAllBytes(TestData.Photo(file));
         var analyzed = ImagePipeline.Analyze(bytes, FileSniffer.SniffImage(bytes), TestData.Classifier.Value, PixelLimits.None);
         using var display = SKBitmap.Decode(analyzed.Display);
-        using var thumbnail = SKBitmap.Decode(analyzed.Thumbnail);
-        using var gradCam = SKBitmap.Decode(analyzed.GradCam);
+        using var thumbnail = SKBitmap.Decode(ImagePipeline.Thumbnail(analyzed.Display));
+        using var gradCam = SKBitmap.Decode(ImagePipeline.Overlay(analyzed.Display, analyzed.Heatmap));
         Assert.Equal(displayLongSide, Math.Max(display.Width, display.Height));
         Assert.Equal(256, Math.Max(thumbnail.Width, thumbnail.Height));
         Assert.Equal((display.Width, display.Height), (gradCam.Width, gradCam.Height));

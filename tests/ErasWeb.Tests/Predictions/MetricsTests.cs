@@ -14,6 +14,8 @@ public partial class MetricsTests(AppFixture app) : IClassFixture<AppFixture>
         var before = await ScrapeAsync();
         var answer = await app.UploadJsonAsync<System.Text.Json.JsonElement>(File.ReadAllBytes(TestData.Photo("Lover/etl-3.jpeg")), "lover.jpg");
         string era = answer.GetProperty("predicted_class").GetString()!;
+        // The overlay is drawn when first asked for.
+        await app.Client.GetByteArrayAsync(answer.GetProperty("gradcam_url").GetString());
 
         // The exporter caches a scrape for a moment; look until the new prediction shows.
         var after = await Eventually.WaitForAsync(ScrapeAsync, scrape => Sum(scrape, "erasweb_predictions_total", $"era=\"{era}\"") > Sum(before, "erasweb_predictions_total", $"era=\"{era}\""),

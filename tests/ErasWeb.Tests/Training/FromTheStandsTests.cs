@@ -77,7 +77,7 @@ public class FromTheStandsTests
 
         Assert.True(analyzed.Prediction.Zoomed);
         using var display = SKBitmap.Decode(analyzed.Display);
-        using var overlay = SKBitmap.Decode(analyzed.GradCam);
+        using var overlay = SKBitmap.Decode(ImagePipeline.Overlay(analyzed.Display, analyzed.Heatmap));
         float scale = (float)display.Width / analyzed.Width;
         var crop = analyzed.Prediction.Crop;
         int left = (int)MathF.Round(crop.Left * scale), top = (int)MathF.Round(crop.Top * scale), right = (int)MathF.Round(crop.Right * scale), bottom = (int)MathF.Round(crop.Bottom * scale);

@@ -425,11 +425,12 @@ namespace ErasWeb.Data.Migrations
                         .HasColumnType("BLOB");
 
                     b.Property<byte[]>("GradCam")
-                        .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Heatmap")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("Thumbnail")
-                        .IsRequired()
                         .HasColumnType("BLOB");
 
                     b.HasKey("PredictionId");

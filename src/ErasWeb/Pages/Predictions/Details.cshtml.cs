@@ -15,7 +15,7 @@ namespace ErasWeb.Pages.Predictions;
 
 /// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
 [EnableRateLimiting(FanApi.Votes)]
-public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, IOptions<ErasOptions> options) : PageModel
+public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, PicturesOnDemand pictures, IOptions<ErasOptions> options) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
@@ -40,6 +40,8 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         var found = await db.Predictions.AsNoTracking().Where(p => p.Id == id).Select(PredictionSummary.FromEntity).FirstOrDefaultAsync(ct);
         if (found is null) return NotFound();
         Prediction = found;
+        // The page shows the overlay: start making it, if it never was, while the page is written and read.
+        if (!IsVideo) await pictures.PrepareOverlayAsync(id, db, ct);
         DeleteToken = TempData[DeleteTokenKey(id)] as string;
         if (IsVideo)
         {

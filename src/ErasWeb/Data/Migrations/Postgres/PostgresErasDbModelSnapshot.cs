@@ -444,11 +444,12 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .HasColumnType("bytea");
 
                     b.Property<byte[]>("GradCam")
-                        .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Heatmap")
+                        .HasColumnType("text");
+
                     b.Property<byte[]>("Thumbnail")
-                        .IsRequired()
                         .HasColumnType("bytea");
 
                     b.HasKey("PredictionId");
