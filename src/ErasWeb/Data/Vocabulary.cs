@@ -33,9 +33,13 @@ public static class Vocabulary
 {
     public static string Text<T>(this T word) where T : struct, Enum => word.ToString().ToLowerInvariant();
 
-    /// <summary>The word <paramref name="text"/> names (in any case), or null when it names none.</summary>
-    public static T? Parse<T>(string? text) where T : struct, Enum =>
-        text is { Length: > 0 } && !char.IsDigit(text[0]) && Enum.TryParse<T>(text, ignoreCase: true, out var word) ? word : null;
+    /// <summary>The word <paramref name="text"/> is, exactly as <see cref="Text{T}"/> writes it, or null when it is none.</summary>
+    public static T? Parse<T>(string? text) where T : struct, Enum
+    {
+        foreach (var word in Enum.GetValues<T>())
+            if (word.Text() == text) return word;
+        return null;
+    }
 
     /// <summary>Every word of <typeparamref name="T"/>, as text.</summary>
     public static IReadOnlyList<string> All<T>() where T : struct, Enum => Enum.GetValues<T>().Select(Text).ToList();
