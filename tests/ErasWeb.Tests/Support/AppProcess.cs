@@ -30,6 +30,7 @@ public sealed partial class AppProcess : IDisposable
         start.Environment["ERAS_HEAD_PATH"] = TestData.CommittedHead;
         start.Environment["ERAS_PHOTOS_PER_MINUTE"] = "0";
         start.Environment["ERAS_VIDEOS_PER_HOUR"] = "0";
+        start.Environment["ERAS_VIDEO_WORK_SECONDS_PER_MINUTE"] = "300"; // as AppFixture's
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var management = environment.TryGetValue("ERAS_MANAGEMENT_URLS", out var url) ? new Uri(url) : null;
