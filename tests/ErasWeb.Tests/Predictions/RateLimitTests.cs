@@ -27,6 +27,16 @@ public sealed class LimitedAppFixture : AppFixture
         ["Eras:TrustedProxies"] = "127.0.0.1",
         ["Eras:AdminToken"] = AdminAppFixture.Token,
     };
+
+    /// <summary>A client at <paramref name="address"/>, as the trusted proxy reports it; a browser keeps the page's cookies.</summary>
+    public HttpClient ClientAt(string address, bool browser = false)
+    {
+        var client = browser
+            ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress }
+            : new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
 }
 
 /// <summary>One photo a minute, listening on both IPv4 and IPv6 loopback, no proxy trusted: clients are told apart by their connections alone.</summary>
@@ -50,15 +60,7 @@ public class RateLimitTests(LimitedAppFixture app) : IClassFixture<LimitedAppFix
 {
     static readonly byte[] Photo = File.ReadAllBytes(TestData.Photo("Midnights/etl-39.jpeg"));
 
-    /// <summary>A client at <paramref name="address"/>, as the trusted proxy reports it.</summary>
-    HttpClient Client(string address, bool browser = false)
-    {
-        var client = browser
-            ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress }
-            : new HttpClient { BaseAddress = app.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return client;
-    }
+    HttpClient Client(string address, bool browser = false) => app.ClientAt(address, browser);
 
     static async Task<JsonElement> AssertTooManyAsync(HttpResponseMessage response, string detail, int maxRetryAfter)
     {

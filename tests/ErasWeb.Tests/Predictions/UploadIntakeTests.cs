@@ -10,15 +10,7 @@ public class UploadIntakeTests(LimitedAppFixture app) : IClassFixture<LimitedApp
 {
     static readonly byte[] Photo = File.ReadAllBytes(TestData.Photo("Midnights/etl-39.jpeg"));
 
-    /// <summary>A client at <paramref name="address"/>, as the trusted proxy reports it; a browser keeps the page's cookies.</summary>
-    HttpClient Client(string address, bool browser = false)
-    {
-        var client = browser
-            ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress }
-            : new HttpClient { BaseAddress = app.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return client;
-    }
+    HttpClient Client(string address, bool browser = false) => app.ClientAt(address, browser);
 
     [Fact]
     public async Task Both_doors_refuse_an_unlisted_video_with_the_same_sentence_and_keep_none_of_it()
