@@ -141,8 +141,14 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
 }
 
 /// <summary>The same model on PostgreSQL, where several processes share one database; its migrations are its own.</summary>
-public sealed class PostgresErasDb(DbContextOptions<PostgresErasDb> options) : ErasDb(options)
+public sealed class PostgresErasDb(DbContextOptions<PostgresErasDb> options) : ErasDb(options), Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    public DbSet<WaitingUploadChunk> WaitingUploadChunks => Set<WaitingUploadChunk>();
+    public DbSet<RateWindow> RateWindows => Set<RateWindow>();
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+    /// <summary>The keys that protect cookies, shared so any web process reads what another wrote.</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString);
 
@@ -151,6 +157,10 @@ public sealed class PostgresErasDb(DbContextOptions<PostgresErasDb> options) : E
         base.OnModelCreating(model);
         // A capture time is the camera's local time, with no zone to convert from: not a point in time.
         model.Entity<NightPhoto>().Property(p => p.TakenAt).HasColumnType("timestamp without time zone");
+        model.Entity<WaitingUploadChunk>().HasKey(c => new { c.Name, c.Index });
+        model.Entity<RateWindow>().HasKey(w => new { w.Key, w.StartUtc });
+        model.Entity<RateWindow>().HasIndex(w => w.StartUtc); // the sweep of past windows
+        model.Entity<ServerSecret>().HasKey(s => s.Name);
     }
 }
 

@@ -457,6 +457,24 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.ToTable("PredictionPictures");
                 });
 
+            modelBuilder.Entity("ErasWeb.Data.RateWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Key", "StartUtc");
+
+                    b.HasIndex("StartUtc");
+
+                    b.ToTable("RateWindows");
+                });
+
             modelBuilder.Entity("ErasWeb.Data.RetrainRun", b =>
                 {
                     b.Property<long>("Id")
@@ -496,6 +514,20 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.HasIndex("Status");
 
                     b.ToTable("RetrainRuns");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.TimelineSegment", b =>
@@ -649,6 +681,45 @@ namespace ErasWeb.Data.Migrations.Postgres
                         .HasFilter("\"Status\" IN ('queued', 'running')");
 
                     b.ToTable("VideoJobs");
+                });
+
+            modelBuilder.Entity("ErasWeb.Data.WaitingUploadChunk", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("StoredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name", "Index");
+
+                    b.ToTable("WaitingUploadChunks");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("ErasWeb.Data.FanVote", b =>
