@@ -33,7 +33,7 @@ public static class UploaderDeletion
     /// rows too, for the token alone decides. False alike for no such row and a wrong token, so the
     /// answer tells nothing about uploads that are not the caller's.
     /// </summary>
-    public static async Task<bool> DeleteUploadAsync(this ErasDb db, UploadRow row, long id, string? token, string uploadsDir, CancellationToken ct)
+    public static async Task<bool> DeleteUploadAsync(this ErasDb db, UploadRow row, long id, string? token, Func<string, Task> deleteWaiting, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token)) return false;
         var stored = await (row switch
@@ -43,17 +43,17 @@ public static class UploaderDeletion
             _ => db.Predictions.EveryRow().Where(p => p.Id == id).Select(p => p.DeleteTokenHash),
         }).FirstOrDefaultAsync(ct);
         if (!UploaderTokens.Matches(stored, token)) return false;
-        await db.DeleteUploadedWithAsync(stored!, uploadsDir, ct);
+        await db.DeleteUploadedWithAsync(stored!, deleteWaiting, ct);
         return true;
     }
 
     /// <summary>
     /// Deletes, in one transaction, every row stored under <paramref name="tokenHash"/> (predictions with
     /// their pictures, frames, votes and feedback by cascade; video jobs, and any other job answered with
-    /// those predictions; nights with their photos), then the uploaded files still waiting for a worker.
+    /// those predictions; nights with their photos), then the uploads still waiting for a worker (<paramref name="deleteWaiting"/>, by name).
     /// A job or night running at that moment can no longer store its result: its row is gone.
     /// </summary>
-    public static async Task DeleteUploadedWithAsync(this ErasDb db, string tokenHash, string uploadsDir, CancellationToken ct)
+    public static async Task DeleteUploadedWithAsync(this ErasDb db, string tokenHash, Func<string, Task> deleteWaiting, CancellationToken ct)
     {
         List<string> waiting;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
@@ -68,14 +68,6 @@ public static class UploaderDeletion
             await predictions.ExecuteDeleteAsync(ct);
             await transaction.CommitAsync(ct);
         }
-        foreach (var path in waiting.Select(w => Path.Combine(uploadsDir, w)))
-        {
-            try
-            {
-                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-                else File.Delete(path);
-            }
-            catch (IOException) { } // the start-up sweep removes uploads nothing names
-        }
+        foreach (var name in waiting) await deleteWaiting(name); // what is left behind, the start-up sweep removes
     }
 }

@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using ErasWeb.Configuration;
-using ErasWeb.Files;
+using ErasWeb.Storage;
 using ErasWeb.Web;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Fans;
 
@@ -17,11 +15,11 @@ public sealed record Voter(string Id, string Address);
 /// be made up; anything else by its address. Addresses are kept only as keyed hashes that cannot be
 /// turned back into them. Votes stay advisory: an admin decides what becomes a training label.
 /// </summary>
-public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOptions> options, ClientIdentity clients)
+public sealed class Voters(IDataProtectionProvider protection, StorageModule storage, IServiceProvider services, ClientIdentity clients)
 {
     public const string Cookie = "erasweb_voter";
     readonly IDataProtector protector = protection.CreateProtector("ErasWeb.Voters");
-    readonly Lazy<byte[]> addressKey = new(() => LoadOrCreateKey(Path.Combine(options.Value.DataDirFullPath, "keys", "voters.key")));
+    readonly Lazy<byte[]> addressKey = new(() => storage.Secret(services, "voters"));
 
     /// <summary>The voter a request comes from; with <paramref name="remember"/> a browser without a valid cookie is given one.</summary>
     public Voter Of(HttpContext http, bool remember)
@@ -46,12 +44,5 @@ public sealed class Voters(IDataProtectionProvider protection, IOptions<ErasOpti
     {
         try { return protector.Unprotect(cookie); }
         catch (CryptographicException) { return null; } // made up, or from keys this server no longer has
-    }
-
-    static byte[] LoadOrCreateKey(string path)
-    {
-        if (File.Exists(path)) return File.ReadAllBytes(path);
-        AtomicFile.WriteAllBytes(path, RandomNumberGenerator.GetBytes(32));
-        return File.ReadAllBytes(path);
     }
 }

@@ -87,9 +87,7 @@ public static class ErasApp
         services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         services.AddScoped<FanFeedbackService>();
         services.AddSingleton<Voters>();
-        // Kept with the data, so cookies (admin, antiforgery, voters) outlive a restart.
-        services.AddDataProtection().SetApplicationName("ErasWeb")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(configuration[$"{ErasOptions.Section}:{nameof(ErasOptions.DataDir)}"] ?? new ErasOptions().DataDir), "keys")));
+        storage.PersistKeys(services.AddDataProtection().SetApplicationName("ErasWeb"));
         services.AddScoped<FeedbackReview>();
         services.AddScoped<ModelVersions>();
         services.AddScoped<RetrainScheduler>();

@@ -4,6 +4,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Storage;
 using ErasWeb.Uploads;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -84,9 +85,9 @@ public static class NightApi
         return TypedResults.Stream(zip => NightZip.WriteAsync(night, db, zip, ct), "application/zip", $"erasweb-night-{id}.zip");
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, IOptions<ErasOptions> options,
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,
         [FromHeader(Name = PredictionApi.DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.Night, id, token, options.Value.UploadsDir, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("night", id);
+        await db.DeleteUploadAsync(UploadRow.Night, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("night", id);
 
     static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"No night has id {id} that this link may open (a night kept out of the gallery opens only with its key).", statusCode: StatusCodes.Status404NotFound, title: "Not found");

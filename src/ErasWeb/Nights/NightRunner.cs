@@ -6,6 +6,7 @@ using ErasWeb.Media;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
+using ErasWeb.Storage;
 using ErasWeb.Videos;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -20,8 +21,8 @@ namespace ErasWeb.Nights;
 /// night's row: an interrupted run is run again, photos already stored are found rather than stored
 /// twice, and only the latest attempt can finish the night.
 /// </summary>
-public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionService images, ShowCalendar calendar,
-    [FromKeyedServices(VideoJobSignals.Nights)] VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<NightRunner> logger)
+public sealed class NightRunner(ErasDb db, WaitingUploads uploads, ModelHost models, ImagePredictionService images, ShowCalendar calendar,
+    [FromKeyedServices(VideoJobSignals.Nights)] VideoJobSignals signals, TimeProvider clock, ErasMetrics metrics, ILogger<NightRunner> logger)
 {
     /// <summary>A night that keeps bringing the server down is given up on.</summary>
     public const int MaxAttempts = 3;
@@ -63,7 +64,17 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
         try
         {
             model = await models.ActiveAsync(ct);
-            readings = await ReadPhotosAsync(night, model, ct);
+            // A photo that is missing is told on that photo, as one refused at upload is; this process's copy goes once all are read.
+            var folder = night.UploadFolder;
+            try
+            {
+                if (folder is not null) await uploads.FetchAsync(folder, ct);
+                readings = await ReadPhotosAsync(night, model, ct);
+            }
+            finally
+            {
+                if (folder is not null) uploads.DropFetchedCopy(folder);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -82,7 +93,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
             // Deleted by its uploader, or taken over by another worker: this attempt's result counts for nothing.
             logger.LogWarning("Night {NightId} was deleted or taken over; this attempt's result is dropped", nightId);
             if (!await db.Nights.EveryRow().AnyAsync(n => n.Id == nightId, CancellationToken.None))
-                await db.DeleteUploadedWithAsync(night.DeleteTokenHash, options.Value.UploadsDir, CancellationToken.None);
+                await db.DeleteUploadedWithAsync(night.DeleteTokenHash, uploads.DeleteAsync, CancellationToken.None);
             throw new Hangfire.Server.JobAbortedException();
         }
         catch (Exception e)
@@ -102,7 +113,7 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     /// <summary>Every photo's capture time and prediction (or why it has none), a batch at a time, analysed on every core.</summary>
     async Task<List<Reading>> ReadPhotosAsync(Night night, IEraModel model, CancellationToken ct)
     {
-        var folder = Path.Combine(options.Value.UploadsDir, night.UploadFolder ?? "");
+        var folder = uploads.PathOf(night.UploadFolder ?? "");
         var readings = night.Photos.OrderBy(p => p.UploadIndex).Select(p => new Reading(p)).ToList();
         int done = 0;
         foreach (var batch in readings.Chunk(Batch))
@@ -255,13 +266,12 @@ public sealed class NightRunner(ErasDb db, ModelHost models, ImagePredictionServ
     async Task DeleteFolderAsync(Night night)
     {
         if (night.UploadFolder is null) return;
-        var folder = Path.Combine(options.Value.UploadsDir, night.UploadFolder);
         try
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            await uploads.DeleteAsync(night.UploadFolder);
             await db.Nights.EveryRow().Where(n => n.Id == night.Id).ExecuteUpdateAsync(s => s.SetProperty(n => n.UploadFolder, (string?)null));
         }
-        catch (IOException e) { logger.LogWarning(e, "Could not delete {Folder}; it is removed at the next start", folder); }
+        catch (Exception e) { logger.LogWarning(e, "Could not delete the upload {Folder}; it is removed at a start", night.UploadFolder); }
     }
 }
 

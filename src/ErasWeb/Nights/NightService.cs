@@ -12,8 +12,8 @@ namespace ErasWeb.Nights;
 public sealed record AcceptedNight(Night Night, string DeleteToken);
 
 /// <summary>Accepts nights as jobs, in the same queue (and within the same bounds) as videos, and waits for them.</summary>
-public sealed class NightService(ErasDb db, StorageModule storage, VideoJobService queue, IBackgroundJobClient jobs, [FromKeyedServices(VideoJobSignals.Nights)] VideoJobSignals signals,
-    IOptions<ErasOptions> options, TimeProvider clock)
+public sealed class NightService(ErasDb db, StorageModule storage, WaitingUploads uploads, VideoJobService queue, IBackgroundJobClient jobs, [FromKeyedServices(VideoJobSignals.Nights)] VideoJobSignals signals,
+    TimeProvider clock)
 {
     /// <summary>
     /// Takes ownership of the received photos: they become the night's input, or are deleted.
@@ -36,6 +36,7 @@ public sealed class NightService(ErasDb db, StorageModule storage, VideoJobServi
                 SizeBytes = received.StoredBytes,
                 Photos = [.. received.Photos.Select(p => new NightPhoto { UploadIndex = p.Index, FileName = p.FileName, SizeBytes = p.SizeBytes, Error = p.Error })],
             };
+            await uploads.KeepAsync(received.Folder, ct);
             await queue.AddToQueueAsync(received.StoredBytes, client, async () =>
             {
                 db.Nights.Add(night);
@@ -48,7 +49,7 @@ public sealed class NightService(ErasDb db, StorageModule storage, VideoJobServi
         }
         finally
         {
-            if (!keep) Directory.Delete(Path.Combine(options.Value.UploadsDir, received.Folder), recursive: true);
+            if (!keep) await uploads.DeleteAsync(received.Folder);
         }
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
+using ErasWeb.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -38,9 +39,9 @@ public static class PredictionApi
 
     public const string DeleteTokenHeader = "X-Delete-Token";
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, IOptions<ErasOptions> options,
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,
         [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, options.Value.UploadsDir, ct) ? TypedResults.NoContent() : NoSuchUpload("prediction", id);
+        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : NoSuchUpload("prediction", id);
 
     /// <summary>The one answer for a row that does not exist and a token that is not its own, so neither can be told from the other.</summary>
     public static ProblemHttpResult NoSuchUpload(string what, long id) => TypedResults.Problem(

@@ -2,6 +2,7 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -12,14 +13,32 @@ namespace ErasWeb.Storage;
 /// migrations). The job queue is Hangfire's tables in the same database and outlives every process: a job
 /// whose worker died turns visible again after <see cref="ErasOptions.JobRetakeSeconds"/> for another to take,
 /// <see cref="JobQueueRepair"/> re-queues rows whose place in it was lost, and <see cref="ActiveHeadFollower"/>
-/// takes up a model version another process made active.
+/// takes up a model version another process made active. Nothing is shared through the file system: uploads
+/// waiting for a worker, cookie keys and secrets are in the database too, so a process on another machine needs
+/// only the connection string, and its data directory is a cache of its own.
 /// </summary>
 public sealed class PostgresStorage(ErasOptions options) : StorageModule
 {
     public override bool SharedByProcesses => true;
 
-    public override void AddContext(IServiceCollection services) =>
+    public override void AddContext(IServiceCollection services)
+    {
         services.AddDbContext<ErasDb, PostgresErasDb>(db => PostgresErasDb.Configure(db, options.Postgres));
+        services.AddScoped(sp => (PostgresErasDb)sp.GetRequiredService<ErasDb>());
+        services.AddScoped<WaitingUploads, WaitingRows>();
+    }
+
+    public override void PersistKeys(IDataProtectionBuilder keys) => keys.PersistKeysToDbContext<PostgresErasDb>();
+
+    /// <summary>Racing first askers both insert; one row wins, and both read it.</summary>
+    public override byte[] Secret(IServiceProvider services, string name)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        var made = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        db.Database.ExecuteSql($"""INSERT INTO "ServerSecrets" ("Name", "Value") VALUES ({name}, {made}) ON CONFLICT ("Name") DO NOTHING""");
+        return db.Database.SqlQuery<byte[]>($"""SELECT "Value" AS "Value" FROM "ServerSecrets" WHERE "Name" = {name}""").AsEnumerable().Single();
+    }
 
     public override void AddJobQueue(IServiceCollection services)
     {

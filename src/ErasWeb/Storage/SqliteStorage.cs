@@ -3,6 +3,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using Hangfire;
 using Hangfire.InMemory;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -17,8 +18,30 @@ public sealed class SqliteStorage(ErasOptions options) : StorageModule
 {
     public override bool SharedByProcesses => false;
 
-    public override void AddContext(IServiceCollection services) =>
+    public override void AddContext(IServiceCollection services)
+    {
         services.AddDbContext<ErasDb>(db => ErasDb.ConfigureSqlite(db, options.DataDirFullPath));
+        services.AddSingleton<WaitingUploads, WaitingFiles>();
+    }
+
+    public override void PersistKeys(IDataProtectionBuilder keys) => keys.PersistKeysToFileSystem(new DirectoryInfo(KeysDir));
+
+    /// <summary>Written whole under another name and moved into place unless a racing first asker's is there already: both then read that one.</summary>
+    public override byte[] Secret(IServiceProvider services, string name)
+    {
+        var path = Path.Combine(KeysDir, name + ".key");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(KeysDir);
+            var made = $"{path}.{Guid.NewGuid():N}.tmp";
+            File.WriteAllBytes(made, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            try { File.Move(made, path, overwrite: false); }
+            catch (IOException) when (File.Exists(path)) { File.Delete(made); }
+        }
+        return File.ReadAllBytes(path);
+    }
+
+    string KeysDir => Path.Combine(options.DataDirFullPath, "keys");
 
     public override void AddJobQueue(IServiceCollection services)
     {

@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ErasWeb.Storage;
@@ -17,8 +18,14 @@ public abstract class StorageModule
     /// <summary>Whether other processes write the same data: their changes are then looked for, as nothing in this process signals them.</summary>
     public abstract bool SharedByProcesses { get; }
 
-    /// <summary>Registers <see cref="ErasDb"/> on this database.</summary>
+    /// <summary>Registers <see cref="ErasDb"/> on this database, and <see cref="WaitingUploads"/> where this database keeps them.</summary>
     public abstract void AddContext(IServiceCollection services);
+
+    /// <summary>Where the keys protecting cookies (admin, antiforgery, voters) are kept: with the data, so cookies outlive a restart and any web process reads them.</summary>
+    public abstract void PersistKeys(IDataProtectionBuilder keys);
+
+    /// <summary>A random 32-byte key every process uses alike, made by the first that asks for <paramref name="name"/>.</summary>
+    public abstract byte[] Secret(IServiceProvider services, string name);
 
     /// <summary>
     /// Registers the job queue's storage and what looks after unfinished work (every <see cref="QueuedWork"/> kind):

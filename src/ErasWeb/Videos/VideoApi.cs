@@ -2,6 +2,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
+using ErasWeb.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -33,9 +34,9 @@ public static class VideoApi
             : TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, IOptions<ErasOptions> options,
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,
         [FromHeader(Name = PredictionApi.DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.VideoJob, id, token, options.Value.UploadsDir, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("video job", id);
+        await db.DeleteUploadAsync(UploadRow.VideoJob, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("video job", id);
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FrameThumbnail(long id, int index, ErasDb db, HttpContext http, CancellationToken ct)
     {

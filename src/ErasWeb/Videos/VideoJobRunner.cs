@@ -4,6 +4,7 @@ using ErasWeb.Data;
 using ErasWeb.Media;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
+using ErasWeb.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace ErasWeb.Videos;
 /// worker once the dead one's job turns visible again on PostgreSQL. The result is stored in one
 /// transaction that only the latest attempt can commit, so it exists once or not at all.
 /// </summary>
-public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe, FrameSampler sampler, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<VideoJobRunner> logger)
+public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost models, VideoProbe probe, FrameSampler sampler, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, ErasMetrics metrics, ILogger<VideoJobRunner> logger)
 {
     /// <summary>A video that keeps bringing the server down (runs that started but never ended) is given up on.</summary>
     public const int MaxAttempts = 3;
@@ -44,21 +45,33 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
             return;
         }
 
-        var path = Path.Combine(options.Value.UploadsDir, job.UploadFile ?? "");
-        if (job.UploadFile is null || !File.Exists(path))
+        // This process's copy of the upload goes however the run ends; the upload itself only once the job has.
+        var upload = job.UploadFile;
+        try
         {
-            await FailAsync(job, "The uploaded file is missing, so the video cannot be analysed; upload it again.");
-            return;
+            if (upload is null || !await uploads.FetchAsync(upload, ct))
+            {
+                await FailAsync(job, "The uploaded file is missing, so the video cannot be analysed; upload it again.");
+                return;
+            }
+            await AnalyseAsync(job, upload, ct);
         }
+        finally
+        {
+            if (upload is not null) uploads.DropFetchedCopy(upload);
+        }
+    }
 
+    async Task AnalyseAsync(VideoJob job, string upload, CancellationToken ct)
+    {
         VideoAnalysis analysis;
         IEraModel model;
         try
         {
             // After a restart, recovered jobs may start before the model has loaded.
             model = await models.ActiveAsync(ct);
-            var reporter = new ProgressReporter(db, jobId, job.Attempts, clock);
-            analysis = await VideoAnalyzer.AnalyzeAsync(path, probe, sampler, model, models.Analyses, options.Value, job.Decode, reporter.Report, ct);
+            var reporter = new ProgressReporter(db, job.Id, job.Attempts, clock);
+            analysis = await VideoAnalyzer.AnalyzeAsync(uploads.PathOf(upload), probe, sampler, model, models.Analyses, options.Value, job.Decode, reporter.Report, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -74,7 +87,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Video job {JobId} failed unexpectedly", jobId);
+            logger.LogError(e, "Video job {JobId} failed unexpectedly", job.Id);
             await FailAsync(job, "ErasWeb could not analyse this video because of an internal error; it has been logged.");
             return;
         }
@@ -83,14 +96,14 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
         {
             // Another worker took the job over while this one was thought dead: its attempt is the one that counts,
             // and Hangfire must not mark the job done on this one's word.
-            logger.LogWarning("Video job {JobId} was taken over by another worker; this attempt's result is dropped", jobId);
+            logger.LogWarning("Video job {JobId} was taken over by another worker; this attempt's result is dropped", job.Id);
             throw new Hangfire.Server.JobAbortedException();
         }
-        signals.Finish(jobId);
+        signals.Finish(job.Id);
         metrics.Job("video", WorkStatus.Succeeded.Text(), job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
         metrics.Prediction(analysis.Era, PredictionKind.Video.Text(), analysis.UncertainReason is not null);
-        DeleteUpload(path);
-        logger.LogInformation("Video job {JobId}: prediction {PredictionId}, {Era} ({Frames} frames) in {Seconds:0.00} s", jobId, job.PredictionId, analysis.Era, analysis.Frames.Count,
+        await DeleteUploadAsync(upload);
+        logger.LogInformation("Video job {JobId}: prediction {PredictionId}, {Era} ({Frames} frames) in {Seconds:0.00} s", job.Id, job.PredictionId, analysis.Era, analysis.Frames.Count,
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
     }
 
@@ -154,7 +167,7 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
 
     async Task FailAsync(VideoJob job, string reason)
     {
-        var path = job.UploadFile is null ? null : Path.Combine(options.Value.UploadsDir, job.UploadFile);
+        var upload = job.UploadFile;
         job.Status = WorkStatus.Failed;
         job.Error = reason;
         job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
@@ -168,14 +181,14 @@ public sealed class VideoJobRunner(ErasDb db, ModelHost models, VideoProbe probe
         }
         signals.Finish(job.Id);
         if (job.StartedAtUtc is { } started) metrics.Job("video", WorkStatus.Failed.Text(), job.FinishedAtUtc.Value - started);
-        if (path is not null) DeleteUpload(path);
+        if (upload is not null) await DeleteUploadAsync(upload);
         logger.LogWarning("Video job {JobId} failed: {Reason}", job.Id, reason);
     }
 
-    void DeleteUpload(string path)
+    async Task DeleteUploadAsync(string name)
     {
-        try { File.Delete(path); }
-        catch (IOException e) { logger.LogWarning(e, "Could not delete {Path}; it is removed at the next start", path); }
+        try { await uploads.DeleteAsync(name); }
+        catch (Exception e) { logger.LogWarning(e, "Could not delete the upload {Name}; it is removed at a start", name); }
     }
 
     /// <summary>Writes progress to the row at most twice a second: pollers see it move without a write per frame.</summary>

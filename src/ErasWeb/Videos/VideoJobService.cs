@@ -14,7 +14,7 @@ namespace ErasWeb.Videos;
 public sealed record AcceptedVideo(VideoJob Job, string? DeleteToken);
 
 /// <summary>Accepts videos as jobs: checks what can be checked at once, records the job, queues it.</summary>
-public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, VideoProbe probe)
+public sealed class VideoJobService(ErasDb db, StorageModule storage, WaitingUploads uploads, IBackgroundJobClient queue, VideoJobSignals signals, IOptions<ErasOptions> options, TimeProvider clock, VideoProbe probe)
 {
     /// <summary>
     /// Takes ownership of the uploaded file: it becomes a job's input, or is deleted. A video with the
@@ -25,12 +25,14 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     public async Task<AcceptedVideo> AcceptAsync(VideoUpload upload, string? client, DecodeMode decode, CancellationToken ct)
     {
         var keep = false;
+        var name = Path.GetFileName(upload.Path);
         try
         {
             if (await db.IsTakenDownAsync(upload.ContentSha256, ct)) throw new TakenDownException();
             if (await SameVideoAsync(upload.ContentSha256, decode, ct) is { } existing) return new(existing, null);
 
             await CheckReadableAsync(upload.Path, ct);
+            await uploads.KeepAsync(name, ct);
             var deleteToken = UploaderTokens.New();
             var job = new VideoJob
             {
@@ -39,7 +41,7 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
                 ContentSha256 = upload.ContentSha256,
                 SizeBytes = upload.SizeBytes,
                 Format = upload.Sniff.Name,
-                UploadFile = Path.GetFileName(upload.Path),
+                UploadFile = name,
                 CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
                 Client = client,
                 Decode = decode,
@@ -66,7 +68,7 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
         }
         finally
         {
-            if (!keep) File.Delete(upload.Path);
+            if (!keep) await uploads.DeleteAsync(name);
         }
     }
 
@@ -95,8 +97,8 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, IBackgroun
     public Task CheckRoomBeforeReadingAsync(long sizeBytes, string? client, CancellationToken ct) => CheckQueueRoomAsync(sizeBytes, client, ct);
 
     /// <summary>
-    /// Refuses an upload the job queue (videos and nights alike: both wait on disk for a worker) has no room
-    /// for: the client's share first (429), then the whole queue's jobs and bytes on disk (503).
+    /// Refuses an upload the job queue (videos and nights alike: both wait for a worker, in files or the database) has no room
+    /// for: the client's share first (429), then the whole queue's jobs and waiting bytes (503).
     /// </summary>
     async Task CheckQueueRoomAsync(long sizeBytes, string? client, CancellationToken ct)
     {

@@ -281,8 +281,7 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
     public async Task A_night_over_the_photo_limit_is_413_and_nothing_is_stored()
     {
         int predictions = await app.CountPredictionsAsync();
-        var uploads = Path.Combine(app.DataDir, "uploads");
-        var waiting = Directory.Exists(uploads) ? Directory.EnumerateFileSystemEntries(uploads).ToList() : [];
+        var waiting = await app.WaitingUploadsAsync();
         var tiny = Images.Jpeg(Images.Resize(Images.Load(P("Lover/etl-3.jpeg")), 64, 48));
         var response = await PostNightAsync(app.Client, Enumerable.Range(0, NightsAppFixture.MaxPhotos + 1).Select(i => (tiny, $"{i}.jpg")));
 
@@ -290,7 +289,7 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"at most {NightsAppFixture.MaxPhotos} photos", await response.Content.ReadAsStringAsync());
         Assert.Equal(predictions, await app.CountPredictionsAsync());
-        Assert.Equal(waiting, Directory.Exists(uploads) ? Directory.EnumerateFileSystemEntries(uploads) : []);
+        Assert.Equal(waiting, await app.WaitingUploadsAsync());
     }
 
     [Fact]

@@ -25,25 +25,31 @@ public sealed class StorageContractTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new ErasOptions { DataDir = dataDir };
-        if (TestDatabase.OnPostgres)
+        if (TestDatabase.OnPostgres) postgres = await TestDatabase.CreatePostgresAsync();
+        (storage, services) = Build(dataDir);
+        await using var scope = services.CreateAsyncScope();
+        await storage.MigrateAsync(scope.ServiceProvider.GetRequiredService<ErasDb>(), CancellationToken.None);
+    }
+
+    /// <summary>The storage module and services of a process with its own data directory, on the test's database.</summary>
+    (StorageModule, ServiceProvider) Build(string dir)
+    {
+        var options = new ErasOptions { DataDir = dir };
+        if (postgres is not null)
         {
-            postgres = await TestDatabase.CreatePostgresAsync();
             options.DatabaseProvider = DatabaseProviders.Postgres;
             options.Postgres = postgres;
         }
-        storage = StorageModule.For(options);
+        var module = StorageModule.For(options);
         var collection = new ServiceCollection();
-        collection.AddSingleton(storage);
-        storage.AddContext(collection);
+        collection.AddSingleton(module);
+        module.AddContext(collection);
         collection.AddSingleton(Options.Create(options));
         collection.AddSingleton(TimeProvider.System);
         collection.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(new InMemoryStorage()));
         collection.AddScoped<RetrainScheduler>();
         collection.AddScoped<GalleryRerunScheduler>();
-        services = collection.BuildServiceProvider();
-        await using var scope = services.CreateAsyncScope();
-        await storage.MigrateAsync(scope.ServiceProvider.GetRequiredService<ErasDb>(), CancellationToken.None);
+        return (module, collection.BuildServiceProvider());
     }
 
     [Fact]
@@ -104,6 +110,92 @@ public sealed class StorageContractTests : IAsyncLifetime
 
         Assert.True(after - before >= 1024 * 1024, $"Storing about 2.5 MB moved the used bytes from {before} to {after}.");
     }
+
+    [Fact]
+    public async Task A_kept_upload_is_fetched_whole_and_then_deleted_everywhere()
+    {
+        await using var scope = services.CreateAsyncScope();
+        var uploads = scope.ServiceProvider.GetRequiredService<WaitingUploads>();
+        // A video of a few pieces (not a whole number of them), and a night's folder with an empty photo in it.
+        var video = RandomBytes(WaitingRows.ChunkBytes * 2 + 12345);
+        var photos = new[] { RandomBytes(70_000), [], RandomBytes(WaitingRows.ChunkBytes) };
+        Directory.CreateDirectory(Path.GetDirectoryName(uploads.PathOf("v.video"))!);
+        await File.WriteAllBytesAsync(uploads.PathOf("v.video"), video);
+        Directory.CreateDirectory(uploads.PathOf("night-a"));
+        for (int i = 0; i < photos.Length; i++) await File.WriteAllBytesAsync(Path.Combine(uploads.PathOf("night-a"), i.ToString()), photos[i]);
+        await uploads.KeepAsync("v.video", CancellationToken.None);
+        await uploads.KeepAsync("night-a", CancellationToken.None);
+
+        // Fetched by this process and, where processes share the database, by one with a data directory of its own.
+        var otherDir = TestData.NewTempDir("storage-other");
+        var (_, other) = Build(otherDir);
+        try
+        {
+            foreach (var provider in storage.SharedByProcesses ? [services, other] : new[] { services })
+            {
+                await using var fetching = provider.CreateAsyncScope();
+                var fetcher = fetching.ServiceProvider.GetRequiredService<WaitingUploads>();
+                Assert.True(await fetcher.FetchAsync("v.video", CancellationToken.None));
+                Assert.True(await fetcher.FetchAsync("night-a", CancellationToken.None));
+                Assert.Equal(video, await File.ReadAllBytesAsync(fetcher.PathOf("v.video")));
+                for (int i = 0; i < photos.Length; i++) Assert.Equal(photos[i], await File.ReadAllBytesAsync(Path.Combine(fetcher.PathOf("night-a"), i.ToString())));
+            }
+
+            await uploads.DeleteAsync("v.video");
+            await uploads.DeleteAsync("night-a");
+            Assert.False(File.Exists(uploads.PathOf("v.video")) || Directory.Exists(uploads.PathOf("night-a")));
+            Assert.False(await uploads.FetchAsync("v.video", CancellationToken.None));
+            Assert.False(await uploads.FetchAsync("night-a", CancellationToken.None));
+            if (storage.SharedByProcesses)
+            {
+                await using var otherScope = other.CreateAsyncScope();
+                Assert.False(await otherScope.ServiceProvider.GetRequiredService<WaitingUploads>().FetchAsync("v.video", CancellationToken.None));
+                Assert.Equal(0, await CountAsync(db => ((PostgresErasDb)db).WaitingUploadChunks.CountAsync()));
+            }
+        }
+        finally
+        {
+            await other.DisposeAsync();
+            Directory.Delete(otherDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Kept_uploads_no_work_names_are_swept_once_old_and_those_in_use_stay()
+    {
+        await using var scope = services.CreateAsyncScope();
+        var uploads = scope.ServiceProvider.GetRequiredService<WaitingUploads>();
+        Directory.CreateDirectory(Path.GetDirectoryName(uploads.PathOf("x"))!);
+        foreach (var name in new[] { "stray.video", "used.video" })
+        {
+            await File.WriteAllBytesAsync(uploads.PathOf(name), RandomBytes(1000));
+            await uploads.KeepAsync(name, CancellationToken.None);
+        }
+
+        await uploads.DeleteStraysAsync(new HashSet<string> { "used.video" }, DateTime.UtcNow.AddMinutes(-1), CancellationToken.None);
+        Assert.True(await uploads.FetchAsync("stray.video", CancellationToken.None)); // too young to be a stray
+        await uploads.DeleteStraysAsync(new HashSet<string> { "used.video" }, DateTime.UtcNow.AddMinutes(1), CancellationToken.None);
+
+        Assert.True(await uploads.FetchAsync("used.video", CancellationToken.None));
+        // On SQLite the files are the uploads, swept with the folder at start-up (StrayUploadCleanup), not here.
+        Assert.Equal(!storage.SharedByProcesses, await uploads.FetchAsync("stray.video", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_secret_is_made_once_and_every_process_reads_the_same()
+    {
+        var secrets = await AtOnceAsync(8, provider => Task.Run(() => storage.Secret(provider, "test")));
+        var (otherStorage, other) = Build(dataDir);
+        await using (other)
+        {
+            var again = otherStorage.Secret(other, "test");
+            Assert.Single(secrets.Append(again).Select(Convert.ToHexString).Distinct());
+            Assert.Equal(32, again.Length);
+            Assert.NotEqual(again, otherStorage.Secret(other, "another"));
+        }
+    }
+
+    static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
 
     /// <summary>Text that does not compress, so the database keeps its full size.</summary>
     static string RandomText(int length) => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(length / 2));

@@ -60,6 +60,17 @@ public class AppFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<ErasDb>().Predictions.CountAsync();
     }
 
+    /// <summary>The uploads waiting for a worker, by name: files in the uploads folder, and on PostgreSQL those kept in the database.</summary>
+    public async Task<List<string>> WaitingUploadsAsync()
+    {
+        var folder = Path.Combine(DataDir, "uploads");
+        var waiting = Directory.Exists(folder) ? Directory.EnumerateFileSystemEntries(folder).Select(e => Path.GetFileName(e)).ToList() : [];
+        using var scope = app!.Services.CreateScope();
+        if (scope.ServiceProvider.GetRequiredService<ErasDb>() is PostgresErasDb db)
+            waiting.AddRange((await db.WaitingUploadChunks.Select(c => c.Name).ToListAsync()).Select(name => name.Split('/')[0]));
+        return [.. waiting.Distinct()]; // a job's upload is in the database and, while it runs, in the folder too
+    }
+
     public Task<HttpResponseMessage> UploadAsync(byte[] bytes, string fileName, string contentType = "image/jpeg") =>
         PostFileAsync(Client, bytes, fileName, contentType: contentType);
 

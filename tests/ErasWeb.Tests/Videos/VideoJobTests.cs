@@ -83,7 +83,7 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
         var stored = JsonDocument.Parse(await app.Client.GetStringAsync($"/api/predictions/{job.GetProperty("prediction_id").GetInt64()}")).RootElement;
         Assert.Equal("video", stored.GetProperty("kind").GetString());
         Assert.Equal(20, Math.Round(stored.GetProperty("duration_seconds").GetDouble()));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataDir, "uploads")));
+        Assert.Empty(await app.WaitingUploadsAsync());
     }
 
     [Fact]

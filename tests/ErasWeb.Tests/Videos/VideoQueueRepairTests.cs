@@ -17,12 +17,14 @@ public class VideoQueueRepairTests(RepairAppFixture app) : IClassFixture<RepairA
     public async Task A_stored_job_that_was_never_queued_is_queued_and_finishes()
     {
         var clip = TestVideos.Colours("lost.mp4", 160, 120, ("red", 1), ("blue", 1));
-        var uploads = Directory.CreateDirectory(Path.Combine(app.DataDir, "uploads")).FullName;
-        File.Copy(clip, Path.Combine(uploads, "lost.video"));
         long id;
         using (var scope = app.Services.CreateScope())
         {
             // As if the process had died between storing the job and queueing it, a few minutes ago.
+            var uploads = scope.ServiceProvider.GetRequiredService<ErasWeb.Storage.WaitingUploads>();
+            Directory.CreateDirectory(Path.Combine(app.DataDir, "uploads"));
+            File.Copy(clip, uploads.PathOf("lost.video"));
+            await uploads.KeepAsync("lost.video", CancellationToken.None);
             var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
             var job = new VideoJob
             {

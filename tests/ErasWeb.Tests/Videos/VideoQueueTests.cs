@@ -60,7 +60,7 @@ public class VideoQueueTests
                 await AssertRefusedAsync(await UploadAsync(app, Clip("blue"), "second.mp4"), HttpStatusCode.TooManyRequests, "as one visitor may (1)");
                 // The same video again is the job already waiting, not another one.
                 Assert.Equal(HttpStatusCode.Accepted, (await UploadAsync(app, Clip("red"), "first-again.mp4")).StatusCode);
-                Assert.Single(Directory.EnumerateFiles(Path.Combine(app.DataDir, "uploads")));
+                Assert.Single(await app.WaitingUploadsAsync());
             }
             // Once the first has finished, the client may queue another.
             var first = (await VideoJobTests.JobsAsync(app)).Single();

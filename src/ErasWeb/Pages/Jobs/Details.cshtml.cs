@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ErasWeb.Pages.Jobs;
 
 /// <summary>A video job while it runs (or why it failed); once it has succeeded, its result page.</summary>
-public sealed class DetailsModel(ErasDb db, IOptions<ErasOptions> options) : PageModel
+public sealed class DetailsModel(ErasDb db, WaitingUploads uploads) : PageModel
 {
     public VideoJob Job { get; private set; } = null!;
     /// <summary>The delete token, on the first view after this browser uploaded the video (the page's script keeps it for later ones).</summary>
@@ -32,5 +33,5 @@ public sealed class DetailsModel(ErasDb db, IOptions<ErasOptions> options) : Pag
 
     /// <summary>The uploader deletes the video, waiting, running or failed, with the token its upload was answered with.</summary>
     public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.VideoJob, id, token, options.Value.UploadsDir, ct) ? Redirect("/?deleted=true") : NotFound();
+        await db.DeleteUploadAsync(UploadRow.VideoJob, id, token, uploads.DeleteAsync, ct) ? Redirect("/?deleted=true") : NotFound();
 }

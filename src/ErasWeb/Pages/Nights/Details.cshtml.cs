@@ -3,6 +3,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Nights;
+using ErasWeb.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +16,7 @@ namespace ErasWeb.Pages.Nights;
 
 /// <summary>A fan's night: its progress while it is read, then the show, the set strip and the photos grouped by set.</summary>
 [EnableRateLimiting(FanApi.Votes)]
-public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackService fans, Voters voters, IOptions<ErasOptions> options) : PageModel
+public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackService fans, Voters voters, IOptions<ErasOptions> options, WaitingUploads uploads) : PageModel
 {
     public Night Night { get; private set; } = null!;
     public NightResponse Described { get; private set; } = null!;
@@ -48,7 +49,7 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
 
     /// <summary>The uploader deletes the night with every photo in it, with the token the upload was answered with.</summary>
     public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.Night, id, token, options.Value.UploadsDir, ct) ? Redirect("/?deleted=true") : NotFound();
+        await db.DeleteUploadAsync(UploadRow.Night, id, token, uploads.DeleteAsync, ct) ? Redirect("/?deleted=true") : NotFound();
 
     /// <summary>"Not right?" on one photo: a fan's vote for its era, as on the photo's own page; back to the photo.</summary>
     public async Task<IActionResult> OnPostFeedbackAsync(long id, long prediction, string? era, CancellationToken ct)

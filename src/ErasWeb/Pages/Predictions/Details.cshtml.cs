@@ -3,6 +3,7 @@ using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
+using ErasWeb.Storage;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +16,7 @@ namespace ErasWeb.Pages.Predictions;
 
 /// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
 [EnableRateLimiting(FanApi.Votes)]
-public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, PicturesOnDemand pictures, IOptions<ErasOptions> options) : PageModel
+public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, PicturesOnDemand pictures, WaitingUploads uploads) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
@@ -64,7 +65,7 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
 
     /// <summary>The uploader deletes it, with the token the upload was answered with; then back to the upload page.</summary>
     public async Task<IActionResult> OnPostDeleteAsync(long id, string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, options.Value.UploadsDir, ct) ? Redirect("/?deleted=true") : NotFound();
+        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, uploads.DeleteAsync, ct) ? Redirect("/?deleted=true") : NotFound();
 
     /// <summary>A fan's answer from the page's form (antiforgery-checked); back to the page, which then thanks them.</summary>
     public async Task<IActionResult> OnPostFeedbackAsync(long id, string? era, CancellationToken ct)
