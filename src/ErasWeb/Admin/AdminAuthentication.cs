@@ -79,16 +79,16 @@ public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptio
 {
     TimeSpan? refusedFor;
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         bool right = AdminAuthentication.IsToken(options.Value, header["Bearer ".Length..].Trim());
-        refusedFor = guesses.Refusal(Context, right);
-        if (refusedFor is not null) return Task.FromResult(AuthenticateResult.Fail("Too many wrong admin tokens from this address."));
-        if (right) return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name, options.Value), Scheme.Name)));
+        refusedFor = await guesses.RefusalAsync(Context, right, Context.RequestAborted);
+        if (refusedFor is not null) return AuthenticateResult.Fail("Too many wrong admin tokens from this address.");
+        if (right) return AuthenticateResult.Success(new AuthenticationTicket(AdminAuthentication.Principal(Scheme.Name, options.Value), Scheme.Name));
         Logger.LogWarning("Wrong admin token from {Address}", Context.Connection.RemoteIpAddress);
-        return Task.FromResult(AuthenticateResult.Fail("Wrong admin token."));
+        return AuthenticateResult.Fail("Wrong admin token.");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -96,7 +96,7 @@ public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptio
         await HandleAuthenticateOnceSafeAsync();
         if (refusedFor is { } retryAfter)
         {
-            await RateLimiting.RefuseAsync(Context, "wrong admin tokens", retryAfter);
+            await RateLimiting.RefuseAsync(Context, AdminTokenGuesses.WrongTokens.Name, retryAfter);
             return;
         }
         Response.StatusCode = StatusCodes.Status401Unauthorized;

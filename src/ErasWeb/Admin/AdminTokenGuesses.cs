@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using ErasWeb.Web;
 
 namespace ErasWeb.Admin;
@@ -9,19 +8,12 @@ namespace ErasWeb.Admin;
 /// calls. Once an address has used its tries, the right token is refused too until its window ends: were it let
 /// through, a refusal for a wrong guess and a success for the right one would let a guesser go on for ever.
 /// </summary>
-public sealed class AdminTokenGuesses(ClientIdentity clients) : IDisposable
+public sealed class AdminTokenGuesses(ClientIdentity clients, RequestWindows windows)
 {
-    static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    readonly PartitionedRateLimiter<string> wrongTokens =
-        PartitionedRateLimiter.Create<string, string>(address => RateLimiting.FixedWindow(address, AdminAuthentication.TriesPerMinute, Window));
+    /// <summary>What a refusal says there were too many of.</summary>
+    public static readonly RequestLimit WrongTokens = new("wrong admin tokens", AdminAuthentication.TriesPerMinute, TimeSpan.FromMinutes(1));
 
     /// <summary>Null if the client may try its token now (a wrong one then takes one of its tries); else how long until it may.</summary>
-    public TimeSpan? Refusal(HttpContext http, bool rightToken)
-    {
-        // Asking for no permit only looks whether any is left.
-        using var lease = wrongTokens.AttemptAcquire(clients.Of(http), rightToken ? 0 : 1);
-        return lease.IsAcquired ? null : RateLimiting.RetryAfter(lease, Window);
-    }
-
-    public void Dispose() => wrongTokens.Dispose();
+    public ValueTask<TimeSpan?> RefusalAsync(HttpContext http, bool rightToken, CancellationToken ct) =>
+        windows.CountAsync(WrongTokens, clients.Of(http), rightToken ? 0 : 1, ct); // counting none only looks whether any is left
 }

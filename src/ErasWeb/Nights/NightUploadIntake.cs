@@ -26,14 +26,14 @@ public sealed class NightUploadIntake(StorageQuota quota, VideoJobService queue,
         // The API's night counts at once; the page's once its token has proven the form, as a forged
         // cross-site post must not use up a visitor's allowance.
         bool proven = door == UploadDoor.Api;
-        if (proven) rateLimits.AdmitNight(http);
+        if (proven) await rateLimits.AdmitNightAsync(http, ct);
         bool? gallery = null;
         var received = await NightIntake.ReadAsync(request, NightLimits.From(options.Value), options.Value.UploadsDir, async (name, value) =>
         {
             if (name == GalleryField) gallery = UploadIntake.Flag(name, value) && gallery != false; // sent twice, private wins
             if (door != UploadDoor.Page || !await pageToken.IsValidAsync(http, name, value)) return;
             proven = true;
-            rateLimits.AdmitNight(http);
+            await rateLimits.AdmitNightAsync(http, ct);
         }, ct, beforePhotos: () =>
         {
             if (!proven) throw UploadPageToken.Missing("photos");

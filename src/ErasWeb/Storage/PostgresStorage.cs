@@ -54,6 +54,7 @@ public sealed class PostgresStorage(ErasOptions options) : StorageModule
         });
         services.AddHostedService<ActiveHeadFollower>();
         services.AddHostedService<JobQueueRepair>();
+        services.AddPostgresRateWindows(options.Postgres);
     }
 
     /// <summary>Processes starting together take turns: EF Core locks the migrations history first.</summary>

@@ -60,11 +60,11 @@ public sealed class UploadIntake(StorageQuota quota, UploadRateLimiter rateLimit
         {
             if (name == UnlistedField) unlisted |= Flag(name, value); // sent twice, keeping it out of the gallery wins
             if (door == UploadDoor.Page) proven |= await pageToken.IsValidAsync(http, name, value);
-        }, onSniffed: isVideo =>
+        }, onSniffed: async isVideo =>
         {
             // Only a proven form counts against the address: a forged cross-site post must not use up a visitor's allowance.
             if (!proven) throw UploadPageToken.Missing("file");
-            rateLimits.Admit(http, isVideo);
+            await rateLimits.AdmitAsync(http, isVideo, ct);
         });
         var received = watch.Elapsed;
         if (upload is VideoUpload video)

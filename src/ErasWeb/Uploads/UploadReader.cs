@@ -32,7 +32,7 @@ public static class UploadReader
     /// <param name="onField">Called with each plain form field, wherever it comes (the upload page sends its antiforgery token first).</param>
     /// <param name="onSniffed">Called with whether the file is a video once its first bytes are in, before the rest is read; may throw to refuse it.</param>
     public static async Task<ReceivedUpload> ReadAsync(HttpRequest request, UploadLimits limits, CancellationToken ct,
-        Func<string, string, Task>? onField = null, Action<bool>? onSniffed = null)
+        Func<string, string, Task>? onField = null, Func<bool, Task>? onSniffed = null)
     {
         ReceivedUpload? upload = null;
         try
@@ -116,13 +116,13 @@ public static class UploadReader
     }
 
     /// <summary>Reads one file's content: sniffs its first bytes, then keeps a photo in memory or streams a video to disk.</summary>
-    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, Action<bool>? onSniffed,
+    static async Task<ReceivedUpload> ReceiveAsync(Stream content, string fileName, UploadLimits limits, long expectedBytes, Func<bool, Task>? onSniffed,
         HttpResponse response, PhotoBytesInFlight.Reservation? reservation, CancellationToken ct)
     {
         var head = new byte[FileSniffer.HeaderLength];
         int headLength = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
         var sniff = FileSniffer.Sniff(head.AsSpan(0, headLength));
-        onSniffed?.Invoke(sniff.IsVideo);
+        if (onSniffed is not null) await onSniffed(sniff.IsVideo);
         if (sniff.IsVideo) return await SaveVideoAsync(content, head.AsMemory(0, headLength), sniff, fileName, limits, ct);
 
         if (headLength > limits.MaxImageBytes) throw MediaRejectedException.TooLarge(limits.MaxImageBytes);

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using ErasWeb.Configuration;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Web;
@@ -16,52 +17,34 @@ public sealed class TooManyUploadsException(string message, TimeSpan retryAfter)
 /// <summary>
 /// Photos and videos both arrive at the same doors (<c>POST /predict</c>, the upload page), and
 /// which one it is shows only in its first bytes, so these limits cannot be endpoint policies:
-/// the upload reader asks <see cref="Admit"/> once it has sniffed the file, before reading the rest.
+/// the upload reader asks <see cref="AdmitAsync"/> once it has sniffed the file, before reading the rest.
 /// </summary>
-public sealed class UploadRateLimiter : IDisposable
+public sealed class UploadRateLimiter(IOptions<ErasOptions> options, ClientIdentity clients, RequestWindows windows)
 {
-    readonly ClientIdentity clients;
-    readonly Limit? photos, videos, nights;
+    readonly Limit? photos = Create(options.Value.PhotosPerMinute, TimeSpan.FromMinutes(1), "photos", "a minute");
+    readonly Limit? videos = Create(options.Value.VideosPerHour, TimeSpan.FromHours(1), "videos", "an hour");
+    readonly Limit? nights = Create(options.Value.NightsPerHour, TimeSpan.FromHours(1), "nights", "an hour");
 
-    sealed record Limit(PartitionedRateLimiter<string> Limiter, int Permits, TimeSpan Window, string Noun, string Per);
+    sealed record Limit(RequestLimit Counted, string Per);
 
-    public UploadRateLimiter(IOptions<ErasOptions> options, ClientIdentity clients)
-    {
-        this.clients = clients;
-        photos = Create(options.Value.PhotosPerMinute, TimeSpan.FromMinutes(1), "photos", "a minute");
-        videos = Create(options.Value.VideosPerHour, TimeSpan.FromHours(1), "videos", "an hour");
-        nights = Create(options.Value.NightsPerHour, TimeSpan.FromHours(1), "nights", "an hour");
-    }
-
-    static Limit? Create(int permits, TimeSpan window, string noun, string per) => permits <= 0 ? null : new(
-        PartitionedRateLimiter.Create<string, string>(address => RateLimiting.FixedWindow(address, permits, window)),
-        permits, window, noun, per);
+    static Limit? Create(int permits, TimeSpan window, string noun, string per) => permits <= 0 ? null : new(new(noun, permits, window), per);
 
     /// <summary>Takes one upload of the kind from the client's allowance, or throws <see cref="TooManyUploadsException"/>.</summary>
-    public void Admit(HttpContext http, bool isVideo) => Admit(http, isVideo ? videos : photos);
+    public Task AdmitAsync(HttpContext http, bool isVideo, CancellationToken ct) => AdmitAsync(http, isVideo ? videos : photos, ct);
 
-    /// <summary>Takes one night from the client's allowance, and one photo: a night of any size counts as one upload of photos.</summary>
-    public void AdmitNight(HttpContext http)
+    /// <summary>Takes one night from the client's allowance, then one photo: a night of any size counts as one upload of photos.</summary>
+    public async Task AdmitNightAsync(HttpContext http, CancellationToken ct)
     {
-        Admit(http, nights);
-        Admit(http, photos);
+        await AdmitAsync(http, nights, ct);
+        await AdmitAsync(http, photos, ct);
     }
 
-    void Admit(HttpContext http, Limit? kind)
+    async Task AdmitAsync(HttpContext http, Limit? kind, CancellationToken ct)
     {
-        if (kind is not { } limit) return;
-        using var lease = limit.Limiter.AttemptAcquire(clients.Of(http));
-        if (lease.IsAcquired) return;
-        var retryAfter = RateLimiting.RetryAfter(lease, limit.Window);
+        if (kind is not { Counted: var limit }) return;
+        if (await windows.CountAsync(limit, clients.Of(http), 1, ct) is not { } retryAfter) return;
         throw new TooManyUploadsException(
-            $"Too many {limit.Noun} from your address: at most {limit.Permits} {limit.Per}. Try again in {RateLimiting.Describe(retryAfter)}.", retryAfter);
-    }
-
-    public void Dispose()
-    {
-        photos?.Limiter.Dispose();
-        videos?.Limiter.Dispose();
-        nights?.Limiter.Dispose();
+            $"Too many {limit.Name} from your address: at most {limit.Permits} {kind.Per}. Try again in {RateLimiting.Describe(retryAfter)}.", retryAfter);
     }
 }
 
@@ -117,26 +100,63 @@ sealed class FixedWindowLimiter(int permits, TimeSpan window) : ReplenishingRate
     }
 
     protected override ValueTask DisposeAsyncCore() => counter.DisposeAsync();
+}
 
-    sealed class Refusal(TimeSpan retryAfter) : RateLimitLease
+/// <summary>A refusal that says how long until the client's window ends.</summary>
+sealed class Refusal(TimeSpan retryAfter) : RateLimitLease
+{
+    public override bool IsAcquired => false;
+    public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
     {
-        public override bool IsAcquired => false;
-        public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
+        metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+        return metadata is not null;
+    }
+}
 
+/// <summary>
+/// One client's allowance under an endpoint policy, counted by <see cref="RequestWindows"/>, which may ask the database.
+/// The rate limiting middleware tries <c>AttemptAcquire</c> first, which must not wait, and only when that is refused
+/// <c>AcquireAsync</c>: so the first always refuses without counting, and the request is counted once, in the second.
+/// </summary>
+sealed class CountedLimiter(RequestWindows windows, RequestLimit limit, string client) : RateLimiter
+{
+    static readonly RateLimitLease NotCountedYet = new Lease(acquired: false), Admitted = new Lease(acquired: true);
+    // Nothing is held here: an idle client's limiter is dropped by the partitioned limiter and made again when it returns.
+    long lastUsed = Stopwatch.GetTimestamp();
+
+    public override TimeSpan? IdleDuration => Stopwatch.GetElapsedTime(Volatile.Read(ref lastUsed));
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => NotCountedYet;
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref lastUsed, Stopwatch.GetTimestamp());
+        return await windows.CountAsync(limit, client, permitCount, cancellationToken) is { } retryAfter ? new Refusal(retryAfter) : Admitted;
+    }
+
+    sealed class Lease(bool acquired) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+        public override IEnumerable<string> MetadataNames => [];
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
-            return metadata is not null;
+            metadata = null;
+            return false;
         }
     }
 }
 
-/// <summary>The rate limits on votes and admin sign-in (endpoint policies), counted per <see cref="ClientIdentity"/>.</summary>
+/// <summary>The rate limits on votes and admin sign-in (endpoint policies), counted per <see cref="ClientIdentity"/> in <see cref="RequestWindows"/>.</summary>
 public static class RateLimiting
 {
     public static IServiceCollection AddErasRateLimits(this IServiceCollection services)
     {
         services.AddClientIdentity();
+        // Unless the storage has registered a counter that processes share.
+        services.TryAddSingleton<RequestWindows, InMemoryRequestWindows>();
         services.AddSingleton<UploadRateLimiter>();
         services.AddRateLimiter(o =>
         {
@@ -152,14 +172,17 @@ public static class RateLimiting
     /// of the endpoints that ask for it: <paramref name="permitsPerMinute"/> per address (0: no limit); other methods are never held back.
     /// </summary>
     public static IServiceCollection AddPostsPerAddressPolicy(this IServiceCollection services, string name, Func<HttpContext, int> permitsPerMinute) =>
-        services.Configure<RateLimiterOptions>(o => o.AddPolicy(name, http => PostsOnly(http, permitsPerMinute(http), TimeSpan.FromMinutes(1))));
+        services.Configure<RateLimiterOptions>(o => o.AddPolicy(name, http => PostsOnly(http, new RequestLimit(name, permitsPerMinute(http), TimeSpan.FromMinutes(1)))));
 
-    static RateLimitPartition<string> PostsOnly(HttpContext http, int permits, TimeSpan window) =>
-        permits > 0 && HttpMethods.IsPost(http.Request.Method)
-            ? FixedWindow(http.RequestServices.GetRequiredService<ClientIdentity>().Of(http), permits, window)
+    static RateLimitPartition<string> PostsOnly(HttpContext http, RequestLimit limit) =>
+        limit.Permits > 0 && HttpMethods.IsPost(http.Request.Method)
+            ? Counted(http, limit, http.RequestServices.GetRequiredService<ClientIdentity>().Of(http))
             : RateLimitPartition.GetNoLimiter("");
 
-    /// <summary>A window of <paramref name="window"/> per address, from its first request on, whose refusals tell the time left in it.</summary>
+    static RateLimitPartition<string> Counted(HttpContext http, RequestLimit limit, string client) =>
+        RateLimitPartition.Get(client, _ => new CountedLimiter(http.RequestServices.GetRequiredService<RequestWindows>(), limit, client));
+
+    /// <summary>A window of <paramref name="window"/> per address, from its first request on, whose refusals tell the time left in it (how one process counts).</summary>
     public static RateLimitPartition<string> FixedWindow(string address, int permits, TimeSpan window) =>
         RateLimitPartition.Get(address, _ => new FixedWindowLimiter(permits, window));
 
