@@ -26,20 +26,18 @@ public sealed class SqliteStorage(ErasOptions options) : StorageModule
 
     public override void PersistKeys(IDataProtectionBuilder keys) => keys.PersistKeysToFileSystem(new DirectoryInfo(KeysDir));
 
-    /// <summary>Written whole under another name and moved into place unless a racing first asker's is there already: both then read that one.</summary>
+    /// <summary>Made by the first asker of this one process, while racing askers wait, and written whole under another name before it is moved into place.</summary>
     public override byte[] Secret(IServiceProvider services, string name)
     {
         var path = Path.Combine(KeysDir, name + ".key");
-        if (!File.Exists(path))
+        lock (secrets)
         {
-            Directory.CreateDirectory(KeysDir);
-            var made = $"{path}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllBytes(made, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            try { File.Move(made, path, overwrite: false); }
-            catch (IOException) when (File.Exists(path)) { File.Delete(made); }
+            if (!File.Exists(path)) Files.AtomicFile.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            return File.ReadAllBytes(path);
         }
-        return File.ReadAllBytes(path);
     }
+
+    readonly Lock secrets = new();
 
     string KeysDir => Path.Combine(options.DataDirFullPath, "keys");
 

@@ -91,7 +91,7 @@ public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost 
             await FailAsync(job, "ErasWeb could not analyse this video because of an internal error; it has been logged.");
             return;
         }
-        try { await StoreAsync(job, analysis, model.Version); }
+        try { await StoreAsync(job, upload, analysis, model.Version); }
         catch (DbUpdateConcurrencyException)
         {
             // Another worker took the job over while this one was thought dead: its attempt is the one that counts,
@@ -102,16 +102,16 @@ public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost 
         signals.Finish(job.Id);
         metrics.Job("video", WorkStatus.Succeeded.Text(), job.FinishedAtUtc!.Value - job.StartedAtUtc!.Value);
         metrics.Prediction(analysis.Era, PredictionKind.Video.Text(), analysis.UncertainReason is not null);
-        await DeleteUploadAsync(upload);
         logger.LogInformation("Video job {JobId}: prediction {PredictionId}, {Era} ({Frames} frames) in {Seconds:0.00} s", job.Id, job.PredictionId, analysis.Era, analysis.Frames.Count,
             (job.FinishedAtUtc - job.StartedAtUtc)?.TotalSeconds);
     }
 
     /// <summary>
-    /// The video's prediction, its frames and timeline, and the job's success: one transaction. The same
-    /// bytes already answered by this model are that prediction, which gains the show if this job read one.
+    /// The video's prediction, its frames and timeline, the job's success and the end of its upload: one
+    /// transaction, so a job seen done has no upload left waiting. The same bytes already answered by this
+    /// model are that prediction, which gains the show if this job read one.
     /// </summary>
-    async Task StoreAsync(VideoJob job, VideoAnalysis analysis, string modelVersion)
+    async Task StoreAsync(VideoJob job, string upload, VideoAnalysis analysis, string modelVersion)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
@@ -162,6 +162,7 @@ public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost 
         job.UploadFile = null;
         job.Client = null;
         await db.SaveChangesAsync(CancellationToken.None);
+        await uploads.DeleteAsync(upload);
         await transaction.CommitAsync(CancellationToken.None);
     }
 
