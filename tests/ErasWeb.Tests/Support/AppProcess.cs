@@ -46,7 +46,14 @@ public sealed partial class AppProcess : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Uri address;
+        // Generous: on a loaded machine a start (migrations, the model) can take long; a failure says what the process wrote.
+        try { address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(120)); }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The app did not listen within 120 s; its last lines:\n{string.Join('\n', output.TakeLast(20))}");
+        }
         var app = new AppProcess(process, output, address, management ?? address);
         await Eventually.WaitForAsync(async () => (await app.Management.GetAsync("/health/ready")).StatusCode, status => status == System.Net.HttpStatusCode.OK,
             "the app to become ready", TimeSpan.FromSeconds(60));
