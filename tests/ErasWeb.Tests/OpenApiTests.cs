@@ -26,6 +26,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["GET /api/predictions/{id}/image"] = [200, 404],
         ["GET /api/predictions/{id}/thumbnail"] = [200, 404],
         ["GET /api/predictions/{id}/gradcam"] = [200, 404],
+        ["GET /api/predictions/{id}/share-image"] = [200, 404],
         ["GET /api/predictions/{id}/frames/{index}/thumbnail"] = [200, 404],
         ["GET /api/jobs/{id}"] = [200, 404],
         ["DELETE /api/jobs/{id}"] = [204, 404],
@@ -34,6 +35,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
         ["POST /api/nights"] = [200, 202, 400, 413, 415, 429, 503, 507],
         ["GET /api/nights/{id}"] = [200, 404],
         ["GET /api/nights/{id}/download"] = [200, 404, 409],
+        ["GET /api/nights/{id}/share-image"] = [200, 404, 409],
         ["DELETE /api/nights/{id}"] = [204, 404],
         ["GET /api/model"] = [200, 503],
         ["POST /api/predictions/{id}/feedback"] = [201, 400, 404, 429],
@@ -88,7 +90,7 @@ public class OpenApiTests(AdminAppFixture app) : IClassFixture<AdminAppFixture>
                 Assert.True(response.Value.TryGetProperty("content", out var body), $"{name} {response.Name} documents its body");
                 var content = body.EnumerateObject().ToList();
                 var expected = int.Parse(response.Name) >= 400 ? ProblemJson
-                    : name.EndsWith("/image") || name.EndsWith("thumbnail") || name.EndsWith("/gradcam") ? Jpeg
+                    : name.EndsWith("/image") || name.EndsWith("thumbnail") || name.EndsWith("/gradcam") || name.EndsWith("/share-image") ? Jpeg
                     : name.EndsWith("/export") || name.EndsWith("/download") ? Zip : Json;
                 Assert.True(content.Count == 1 && content[0].Name == expected, $"{name} {response.Name} is {expected}");
                 var schema = Resolve(document, content[0].Value.GetProperty("schema"));

@@ -172,6 +172,12 @@ public sealed class ErasOptions
     public IReadOnlyList<string> CorsOriginList =>
         CorsOrigins.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(o => o.TrimEnd('/')).ToList();
 
+    /// <summary>
+    /// The site's address as people reach it (such as "https://eras.example"), for the absolute links a shared
+    /// page's preview needs; empty takes each request's own scheme and host.
+    /// </summary>
+    public string PublicUrl { get; set; } = "";
+
     /// <summary>An origin as browsers send it: http(s), a host and maybe a port, nothing after.</summary>
     public static bool IsOrigin(string origin) =>
         IsUrl(origin) && string.Equals(new Uri(origin).GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase);
@@ -302,6 +308,7 @@ public sealed class ErasOptions
         ("ERAS_RETRAIN_AFTER", nameof(RetrainAfter)),
         ("ERAS_RETRAIN_TOLERANCE", nameof(RetrainTolerance)),
         ("ERAS_CORS_ORIGINS", nameof(CorsOrigins)),
+        ("ERAS_PUBLIC_URL", nameof(PublicUrl)),
         ("ERAS_PHOTOS_PER_MINUTE", nameof(PhotosPerMinute)),
         ("ERAS_VIDEOS_PER_HOUR", nameof(VideosPerHour)),
         ("ERAS_VOTES_PER_MINUTE", nameof(VotesPerMinute)),
@@ -407,6 +414,8 @@ public sealed class ErasOptionsValidator : Microsoft.Extensions.Options.IValidat
             errors.Add($"The era head file '{Path.GetFullPath(o.HeadPath)}' does not exist: set ERAS_HEAD_PATH to a head file made by the train command.");
         foreach (var origin in o.CorsOriginList.Where(origin => !ErasOptions.IsOrigin(origin)))
             errors.Add($"ERAS_CORS_ORIGINS has '{origin}', which is not an origin: write each as scheme, host and port only (https://fans.example or http://localhost:3000), separated by commas.");
+        if (o.PublicUrl.Length > 0 && !ErasOptions.IsUrl(o.PublicUrl))
+            errors.Add($"ERAS_PUBLIC_URL '{o.PublicUrl}' is not an http(s) URL: write the site's address as people reach it (https://eras.example), or leave it empty.");
         if (ErasOptions.ProxyEntries(o.TrustedProxies).Where(e => ErasOptions.ParseNetwork(e) is null).ToList() is { Count: > 0 } badProxies)
             errors.Add($"ERAS_TRUSTED_PROXIES has {string.Join(", ", badProxies.Select(e => $"'{e}'"))}, which is neither an IP address nor a network such as 10.0.0.0/8.");
         foreach (var url in o.ManagementUrlList.Where(url => ErasOptions.PortOf(url) is null))

@@ -66,6 +66,8 @@ public sealed class PredictionPictures
     public byte[]? Thumbnail { get; set; }
     /// <summary>The heatmap blended over <see cref="Display"/>; null until first asked for (a photo's), drawn from <see cref="Heatmap"/>.</summary>
     public byte[]? GradCam { get; set; }
+    /// <summary>The 1200x630 picture a shared link unfurls as (JPEG); null until a link preview first asks for it.</summary>
+    public byte[]? ShareCard { get; set; }
     /// <summary>What a photo's overlay is drawn from; null for a video, whose overlay is stored with it.</summary>
     public StoredHeatmap? Heatmap { get; set; }
 }

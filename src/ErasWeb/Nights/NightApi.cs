@@ -37,6 +37,9 @@ public static class NightApi
         nights.MapGet("/{id:long}/download", Download).WithName("DownloadNight")
             .WithSummary("The night's photos as a ZIP with a folder per set in show order (the stored display copies).")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        nights.MapGet("/{id:long}/share-image", ShareImage).WithName("GetNightShareImage")
+            .WithSummary("The picture a shared link to the night unfurls as (JPEG, 1200x630): the show's city and date and its set strip, the sets photographed in their era's colours.")
+            .ProducesJpeg().ProducesProblem(StatusCodes.Status409Conflict);
         nights.MapDelete("/{id:long}", Delete).WithName("DeleteNight")
             .WithSummary("Deletes a night with every photo in it: send the delete_token its upload was answered with as X-Delete-Token. No such night and a wrong token get the same 404.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -83,6 +86,17 @@ public static class NightApi
         http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
         // Written straight to the client a photo at a time: nothing waits on disk or in memory for a slow reader.
         return TypedResults.Stream(zip => NightZip.WriteAsync(night, db, zip, ct), "application/zip", $"erasweb-night-{id}.zip");
+    }
+
+    /// <summary>Drawn for each request that misses the cache: words and flat colours take a few milliseconds, with no photo to decode.</summary>
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ShareImage(long id, ErasDb db, ShowCalendar calendar, HttpContext http, CancellationToken ct)
+    {
+        if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
+        if (night.Status != WorkStatus.Succeeded)
+            return TypedResults.Problem("The night has not been read yet: its picture is drawn once its status is succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Not read yet");
+        var card = NightShareCard.Draw(await NightQueries.DescribeAsync(night, db, calendar, ct));
+        http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
+        return TypedResults.File(card, ImageEncoder.JpegContentType);
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,

@@ -64,6 +64,7 @@ public static class NightUrls
     public static string Api(long id, string? key = null) => WithKey($"/api/nights/{id}", key);
     public static string Page(long id, string? key = null) => WithKey($"/nights/{id}", key);
     public static string Download(long id, string? key = null) => WithKey($"/api/nights/{id}/download", key);
+    public static string ShareImage(long id, string? key = null) => WithKey($"/api/nights/{id}/share-image", key);
 
     static string WithKey(string url, string? key) => key is null ? url : $"{url}?key={Uri.EscapeDataString(key)}";
 }

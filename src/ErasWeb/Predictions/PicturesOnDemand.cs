@@ -6,12 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace ErasWeb.Predictions;
 
 /// <summary>A picture of a prediction that a photo's upload does not wait for.</summary>
-public enum MadePicture { Thumbnail, Overlay }
+public enum MadePicture { Thumbnail, Overlay, ShareCard }
 
 /// <summary>
-/// A photo's thumbnail and Grad-CAM overlay, made from its stored display copy and heatmap the first
-/// time anyone asks for them, then kept in its row: most API clients never fetch them, so the upload's
-/// answer does not wait for them. Requests in this process for the same missing picture share one
+/// A photo's thumbnail and Grad-CAM overlay, and any prediction's share image, made from its stored
+/// display copy (and heatmap) the first time anyone asks for them, then kept in its row: most API clients
+/// never fetch them, so the upload's answer does not wait for them. Requests in this process for the same missing picture share one
 /// making; processes that race make the same bytes, and the first to store them wins.
 /// </summary>
 public sealed class PicturesOnDemand(IServiceScopeFactory scopes, ErasMetrics metrics, ILogger<PicturesOnDemand> logger)
@@ -25,9 +25,12 @@ public sealed class PicturesOnDemand(IServiceScopeFactory scopes, ErasMetrics me
     public async Task<byte[]?> GetAsync(IQueryable<Prediction> visible, long id, MadePicture kind, CancellationToken ct)
     {
         var row = visible.Where(p => p.Id == id && p.Pictures != null);
-        var stored = kind == MadePicture.Thumbnail
-            ? await row.Select(p => new { Bytes = p.Pictures!.Thumbnail }).FirstOrDefaultAsync(ct)
-            : await row.Select(p => new { Bytes = p.Pictures!.GradCam }).FirstOrDefaultAsync(ct);
+        var stored = kind switch
+        {
+            MadePicture.Thumbnail => await row.Select(p => new { Bytes = p.Pictures!.Thumbnail }).FirstOrDefaultAsync(ct),
+            MadePicture.Overlay => await row.Select(p => new { Bytes = p.Pictures!.GradCam }).FirstOrDefaultAsync(ct),
+            _ => await row.Select(p => new { Bytes = p.Pictures!.ShareCard }).FirstOrDefaultAsync(ct),
+        };
         if (stored is null) return null;
         return stored.Bytes ?? await MakeAsync(id, kind).WaitAsync(ct);
     }
@@ -100,23 +103,42 @@ public sealed class PicturesOnDemand(IServiceScopeFactory scopes, ErasMetrics me
         var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
         var row = db.PredictionPictures.AsNoTracking().Where(p => p.PredictionId == id);
         // The display copy travels only when the picture is still missing (another process may have made it since).
-        var source = kind == MadePicture.Thumbnail
-            ? await row.Select(p => new { Stored = p.Thumbnail, Display = p.Thumbnail == null ? p.Display : null, Heatmap = (StoredHeatmap?)null }).FirstOrDefaultAsync()
-            : await row.Select(p => new { Stored = p.GradCam, Display = p.GradCam == null ? p.Display : null, p.Heatmap }).FirstOrDefaultAsync();
+        var source = kind switch
+        {
+            MadePicture.Thumbnail => await row.Select(p => new { Stored = p.Thumbnail, Display = p.Thumbnail == null ? p.Display : null, Heatmap = (StoredHeatmap?)null }).FirstOrDefaultAsync(),
+            MadePicture.Overlay => await row.Select(p => new { Stored = p.GradCam, Display = p.GradCam == null ? p.Display : null, p.Heatmap }).FirstOrDefaultAsync(),
+            _ => await row.Select(p => new { Stored = p.ShareCard, Display = p.ShareCard == null ? p.Display : null, Heatmap = (StoredHeatmap?)null }).FirstOrDefaultAsync(),
+        };
         if (source?.Stored is { } stored || source?.Display is not { } display || (kind == MadePicture.Overlay && source.Heatmap is null))
         {
             made.SetResult(source?.Stored); // stored already, or deleted meanwhile
             return;
         }
 
-        var picture = kind == MadePicture.Thumbnail ? ImagePipeline.Thumbnail(display, metrics) : ImagePipeline.Overlay(display, source.Heatmap!, metrics);
+        byte[] picture;
+        if (kind == MadePicture.ShareCard)
+        {
+            // Whoever asked may see the prediction (GetAsync's query said so): its words are read past the visitor's view.
+            var text = await db.Predictions.AsNoTracking().EveryRow().Where(p => p.Id == id)
+                .Select(p => new ShareCardText(p.PredictedClass, p.Confidence, p.UncertainReason != null, p.Show)).FirstOrDefaultAsync();
+            if (text is null)
+            {
+                made.SetResult(null); // deleted meanwhile
+                return;
+            }
+            picture = PredictionShareCard.Draw(display, text);
+        }
+        else picture = kind == MadePicture.Thumbnail ? ImagePipeline.Thumbnail(display, metrics) : ImagePipeline.Overlay(display, source.Heatmap!, metrics);
         made.SetResult(picture);
         try
         {
             // Only into a row that still lacks it: a deleted row stays deleted, and a racing process's equal bytes stay.
-            int updated = kind == MadePicture.Thumbnail
-                ? await row.Where(p => p.Thumbnail == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.Thumbnail, picture))
-                : await row.Where(p => p.GradCam == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.GradCam, picture));
+            int updated = kind switch
+            {
+                MadePicture.Thumbnail => await row.Where(p => p.Thumbnail == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.Thumbnail, picture)),
+                MadePicture.Overlay => await row.Where(p => p.GradCam == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.GradCam, picture)),
+                _ => await row.Where(p => p.ShareCard == null).ExecuteUpdateAsync(s => s.SetProperty(p => p.ShareCard, picture)),
+            };
             logger.LogDebug("{Kind} of prediction {PredictionId} made ({Bytes} bytes, stored: {Stored})", kind, id, picture.Length, updated > 0);
         }
         catch (System.Data.Common.DbException e)

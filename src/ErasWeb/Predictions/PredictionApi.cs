@@ -30,6 +30,11 @@ public static class PredictionApi
         predictions.MapGet("/{id:long}/gradcam", (long id, ErasDb db, PicturesOnDemand pictures, HttpContext http, CancellationToken ct) =>
             Picture(id, pictures.GetAsync(db.Predictions, id, MadePicture.Overlay, ct), http))
             .WithName("GetPredictionGradCam").WithSummary("The Grad-CAM heatmap blended over the display copy (JPEG), made when first asked for and then kept.").ProducesJpeg();
+        predictions.MapGet("/{id:long}/share-image", (long id, ErasDb db, PicturesOnDemand pictures, HttpContext http, CancellationToken ct) =>
+            Picture(id, pictures.GetAsync(db.Predictions, id, MadePicture.ShareCard, ct), http))
+            .WithName("GetPredictionShareImage")
+            .WithSummary("The picture a shared link unfurls as (JPEG, 1200x630): the photo or key frame, the era in its colours and how sure; made when first asked for and then kept.")
+            .ProducesJpeg();
         predictions.MapDelete("/{id:long}", Delete).WithName("DeleteUpload")
             .WithSummary("Deletes an upload with everything made from it (its pictures, frames and feedback, a video's job, the answers a re-run made of it): "
                 + "send the delete_token its upload was answered with as X-Delete-Token. No such prediction and a wrong token get the same 404.")

@@ -70,6 +70,7 @@ public static class PredictionUrls
     public static string Image(long id, string? key = null) => WithKey($"/api/predictions/{id}/image", key);
     public static string Thumbnail(long id, string? key = null) => WithKey($"/api/predictions/{id}/thumbnail", key);
     public static string GradCam(long id, string? key = null) => WithKey($"/api/predictions/{id}/gradcam", key);
+    public static string ShareImage(long id, string? key = null) => WithKey($"/api/predictions/{id}/share-image", key);
 
     static string WithKey(string url, string? key) => key is null ? url : $"{url}?key={Uri.EscapeDataString(key)}";
 }

@@ -79,7 +79,7 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
     static string? Era(JsonElement photo) => photo.GetProperty("era").GetString();
 
     /// <summary>The Paris show of 9 May 2024, the first of the 2024 order: a photo or two of each set, a burst, friends between sets.</summary>
-    static readonly Shot[] Paris =
+    public static readonly Shot[] Paris =
     [
         new(P("Lover/etl-3.jpeg"), At("2024-05-09T19:52:10"), "Lover"),
         new(P("Lover/etl-4.jpeg"), At("2024-05-09T19:52:11"), "Lover", "burst-1.jpg"),

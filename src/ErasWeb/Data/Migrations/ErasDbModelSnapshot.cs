@@ -430,6 +430,9 @@ namespace ErasWeb.Data.Migrations
                     b.Property<string>("Heatmap")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("ShareCard")
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("Thumbnail")
                         .HasColumnType("BLOB");
 

@@ -3,6 +3,7 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Nights;
+using ErasWeb.Pages.Shared;
 using ErasWeb.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -84,6 +85,23 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
 
     /// <summary>The night's whole set order, for the strip: the one its sets were decoded in.</summary>
     public IReadOnlyList<ErasWeb.Shows.SetSlot> Order => (Night.Tour == ErasWeb.Shows.Tours.Of2023.Name ? ErasWeb.Shows.Tours.Of2023 : ErasWeb.Shows.Tours.Of2024).Sets;
+
+    /// <summary>What a shared link to the night unfurls as, once it has been read: the show, its sets, over the night's share image.</summary>
+    public LinkPreview? Preview
+    {
+        get
+        {
+            if (Night.Status != WorkStatus.Succeeded) return null;
+            var show = Described.Show;
+            var title = show is null ? "A night at the Eras Tour" : $"{show.City}, {show.Date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}";
+            var sets = Described.Sets ?? [];
+            var photos = Described.PhotoCount == 1 ? "1 photo" : $"{Described.PhotoCount} photos";
+            var description = sets.Count == 0 ? $"{photos} of the Eras Tour, read by ErasWeb."
+                : $"{photos} of the Eras Tour{(show is null ? "" : $" at {show.Venue}")}, sorted by ErasWeb into {(sets.Count == 1 ? "1 set" : $"{sets.Count} sets")}: {string.Join(", ", sets.Select(SetName))}.";
+            return new LinkPreview(title, description, NightUrls.ShareImage(Night.Id, Night.AccessKey), $"{title}: the show's sets, those photographed in their colours",
+                NightUrls.Page(Night.Id, Night.AccessKey), Unlisted: Night.AccessKey is not null);
+        }
+    }
 
     /// <summary>The era this browser just gave the photo it thanks for.</summary>
     public string? YourVote { get; private set; }

@@ -1,6 +1,7 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
+using ErasWeb.Pages.Shared;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
 using ErasWeb.Storage;
@@ -97,6 +98,25 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
     /// <summary>The sampled frames taken during each stretch of <see cref="ShowStretches"/>.</summary>
     public IReadOnlyList<FrameResponse> FramesIn(double start, double end) =>
         Frames.Where(f => f.Timestamp >= start && (f.Timestamp < end || end >= Prediction.DurationSeconds)).ToList();
+
+    /// <summary>What a shared link to this result unfurls as: its era and how sure, over the app's share image.</summary>
+    public LinkPreview Preview
+    {
+        get
+        {
+            var p = Prediction;
+            var what = IsVideo ? "video" : "photo";
+            var (title, said) = Show is { } show
+                ? ($"{(show.Tour is null ? "Whole show" : $"{show.Tour} setlist")} · {(show.Sets.Count == 1 ? "1 set" : $"{show.Sets.Count} sets")}",
+                    $"read as a whole show: {string.Join(" → ", show.Sets.Select(SetName))}")
+                : p.UncertainReason is not null
+                    ? ($"Not sure · best guess {p.PredictedClass}", $"is not sure: its best guess is {p.PredictedClass}, {Percent.Of(p.Confidence)}")
+                    : ($"{p.PredictedClass} · {Percent.Of(p.Confidence)} sure", $"says {p.PredictedClass}, {Percent.Of(p.Confidence)} sure");
+            return new LinkPreview(title, $"Which era of the Eras Tour is this {what} from? ErasWeb's model {said}.",
+                PredictionUrls.ShareImage(p.Id, p.AccessKey), $"The {(IsVideo ? "video's key frame" : "photo")} beside its answer: {title}",
+                PredictionUrls.Page(p.Id, p.AccessKey), Unlisted: p.AccessKey is not null);
+        }
+    }
 
     /// <summary>"Folkmore (evermore)" where the tour has two Folkmore sets, else the era.</summary>
     public static string SetName(DecodedSet set) => set.Set is null ? set.Era : $"{set.Era} ({set.Set})";

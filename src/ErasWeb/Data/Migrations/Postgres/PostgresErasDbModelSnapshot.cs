@@ -449,6 +449,9 @@ namespace ErasWeb.Data.Migrations.Postgres
                     b.Property<string>("Heatmap")
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("ShareCard")
+                        .HasColumnType("bytea");
+
                     b.Property<byte[]>("Thumbnail")
                         .HasColumnType("bytea");
 
