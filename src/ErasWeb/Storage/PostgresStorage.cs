@@ -57,8 +57,21 @@ public sealed class PostgresStorage(ErasOptions options) : StorageModule
         services.AddPostgresRateWindows(options.Postgres);
     }
 
-    /// <summary>Processes starting together take turns: EF Core locks the migrations history first.</summary>
-    public override Task MigrateAsync(ErasDb db, CancellationToken ct) => db.Database.MigrateAsync(ct);
+    /// <summary>
+    /// Processes starting together take turns, under an advisory lock held by this connection for the whole run: EF Core's
+    /// own lock on the migrations history let two processes on a new database apply the same migration now and then.
+    /// </summary>
+    public override async Task MigrateAsync(ErasDb db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({(int)CrossProcessLock.Migration}, 0)", ct);
+            try { await db.Database.MigrateAsync(ct); }
+            finally { await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({(int)CrossProcessLock.Migration}, 0)", CancellationToken.None); }
+        }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
 
     /// <summary>A transaction holding an advisory lock on (<paramref name="lock"/>, <paramref name="id"/>) until it ends; other steps write side by side.</summary>
     public override async Task<IDbContextTransaction> TakeTurnAsync(ErasDb db, CrossProcessLock @lock, long id, CancellationToken ct)

@@ -58,4 +58,5 @@ public enum CrossProcessLock
     GalleryRerunStart,
     ModelActivation,
     FanVote,
+    Migration,
 }

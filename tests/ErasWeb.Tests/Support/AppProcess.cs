@@ -52,7 +52,9 @@ public sealed partial class AppProcess : IDisposable
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The app did not listen within 120 s; its last lines:\n{string.Join('\n', output.TakeLast(20))}");
+            var lines = output.ToList();
+            int firstFailure = Math.Max(0, lines.FindIndex(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)));
+            throw new TimeoutException($"The app did not listen within 120 s; what it wrote from its first failure on:\n{string.Join('\n', lines.Skip(firstFailure).Take(80))}");
         }
         var app = new AppProcess(process, output, address, management ?? address);
         await Eventually.WaitForAsync(async () => (await app.Management.GetAsync("/health/ready")).StatusCode, status => status == System.Net.HttpStatusCode.OK,
