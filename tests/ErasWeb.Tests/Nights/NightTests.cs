@@ -278,6 +278,31 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
     }
 
     [Fact]
+    public async Task A_private_night_still_waiting_offers_its_link_to_keep()
+    {
+        // A night left waiting (no job queued for it), so its page is caught before it is read.
+        var key = ErasWeb.Data.UploaderTokens.New();
+        var night = new ErasWeb.Data.Night { Status = ErasWeb.Data.WorkStatus.Queued, CreatedAtUtc = DateTime.UtcNow, AccessKey = key, DeleteTokenHash = ErasWeb.Data.UploaderTokens.Hash(key), Photos = [] };
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ErasWeb.Data.ErasDb>();
+            db.Nights.Add(night);
+            await db.SaveChangesAsync();
+        }
+        try
+        {
+            var html = await app.Client.GetStringAsync($"/nights/{night.Id}?key={key}");
+            Assert.Contains("Reading your night", html);
+            Assert.Matches($"<button[^>]*class=\"button secondary share\"[^>]*data-url=\"/nights/{night.Id}\\?key={key}\"", html);
+        }
+        finally
+        {
+            using var scope = app.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<ErasWeb.Data.ErasDb>().Nights.IgnoreQueryFilters().Where(n => n.Id == night.Id).ExecuteDeleteAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_night_over_the_photo_limit_is_413_and_nothing_is_stored()
     {
         int predictions = await app.CountPredictionsAsync();
