@@ -31,7 +31,7 @@ public static class NightShareCard
 
         // The whole show's order, one equal slot a set, as on the night's page.
         var sets = night.Sets ?? [];
-        var order = (night.Tour == Tours.Of2023.Name ? Tours.Of2023 : Tours.Of2024).Sets;
+        var order = Tours.OrderOf(night.Tour);
         var slots = order.Select(slot =>
             sets.Any(s => s.Era == slot.Era && s.Set == slot.Set)
                 ? ((string?)slot.Era, ShareCanvas.Colour(EraPalette.Of(slot.Era).Fill), ShareCanvas.Colour(EraPalette.Of(slot.Era).Ink))

@@ -29,4 +29,7 @@ public static class Tours
     [20, 12, 20, 15, 8, 21, 30, 19, 9, 22]);
 
     public static readonly IReadOnlyList<Tour> All = [Of2024, Of2023];
+
+    /// <summary>The set order a night read as <paramref name="tour"/> is drawn in; with no tour named, 2024's (its sets are played alike in both).</summary>
+    public static IReadOnlyList<SetSlot> OrderOf(string? tour) => (tour == Of2023.Name ? Of2023 : Of2024).Sets;
 }

@@ -84,7 +84,7 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
     public static string Span(DateTime? start, DateTime? end) => Clock(start) == Clock(end) ? Clock(start) : $"{Clock(start)}–{Clock(end)}";
 
     /// <summary>The night's whole set order, for the strip: the one its sets were decoded in.</summary>
-    public IReadOnlyList<ErasWeb.Shows.SetSlot> Order => (Night.Tour == ErasWeb.Shows.Tours.Of2023.Name ? ErasWeb.Shows.Tours.Of2023 : ErasWeb.Shows.Tours.Of2024).Sets;
+    public IReadOnlyList<ErasWeb.Shows.SetSlot> Order => ErasWeb.Shows.Tours.OrderOf(Night.Tour);
 
     /// <summary>What a shared link to the night unfurls as, once it has been read: the show, its sets, over the night's share image.</summary>
     public LinkPreview? Preview
