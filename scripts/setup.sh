@@ -4,6 +4,7 @@
 #   fonts-dejavu-core: the text of the confusion-matrix chart the eval command draws (without it, no text on Linux)
 #   ffmpeg: reading video frames (ffprobe and ffmpeg)
 #   chromium: the browser the browser tests drive (tests/ErasWeb.Browser)
+#   libicu: dates and numbers in each reader's language (.NET reads cultures from ICU)
 #   postgresql (with --tests): the throw-away database server the tests also run on (scripts/test.sh)
 # With --tests it also installs, with npm, the pinned tools that check the OpenAPI document (tools/openapi).
 set -euo pipefail
@@ -17,6 +18,8 @@ for p in "${packages[@]}"; do
 done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
+# ICU's package carries its version in its name (libicu72, libicu74, ...): any will do.
+ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu-dev)
 if [ ${#missing[@]} -eq 0 ]; then
   :
 elif ! command -v apt-get >/dev/null 2>&1; then

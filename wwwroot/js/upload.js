@@ -1,7 +1,12 @@
 // Progressive enhancement of the upload forms (one photo or video; a night of photos): drop files,
 // preview them, see the upload progress. Without this script each form is a plain multipart post and works the same.
 (() => {
-    const size = bytes => bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+    // The page's sentences in the reader's language, with {name} placeholders; numbers as the reader writes them.
+    const texts = JSON.parse(document.getElementById('upload-texts').textContent);
+    const say = (key, values = {}) => texts[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
+    const numbers = new Intl.NumberFormat(document.documentElement.lang, { maximumFractionDigits: 1 });
+    const size = bytes => bytes >= 1048576 ? say('Megabytes', { value: numbers.format(bytes / 1048576) }) : say('Kilobytes', { value: numbers.format(Math.ceil(bytes / 1024)) });
+    const percent = new Intl.NumberFormat(document.documentElement.lang, { style: 'percent' });
 
     document.querySelectorAll('form.upload').forEach(form => {
         const input = form.querySelector('input[type=file][name=file]');
@@ -26,17 +31,17 @@
             if (!files.length) { status.textContent = ''; return; }
             const tooLarge = files.find(f => f.size > (f.type.startsWith('video/') ? maxVideo : maxPhoto));
             const total = files.reduce((sum, f) => sum + f.size, 0);
-            if (tooLarge) error.textContent = `${tooLarge.name} is ${size(tooLarge.size)}; the limit is ${size(tooLarge.type.startsWith('video/') ? maxVideo : maxPhoto)}.`;
-            else if (files.length > maxFiles) error.textContent = `${files.length} photos chosen; a night holds at most ${maxFiles}.`;
-            else if (total > maxTotal) error.textContent = `The photos add up to ${size(total)}; a night holds at most ${size(maxTotal)}.`;
+            if (tooLarge) error.textContent = say('TooLarge', { name: tooLarge.name, size: size(tooLarge.size), limit: size(tooLarge.type.startsWith('video/') ? maxVideo : maxPhoto) });
+            else if (files.length > maxFiles) error.textContent = say('TooManyFiles', { count: files.length, max: maxFiles });
+            else if (total > maxTotal) error.textContent = say('NightTooLarge', { size: size(total), limit: size(maxTotal) });
             if (files.length === 1) {
                 const file = files[0];
                 previewUrl = URL.createObjectURL(file);
                 const preview = file.type.startsWith('video/') ? video : file.type.startsWith('image/') ? image : null;
                 if (preview) { preview.src = previewUrl; preview.hidden = false; }
-                status.textContent = `${file.name} (${size(file.size)}) is ready: press ${submit.textContent}.`;
+                status.textContent = say('OneReady', { name: file.name, size: size(file.size), button: submit.textContent });
             } else {
-                status.textContent = `${files.length} photos (${size(total)}) are ready: press ${submit.textContent}.`;
+                status.textContent = say('ManyReady', { count: files.length, size: size(total), button: submit.textContent });
             }
         }
 
@@ -76,9 +81,9 @@
             request.upload.addEventListener('progress', p => {
                 if (!p.lengthComputable) return;
                 progress.value = Math.round(100 * p.loaded / p.total);
-                status.textContent = `Uploading… ${progress.value}%`;
+                status.textContent = say('Uploading', { percent: percent.format(progress.value / 100) });
             });
-            request.upload.addEventListener('load', () => { status.textContent = 'Uploaded. The model is looking…'; });
+            request.upload.addEventListener('load', () => { status.textContent = say('Uploaded'); });
             request.addEventListener('load', () => {
                 if (request.status < 400) {
                     try { location.assign(JSON.parse(request.responseText).location); } catch { location.assign(request.responseURL); }
@@ -86,10 +91,10 @@
                 }
                 // The server answered with the page and its message; show just the message.
                 const page = new DOMParser().parseFromString(request.responseText, 'text/html');
-                error.textContent = page.getElementById(form.dataset.error)?.textContent.trim() || `The upload failed (HTTP ${request.status}).`;
+                error.textContent = page.getElementById(form.dataset.error)?.textContent.trim() || say('Failed', { status: request.status });
                 done();
             });
-            request.addEventListener('error', () => { error.textContent = 'The upload was interrupted. Check the connection and try again.'; done(); });
+            request.addEventListener('error', () => { error.textContent = say('Interrupted'); done(); });
             progress.hidden = false;
             progress.value = 0;
             submit.disabled = true;

@@ -6,6 +6,7 @@ using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Fans;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Nights;
 using ErasWeb.Observability;
@@ -106,6 +107,7 @@ public static class ErasApp
             .AddDbContextCheck<ErasDb>("database", tags: ["ready"])
             .AddCheck<FFmpegReadyCheck>("ffmpeg", tags: ["ready"]);
         services.AddTelemetry(configuration);
+        services.AddLanguages();
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
@@ -115,7 +117,8 @@ public static class ErasApp
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddApiDescription();
-        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Admin", AdminAuthentication.PagesPolicy).AllowAnonymousToPage("/Admin/SignIn"));
+        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Admin", AdminAuthentication.PagesPolicy).AllowAnonymousToPage("/Admin/SignIn"))
+            .AddViewLocalization();
     }
 
     /// <summary>
@@ -184,6 +187,8 @@ public static class ErasApp
         // First, so error pages, problem answers and static files carry the headers too.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments(JobsDashboardPath), all => all.UseSecurityHeaders(SecurityHeaders.Policy()));
         app.UseWhen(context => context.Request.Path.StartsWithSegments(JobsDashboardPath), dashboard => dashboard.UseSecurityHeaders(SecurityHeaders.DashboardPolicy()));
+        // Before the error handlers, so a problem's title and detail and an error page are in the reader's language too.
+        app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Health and metrics on the management ports alone, if there are any; a worker answers nothing else.
@@ -232,6 +237,7 @@ public static class ErasApp
             app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions { Authorization = [], AppPath = "/admin", DashboardTitle = "ErasWeb jobs", DisplayStorageConnectionString = false },
                 app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(AdminAuthentication.PagesPolicy);
         }
+        app.MapLanguagePicker();
         app.MapRazorPages();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Nights;
 using ErasWeb.Predictions;
@@ -72,7 +73,7 @@ public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntak
         catch (AntiforgeryValidationException)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return await ShowErrorAsync("This form has expired. Reload the page and choose the file again.", ct);
+            return await ShowErrorAsync(Texts.Say("FormExpired"), ct);
         }
         catch (Exception e) when (DomainProblems.From(e) is { } problem)
         {
@@ -94,7 +95,7 @@ public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntak
         catch (AntiforgeryValidationException)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return await ShowErrorAsync("This form has expired. Reload the page and choose the photos again.", ct, night: true);
+            return await ShowErrorAsync(Texts.Say("NightFormExpired"), ct, night: true);
         }
         catch (Exception e) when (DomainProblems.From(e) is { } problem)
         {
@@ -102,6 +103,10 @@ public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntak
             return await ShowErrorAsync(problem.Detail, ct, night: true);
         }
     }
+
+    /// <summary>The sentences upload.js may say, under "Js." in the page's resources.</summary>
+    public static readonly string[] ScriptTexts =
+        ["TooLarge", "TooManyFiles", "NightTooLarge", "OneReady", "ManyReady", "Uploading", "Uploaded", "Failed", "Interrupted", "Megabytes", "Kilobytes"];
 
     /// <summary>The header upload.js sends with the form: it navigates itself, so the result page's first visit is the browser's own.</summary>
     public const string ScriptedUploadHeader = "X-Upload-Form";

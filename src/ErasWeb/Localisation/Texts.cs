@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ErasWeb.Localisation;
+
+/// <summary>
+/// The sentences shared beyond one page: problem titles, why an upload was refused, and the like
+/// (Resources/Localisation/Texts.*.resx). A page's own words are in that page's resources.
+/// </summary>
+public sealed class Texts
+{
+    public const string ResourcesPath = "Resources";
+
+    /// <summary>
+    /// For code that runs where no localizer is injected (a domain failure, deep in a service): the
+    /// same resources, in the current UI culture, which request localisation sets from the reader's choice.
+    /// </summary>
+    public static IStringLocalizer Localizer { get; } = new ResourceManagerStringLocalizerFactory(
+        Options.Create(new LocalizationOptions { ResourcesPath = ResourcesPath }), NullLoggerFactory.Instance).Create(typeof(Texts));
+
+    /// <summary>The sentence under <paramref name="key"/>, its placeholders filled in the current culture.</summary>
+    public static string Say(string key, params object[] arguments) => Localizer[key, arguments];
+}
