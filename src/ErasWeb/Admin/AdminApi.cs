@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Retraining;
 using ErasWeb.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,9 +60,9 @@ public static class AdminApi
         [Description("At most this many, 1-200.")] int limit = 50)
     {
         if (Vocabulary.Parse<ReviewQueue>(status) is not { } queue)
-            return TypedResults.Problem($"status must be one of {string.Join(", ", Vocabulary.All<ReviewQueue>())}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid status");
+            return TypedResults.Problem(Texts.Say("Admin.InvalidStatus", string.Join(", ", Vocabulary.All<ReviewQueue>())), statusCode: StatusCodes.Status400BadRequest, title: Texts.Say("Problem.InvalidStatus"));
         if (limit is < 1 or > FeedbackReview.MaxPage)
-            return TypedResults.Problem($"limit must be between 1 and {FeedbackReview.MaxPage}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
+            return TypedResults.Problem(Texts.Say("InvalidLimit", FeedbackReview.MaxPage), statusCode: StatusCodes.Status400BadRequest, title: Texts.Say("Problem.InvalidLimit"));
         return TypedResults.Ok(await review.ListAsync(queue, limit, ct));
     }
 
@@ -74,7 +75,7 @@ public static class AdminApi
     static async Task<Results<Ok<NightLabels>, ProblemHttpResult>> AcceptNight(long id, FeedbackReview review, CancellationToken ct) =>
         await review.AcceptNightAsync(id, ct) is int accepted
             ? TypedResults.Ok(new NightLabels(id, accepted))
-            : TypedResults.Problem($"No night has id {id} that has been read.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : TypedResults.Problem(Texts.Say("Admin.NightNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 
     static async Task<Results<Ok<FeedbackVerdict>, ProblemHttpResult>> Reject(long id, FeedbackReview review, CancellationToken ct) =>
         await review.RejectAsync(id, ct) is { } item ? TypedResults.Ok(FeedbackVerdict.Of(item)) : NotFound(id);
@@ -87,7 +88,7 @@ public static class AdminApi
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         return job is not null && await VideoQueries.DescribeAsync(job, db, ct) is { } described
             ? TypedResults.Ok(described with { Worker = job.Worker })
-            : TypedResults.Problem($"No video job has id {id}, or an admin hid what it made.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : TypedResults.Problem(Texts.Say("Admin.JobNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FeedbackReview review, CancellationToken ct) =>
@@ -108,17 +109,17 @@ public static class AdminApi
     static async Task<Results<Ok<GalleryRerunResponse>, ProblemHttpResult>> RerunStatusOf(long id, ErasDb db, CancellationToken ct) =>
         await db.GalleryReruns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } run
             ? TypedResults.Ok(GalleryRerunResponse.Of(run))
-            : TypedResults.Problem($"No gallery re-run has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : TypedResults.Problem(Texts.Say("Admin.RerunNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 
     static async Task<Results<Ok<RetrainResponse>, ProblemHttpResult>> RetrainStatusOf(long id, ErasDb db, CancellationToken ct) =>
         await db.RetrainRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } run
             ? TypedResults.Ok(RetrainResponse.Of(run))
-            : TypedResults.Problem($"No retraining has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : TypedResults.Problem(Texts.Say("Admin.RetrainingNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 
     static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Activate(long id, ModelVersions versions, ErasDb db, CancellationToken ct) =>
         await versions.ActivateAsync(id, ct)
             ? TypedResults.Ok(ModelVersionResponse.Of(await db.ModelVersions.AsNoTracking().FirstAsync(v => v.Id == id, ct)))
-            : TypedResults.Problem($"No model version has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : TypedResults.Problem(Texts.Say("Admin.VersionNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 
     static async Task<FileStreamHttpResult> Export(ErasDb db, CancellationToken ct)
     {
@@ -138,10 +139,10 @@ public static class AdminApi
     }
 
     static ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem($"No feedback has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(Texts.Say("Admin.FeedbackNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 
     static ProblemHttpResult PredictionNotFound(long id) =>
-        TypedResults.Problem($"No prediction has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(Texts.Say("Prediction.NotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 }
 
 /// <summary>A night's eras accepted as labels: how many photos became training examples.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using ErasWeb.Configuration;
+using ErasWeb.Localisation;
 using ErasWeb.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -104,7 +105,7 @@ public sealed class AdminBearerHandler(IOptionsMonitor<AuthenticationSchemeOptio
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = { Status = 401, Title = "Admin token required", Detail = "Send the admin token as 'Authorization: Bearer <token>'." },
+            ProblemDetails = { Status = 401, Title = Texts.Say("Problem.AdminToken"), Detail = Texts.Say("Admin.SendToken") },
         });
     }
 }

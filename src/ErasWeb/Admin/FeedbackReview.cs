@@ -1,5 +1,6 @@
 using ErasWeb.Data;
 using ErasWeb.Fans;
+using ErasWeb.Localisation;
 using ErasWeb.Predictions;
 using ErasWeb.Retraining;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ public sealed record FeedbackItem(
     [property: System.ComponentModel.Description("The night whose decoded eras were accepted as this label, if that is where it came from.")] long? NightId);
 
 /// <summary>Labels asked for from a night kept out of the gallery.</summary>
-public sealed class PrivateNightException() : Exception("This night is kept out of the gallery: its photos are its uploader's alone, so they do not become training labels.");
+public sealed class PrivateNightException() : Exception(Texts.Say("PrivateNight"));
 
 /// <summary>The admin's side of fan feedback: the queue, accepting a label (the fans' era or another), rejecting.</summary>
 public sealed class FeedbackReview(ErasDb db, RetrainScheduler retraining, PicturesOnDemand pictures, TimeProvider clock)

@@ -1,3 +1,4 @@
+using ErasWeb.Localisation;
 using SkiaSharp;
 
 namespace ErasWeb.Classification;
@@ -104,6 +105,16 @@ public sealed record ModelCard(
 /// <summary>The sentences a user reads when an answer is marked uncertain.</summary>
 public static class UncertainReasons
 {
+    static readonly System.Text.RegularExpressions.Regex Low = new(@"^The model is only (\d+)% sure \(it needs (\d+)%\)");
+
+    /// <summary>
+    /// A stored reason (kept in English, as the API has always answered it) as a page says it to its reader.
+    /// </summary>
+    public static string ForReader(string reason) =>
+        reason == Unfamiliar() ? Texts.Say("Uncertain.Unfamiliar")
+        : Low.Match(reason) is { Success: true } low ? Texts.Say("Uncertain.LowConfidence", int.Parse(low.Groups[1].Value) / 100.0, int.Parse(low.Groups[2].Value) / 100.0)
+        : reason;
+
     public static string LowConfidence(float confidence, float threshold) =>
         $"The model is only {confidence * 100:0}% sure (it needs {threshold * 100:0}%): no era stands out, so this may not be an Eras Tour stage photo.";
 

@@ -1,3 +1,4 @@
+using ErasWeb.Localisation;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ErasWeb.Classification;
@@ -42,7 +43,7 @@ public sealed class ModelHost : IDisposable
 }
 
 /// <summary>Work that needs the model, asked for before it has loaded.</summary>
-public sealed class ModelNotReadyException() : Exception("The model is still loading; try again in a few seconds.");
+public sealed class ModelNotReadyException() : Exception(Texts.Say("ModelLoading"));
 
 public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
 {

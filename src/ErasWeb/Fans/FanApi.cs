@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,5 +50,5 @@ public static class FanApi
     }
 
     static ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem($"No prediction has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(Texts.Say("Prediction.NotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 }

@@ -1,4 +1,5 @@
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,7 +7,7 @@ namespace ErasWeb.Fans;
 
 /// <summary>A vote refused because its era is not one the prediction's model knows.</summary>
 public sealed class UnknownEraException(string era, IEnumerable<string> eras)
-    : Exception($"'{era}' is not an era this answer could have been; choose one of: {string.Join(", ", eras)}.");
+    : Exception(Texts.Say("UnknownEra", era, string.Join(", ", eras)));
 
 /// <summary>Records fans' votes and keeps each prediction's <see cref="Feedback"/> summary in step with them.</summary>
 public sealed class FanFeedbackService(ErasDb db, StorageModule storage, TimeProvider clock)

@@ -1,4 +1,5 @@
 using System.Text;
+using ErasWeb.Localisation;
 
 namespace ErasWeb.Media;
 
@@ -41,15 +42,15 @@ public static class FileSniffer
         if (bytes.Length == 0) throw MediaRejectedException.Empty();
         var sniff = SniffContent(bytes);
         if (sniff.IsImage) return sniff;
-        const string accepted = "Use a photo in JPEG, PNG, WebP, GIF or BMP format.";
+        var accepted = Texts.Say("Media.AcceptedPhotos");
         throw MediaRejectedException.Unsupported(sniff.Format switch
         {
-            MediaFormat.Heif => "HEIC/HEIF photos are not supported. Export the photo as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible) and upload that.",
-            MediaFormat.Svg => $"SVG drawings are not supported. {accepted}",
-            MediaFormat.Text => $"The file is text, not an image, whatever its name says. {accepted}",
-            _ when sniff.IsVideo => $"The file is a {sniff.Name} video; videos are classified through POST /predict or the upload page, not here. {accepted}",
-            MediaFormat.Unknown => $"The file is not in an image format ErasWeb reads. {accepted}",
-            _ => $"{sniff.Name} images are not supported. {accepted}",
+            MediaFormat.Heif => Texts.Say("Media.Heif"),
+            MediaFormat.Svg => Texts.Say("Media.Svg", accepted),
+            MediaFormat.Text => Texts.Say("Media.Text", accepted),
+            _ when sniff.IsVideo => Texts.Say("Media.VideoNotHere", sniff.Name, accepted),
+            MediaFormat.Unknown => Texts.Say("Media.Unknown", accepted),
+            _ => Texts.Say("Media.UnsupportedImage", sniff.Name, accepted),
         });
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using ErasWeb.Localisation;
 using SkiaSharp;
 
 namespace ErasWeb.Media;
@@ -139,7 +140,7 @@ public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
         }
         ct.ThrowIfCancellationRequested();
         if (sampled == 0)
-            throw new FFmpegException("No frame of the video could be decoded: its picture data is damaged or missing" + (failure is null ? "." : $" ({failure})."));
+            throw new FFmpegException(failure is null ? Texts.Say("Video.NoFrame") : Texts.Say("Video.NoFrameBecause", failure));
     }
 
     void EnqueueSeeksAndKeyframeRuns(ConcurrentQueue<Run> runs, string path, VideoInfo video, int keyframeCount,

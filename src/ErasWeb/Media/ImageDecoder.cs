@@ -1,4 +1,5 @@
 using System.Numerics;
+using ErasWeb.Localisation;
 using SkiaSharp;
 
 namespace ErasWeb.Media;
@@ -68,7 +69,7 @@ public static class ImageDecoder
         if (pixels > limits.MaxPixels)
             throw MediaRejectedException.TooManyPixels(info.Width, info.Height, limits.MaxPixels);
         if (info.Width <= 0 || info.Height <= 0)
-            throw MediaRejectedException.Corrupt(sniff.Name, "it declares no pixels.");
+            throw MediaRejectedException.Corrupt(sniff.Name, Texts.Say("Media.NoPixels"));
         // libwebp shrinks row by row as it decodes, so a WebP's memory stays small; its time (about
         // 4 ms per megapixel of a trivial picture) is what MaxPixels bounds.
         bool decodedScaled = sniff.Format == MediaFormat.WebP || sniff.Format == MediaFormat.Jpeg && IsSequentialJpeg(bytes);
@@ -305,10 +306,10 @@ public static class ImageDecoder
 
     static string Describe(SKCodecResult result) => result switch
     {
-        SKCodecResult.IncompleteInput => "the file is truncated.",
-        SKCodecResult.ErrorInInput => "the file's data is corrupt.",
-        SKCodecResult.Unimplemented => "this variant of the format is not supported.",
-        SKCodecResult.InvalidInput => "the file's header is invalid.",
-        _ => $"the decoder reported {result}.",
+        SKCodecResult.IncompleteInput => Texts.Say("Media.Truncated"),
+        SKCodecResult.ErrorInInput => Texts.Say("Media.DataCorrupt"),
+        SKCodecResult.Unimplemented => Texts.Say("Media.VariantUnsupported"),
+        SKCodecResult.InvalidInput => Texts.Say("Media.HeaderInvalid"),
+        _ => Texts.Say("Media.DecoderReported", result),
     };
 }

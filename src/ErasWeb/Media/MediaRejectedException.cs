@@ -1,3 +1,4 @@
+using ErasWeb.Localisation;
 namespace ErasWeb.Media;
 
 /// <summary>Why an upload cannot be used.</summary>
@@ -33,21 +34,20 @@ public sealed class MediaRejectedException(MediaRejection reason, string detail)
     public MediaRejection Reason { get; } = reason;
 
     public static MediaRejectedException Empty() =>
-        new(MediaRejection.Empty, "The uploaded file is empty.");
+        new(MediaRejection.Empty, Texts.Say("Media.Empty"));
     public static MediaRejectedException Corrupt(string format, string why) =>
-        new(MediaRejection.Corrupt, $"The file looks like {format} but cannot be decoded: {why}");
+        new(MediaRejection.Corrupt, Texts.Say("Media.Corrupt", format, why));
     public static MediaRejectedException Unsupported(string what) =>
         new(MediaRejection.Unsupported, what);
     public static MediaRejectedException TooLarge(long limit) =>
-        new(MediaRejection.TooLarge, $"The upload is larger than the limit of {FormatBytes(limit)}.");
+        new(MediaRejection.TooLarge, Texts.Say("Media.TooLarge", FormatBytes(limit)));
     public static MediaRejectedException TooManyPixels(long width, long height, long limit) =>
-        new(MediaRejection.TooManyPixels, $"The image declares {width}x{height} pixels ({width * height / 1e6:0.#} MP); the limit is {limit / 1e6:0.#} MP.");
+        new(MediaRejection.TooManyPixels, Texts.Say("Media.TooManyPixels", width, height, width * height / 1e6, limit / 1e6));
 
     public static MediaRejectedException TooManyPixelsToDecodeWhole(string format, long width, long height, long limit, long jpegLimit) =>
-        new(MediaRejection.TooManyPixels, $"The {format} image is {width}x{height} pixels ({width * height / 1e6:0.#} MP). A {format} is decoded at full size, "
-            + $"so its limit is {limit / 1e6:0.#} MP: make it smaller, or save it as a baseline JPEG (up to {jpegLimit / 1e6:0.#} MP).");
+        new(MediaRejection.TooManyPixels, Texts.Say("Media.TooManyPixelsToDecodeWhole", format, width, height, width * height / 1e6, limit / 1e6, jpegLimit / 1e6));
 
     public static string FormatBytes(long bytes) =>
-        bytes >= 1024L * 1024 * 1024 ? $"{bytes / (1024.0 * 1024 * 1024):0.#} GB"
-        : bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+        bytes >= 1024L * 1024 * 1024 ? Texts.Say("Bytes.Gigabytes", bytes / (1024.0 * 1024 * 1024))
+        : bytes >= 1024 * 1024 ? Texts.Say("Bytes.Megabytes", bytes / (1024.0 * 1024)) : bytes >= 1024 ? Texts.Say("Bytes.Kilobytes", bytes / 1024.0) : Texts.Say("Bytes.Bytes", bytes);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ErasWeb.Localisation;
 
 namespace ErasWeb.Media;
 
@@ -45,7 +46,7 @@ public sealed class VideoProbe(FFmpeg ffmpeg)
 
     /// <summary>A length in words: "3 seconds", "4.5 minutes", "2 hours".</summary>
     public static string Describe(TimeSpan t) =>
-        t.TotalHours >= 1 ? $"{t.TotalHours:0.#} hours" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} minutes" : $"{t.TotalSeconds:0.#} seconds";
+        t.TotalHours >= 1 ? Texts.Say("Duration.Hours", t.TotalHours) : t.TotalMinutes >= 1 ? Texts.Say("Duration.Minutes", t.TotalMinutes) : Texts.Say("Duration.Seconds", t.TotalSeconds);
 
     public Task<VideoInfo> ProbeAsync(string path, TimeSpan timeout, CancellationToken ct) => ProbeAsync(path, packets: false, timeout, ct);
 
@@ -77,17 +78,17 @@ public sealed class VideoProbe(FFmpeg ffmpeg)
                 else if (line.StartsWith("format|", StringComparison.Ordinal)) format = line;
             }
         }
-        catch (FFmpegException e) { throw new FFmpegException($"The file cannot be read as a video: {e.Message}", e.TimedOut, e); }
-        if (tally is { OverAllowance: true }) throw TooManyFrames(tally.Count, $"its first {Describe(tally.Span)}");
+        catch (FFmpegException e) { throw new FFmpegException(Texts.Say("Video.Unreadable", e.Message), e.TimedOut, e); }
+        if (tally is { OverAllowance: true }) throw TooManyFrames(tally.Count, Texts.Say("Video.ItsFirst", Describe(tally.Span)));
 
-        if (stream is null) throw new FFmpegException("The file has no video stream (it may be audio only).");
+        if (stream is null) throw new FFmpegException(Texts.Say("Video.NoStream"));
         int width = int.TryParse(Field(stream, "width"), out var w) ? w : 0, height = int.TryParse(Field(stream, "height"), out var h) ? h : 0;
-        if (width <= 0 || height <= 0) throw new FFmpegException("The video stream has no picture size.");
+        if (width <= 0 || height <= 0) throw new FFmpegException(Texts.Say("Video.NoSize"));
         int rotation = Rotation(stream);
         if (rotation % 180 != 0) (width, height) = (height, width);
         var claimed = Length(Field(stream, "duration")) ?? Length(Field(format, "duration"))
-            ?? throw new FFmpegException("The video has no duration (it is empty or its header is broken).");
-        if (Number(Field(stream, "nb_frames")) is { } frames && frames > FrameAllowance(claimed)) throw TooManyFrames((long)frames, $"its {Describe(claimed)}");
+            ?? throw new FFmpegException(Texts.Say("Video.NoDuration"));
+        if (Number(Field(stream, "nb_frames")) is { } frames && frames > FrameAllowance(claimed)) throw TooManyFrames((long)frames, Texts.Say("Video.Its", Describe(claimed)));
         var start = Seconds(Field(format, "start_time")) ?? TimeSpan.Zero;
         var codec = Field(stream, "codec_name");
         var info = new VideoInfo(claimed, width, height, rotation, codec.IsEmpty ? "?" : codec.ToString(), start);
@@ -100,7 +101,7 @@ public sealed class VideoProbe(FFmpeg ffmpeg)
     }
 
     static FFmpegException TooManyFrames(long frames, string length) =>
-        new($"The video has {frames:N0} frames in {length}: more than the {MaxFramesPerSecond} a second ErasWeb reads (phones film slow motion at 240), so it is not analysed.");
+        new(Texts.Say("Video.TooManyFrames", frames, length, MaxFramesPerSecond));
 
     /// <summary>Counts a stream's packets as ffprobe lists them, in decoding order, keeping what sampling needs in bounded memory.</summary>
     sealed class PacketTally

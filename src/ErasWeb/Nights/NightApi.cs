@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Net.Mime;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Storage;
@@ -82,7 +83,7 @@ public static class NightApi
     {
         if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
         if (night.Status != WorkStatus.Succeeded)
-            return TypedResults.Problem("The night has not been read yet: download it once its status is succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Not read yet");
+            return TypedResults.Problem(Texts.Say("Night.NotReadToDownload"), statusCode: StatusCodes.Status409Conflict, title: Texts.Say("Problem.NotReadYet"));
         http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
         // Written straight to the client a photo at a time: nothing waits on disk or in memory for a slow reader.
         return TypedResults.Stream(zip => NightZip.WriteAsync(night, db, zip, ct), "application/zip", $"erasweb-night-{id}.zip");
@@ -93,7 +94,7 @@ public static class NightApi
     {
         if (await NightQueries.FindAsync(db, id, ct) is not { } night) return NotFound(id);
         if (night.Status != WorkStatus.Succeeded)
-            return TypedResults.Problem("The night has not been read yet: its picture is drawn once its status is succeeded.", statusCode: StatusCodes.Status409Conflict, title: "Not read yet");
+            return TypedResults.Problem(Texts.Say("Night.NotReadToDraw"), statusCode: StatusCodes.Status409Conflict, title: Texts.Say("Problem.NotReadYet"));
         var card = NightShareCard.Draw(await NightQueries.DescribeAsync(night, db, calendar, ct));
         http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
         return TypedResults.File(card, ImageEncoder.JpegContentType);
@@ -101,8 +102,8 @@ public static class NightApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,
         [FromHeader(Name = PredictionApi.DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.Night, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("night", id);
+        await db.DeleteUploadAsync(UploadRow.Night, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload(Texts.Say("Upload.Night", id));
 
     static ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem($"No night has id {id} that this link may open (a night kept out of the gallery opens only with its key).", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(Texts.Say("Night.NotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 }

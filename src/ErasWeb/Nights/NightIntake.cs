@@ -1,4 +1,5 @@
 using ErasWeb.Configuration;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Uploads;
 
@@ -47,7 +48,7 @@ public static class NightIntake
             {
                 if (photos.Count == 0) beforePhotos?.Invoke();
                 if (photos.Count == limits.MaxPhotos)
-                    throw new MediaRejectedException(MediaRejection.TooLarge, $"A night holds at most {limits.MaxPhotos} photos; upload the rest as another night.");
+                    throw new MediaRejectedException(MediaRejection.TooLarge, Texts.Say("Night.TooManyPhotos", limits.MaxPhotos));
                 int index = photos.Count;
                 var (size, kept) = await SaveAsync(body, Path.Combine(folder, index.ToString()), limits.MaxPhotoBytes, limits.MaxBytes - total, () => TooLarge(limits), ct);
                 total += size;
@@ -64,13 +65,13 @@ public static class NightIntake
         {
             Directory.Delete(folder, recursive: true);
             throw new MediaRejectedException(MediaRejection.MissingFile,
-                $"The request has no field named '{UploadReader.FieldName}': send each photo of the night as multipart/form-data in that field (curl -F file=@a.jpg -F file=@b.jpg).");
+                Texts.Say("Night.NoFile", UploadReader.FieldName));
         }
         return new ReceivedNight(name, photos);
     }
 
     static MediaRejectedException TooLarge(NightLimits limits) =>
-        new(MediaRejection.TooLarge, $"A night's photos may add up to {MediaRejectedException.FormatBytes(limits.MaxBytes)}; upload the rest as another night.");
+        new(MediaRejection.TooLarge, Texts.Say("Night.TooLarge", MediaRejectedException.FormatBytes(limits.MaxBytes)));
 
     /// <summary>
     /// Streams one part to <paramref name="path"/>: a photo over its own limit is not kept (its bytes still

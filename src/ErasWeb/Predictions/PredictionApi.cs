@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,12 +47,12 @@ public static class PredictionApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,
         [FromHeader(Name = DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : NoSuchUpload("prediction", id);
+        await db.DeleteUploadAsync(UploadRow.Prediction, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : NoSuchUpload(Texts.Say("Upload.Prediction", id));
 
     /// <summary>The one answer for a row that does not exist and a token that is not its own, so neither can be told from the other.</summary>
-    public static ProblemHttpResult NoSuchUpload(string what, long id) => TypedResults.Problem(
-        $"There is no {what} {id} that the {DeleteTokenHeader} sent may delete: send the delete_token its upload was answered with.",
-        statusCode: StatusCodes.Status404NotFound, title: "No such upload to delete");
+    /// <param name="what">The upload as the reader's language names it ("prediction 5").</param>
+    public static ProblemHttpResult NoSuchUpload(string what) => TypedResults.Problem(Texts.Say("Upload.NoSuchToDelete", what, DeleteTokenHeader),
+        statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NoSuchUpload"));
 
     /// <summary>Private and short: a deleted or hidden picture must stop being served soon, from caches too.</summary>
     public const string PictureCaching = "private, max-age=300";
@@ -66,7 +67,7 @@ public static class PredictionApi
         [Description("Predictions per page, 1-100.")] int limit = DefaultPageSize)
     {
         if (limit is < 1 or > MaxPageSize)
-            return TypedResults.Problem($"limit must be between 1 and {MaxPageSize}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size");
+            return TypedResults.Problem(Texts.Say("InvalidLimit", MaxPageSize), statusCode: StatusCodes.Status400BadRequest, title: Texts.Say("Problem.InvalidPageSize"));
         var page = await db.Predictions.AsNoTracking().Matching(new PredictionFilter(Era: era)).PageAsync(before, limit, ct);
         string? nextUrl = page.NextBefore is not long next ? null
             : $"/api/predictions?limit={limit}&before={next}" + (string.IsNullOrEmpty(era) ? "" : $"&era={Uri.EscapeDataString(era)}");
@@ -88,5 +89,5 @@ public static class PredictionApi
     }
 
     static ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem($"No prediction has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(Texts.Say("Prediction.NotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
 }

@@ -1,6 +1,7 @@
 using ErasWeb.Admin;
 using ErasWeb.Classification;
 using ErasWeb.Fans;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Uploads;
@@ -30,30 +31,30 @@ public static class DomainProblems
     {
         MediaRejectedException rejected => From(rejected.Reason, rejected.Message),
         // Loading takes seconds; a client that waits a little gets an answer.
-        ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, "Model loading", notReady.Message, RetryAfterSeconds: 5),
-        TakenDownException takenDown => new(StatusCodes.Status410Gone, "Taken down", takenDown.Message),
-        UploadsBusyException busy => new(StatusCodes.Status503ServiceUnavailable, "Busy", busy.Message, RetryAfterSeconds: 2),
-        UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, "Unknown era", unknownEra.Message),
+        ModelNotReadyException notReady => new(StatusCodes.Status503ServiceUnavailable, Texts.Say("Problem.ModelLoading"), notReady.Message, RetryAfterSeconds: 5),
+        TakenDownException takenDown => new(StatusCodes.Status410Gone, Texts.Say("Problem.TakenDown"), takenDown.Message),
+        UploadsBusyException busy => new(StatusCodes.Status503ServiceUnavailable, Texts.Say("Problem.Busy"), busy.Message, RetryAfterSeconds: 2),
+        UnknownEraException unknownEra => new(StatusCodes.Status400BadRequest, Texts.Say("Problem.UnknownEra"), unknownEra.Message),
         // One client's share is that client's doing (429); a full queue is the site's (503).
-        VideoQueueFullException { PerClient: true } full => new(StatusCodes.Status429TooManyRequests, "Too many videos waiting", full.Message, VideoQueueFullException.RetryAfterSeconds),
-        VideoQueueFullException full => new(StatusCodes.Status503ServiceUnavailable, "Video queue full", full.Message, VideoQueueFullException.RetryAfterSeconds),
-        TooManyUploadsException tooMany => new(StatusCodes.Status429TooManyRequests, "Too many uploads", tooMany.Message, RateLimiting.Seconds(tooMany.RetryAfter)),
-        StorageFullException full => new(StatusCodes.Status507InsufficientStorage, "Storage full", full.Message),
-        PrivateNightException privateNight => new(StatusCodes.Status409Conflict, "A private night", privateNight.Message),
+        VideoQueueFullException { PerClient: true } full => new(StatusCodes.Status429TooManyRequests, Texts.Say("Problem.TooManyWaiting"), full.Message, VideoQueueFullException.RetryAfterSeconds),
+        VideoQueueFullException full => new(StatusCodes.Status503ServiceUnavailable, Texts.Say("Problem.QueueFull"), full.Message, VideoQueueFullException.RetryAfterSeconds),
+        TooManyUploadsException tooMany => new(StatusCodes.Status429TooManyRequests, Texts.Say("Problem.TooManyUploads"), tooMany.Message, RateLimiting.Seconds(tooMany.RetryAfter)),
+        StorageFullException full => new(StatusCodes.Status507InsufficientStorage, Texts.Say("Problem.StorageFull"), full.Message),
+        PrivateNightException privateNight => new(StatusCodes.Status409Conflict, Texts.Say("Problem.PrivateNight"), privateNight.Message),
         _ => null,
     };
 
     static DomainProblem From(MediaRejection reason, string detail) => reason switch
     {
-        MediaRejection.Empty => new(StatusCodes.Status400BadRequest, "Empty file", detail),
-        MediaRejection.Corrupt => new(StatusCodes.Status400BadRequest, "Unreadable image", detail),
-        MediaRejection.MalformedUpload => new(StatusCodes.Status400BadRequest, "Malformed upload", detail),
-        MediaRejection.MissingFile => new(StatusCodes.Status400BadRequest, "No file", detail),
-        MediaRejection.TooLarge => new(StatusCodes.Status413PayloadTooLarge, "File too large", detail),
-        MediaRejection.TooManyPixels => new(StatusCodes.Status413PayloadTooLarge, "Image dimensions too large", detail),
-        MediaRejection.Unsupported => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", detail),
-        MediaRejection.NotMultipart => new(StatusCodes.Status415UnsupportedMediaType, "Expected a multipart upload", detail),
-        MediaRejection.UnreadableVideo => new(StatusCodes.Status422UnprocessableEntity, "Unreadable video", detail),
+        MediaRejection.Empty => new(StatusCodes.Status400BadRequest, Texts.Say("Problem.EmptyFile"), detail),
+        MediaRejection.Corrupt => new(StatusCodes.Status400BadRequest, Texts.Say("Problem.UnreadableImage"), detail),
+        MediaRejection.MalformedUpload => new(StatusCodes.Status400BadRequest, Texts.Say("Problem.MalformedUpload"), detail),
+        MediaRejection.MissingFile => new(StatusCodes.Status400BadRequest, Texts.Say("Problem.NoFile"), detail),
+        MediaRejection.TooLarge => new(StatusCodes.Status413PayloadTooLarge, Texts.Say("Problem.FileTooLarge"), detail),
+        MediaRejection.TooManyPixels => new(StatusCodes.Status413PayloadTooLarge, Texts.Say("Problem.TooManyPixels"), detail),
+        MediaRejection.Unsupported => new(StatusCodes.Status415UnsupportedMediaType, Texts.Say("Problem.Unsupported"), detail),
+        MediaRejection.NotMultipart => new(StatusCodes.Status415UnsupportedMediaType, Texts.Say("Problem.NotMultipart"), detail),
+        MediaRejection.UnreadableVideo => new(StatusCodes.Status422UnprocessableEntity, Texts.Say("Problem.UnreadableVideo"), detail),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -1,4 +1,5 @@
 using ErasWeb.Configuration;
+using ErasWeb.Localisation;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Uploads;
@@ -44,4 +45,4 @@ public sealed class PhotoBytesInFlight(IOptions<ErasOptions> options)
 }
 
 /// <summary>Too many photo bytes are being received or waiting for the CPU right now; the client should retry shortly.</summary>
-public sealed class UploadsBusyException() : Exception("The server is busy receiving other photos; try again in a few seconds.");
+public sealed class UploadsBusyException() : Exception(Texts.Say("Busy"));

@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,8 +21,7 @@ public sealed class StorageQuota(ErasDb db, StorageModule storage, IOptions<Eras
         long max = options.Value.MaxDatabaseBytes;
         if (max <= 0) return;
         if (await UsedBytesAsync(ct) >= max)
-            throw new StorageFullException("ErasWeb's storage is full, so it takes no new uploads for now. "
-                + "Everything already uploaded can still be seen in the gallery; please try again later.");
+            throw new StorageFullException(Texts.Say("StorageFull"));
     }
 
     public Task<long> UsedBytesAsync(CancellationToken ct) => storage.UsedBytesAsync(db, ct);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Mime;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
@@ -91,7 +92,7 @@ public static class UploadApi
     {
         if (!WaitInRange(wait)) return InvalidWait();
         if ((string.IsNullOrEmpty(decode) ? DecodeMode.Auto : Vocabulary.Parse<DecodeMode>(decode)) is not { } decodeMode)
-            return TypedResults.Problem($"decode must be '{DecodeMode.Auto.Text()}', '{DecodeMode.Show.Text()}' or '{DecodeMode.Free.Text()}'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid decode");
+            return TypedResults.Problem(Texts.Say("Upload.InvalidDecode", DecodeMode.Auto.Text(), DecodeMode.Show.Text(), DecodeMode.Free.Text()), statusCode: StatusCodes.Status400BadRequest, title: Texts.Say("Problem.InvalidDecode"));
         return await intake.ReceiveAsync(request, UploadDoor.Api, decodeMode, ct) switch
         {
             UploadOutcome.Photo photo => AnswerPhoto(photo, request.HttpContext.Response),
@@ -112,7 +113,7 @@ public static class UploadApi
 
     /// <summary>A job's upload (a video, a night) asked for a wait out of range.</summary>
     public static ProblemHttpResult InvalidWait() =>
-        TypedResults.Problem($"wait must be between 0 and {MaxWaitSeconds} seconds.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid wait");
+        TypedResults.Problem(Texts.Say("Upload.InvalidWait", MaxWaitSeconds), statusCode: StatusCodes.Status400BadRequest, title: Texts.Say("Problem.InvalidWait"));
 
     public static bool WaitInRange(double? wait) => wait is null || (double.IsFinite(wait.Value) && wait is >= 0 and <= MaxWaitSeconds);
 
@@ -146,7 +147,7 @@ public static class UploadApi
         return job.Status switch
         {
             WorkStatus.Succeeded => TypedResults.Ok(described),
-            WorkStatus.Failed => TypedResults.Problem(job.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The video could not be analysed",
+            WorkStatus.Failed => TypedResults.Problem(job.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: Texts.Say("Problem.VideoFailed"),
                 extensions: new Dictionary<string, object?> { ["job_id"] = job.Id, ["status_url"] = described.StatusUrl }),
             _ => TypedResults.Accepted(described.StatusUrl, described),
         };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ErasWeb.Configuration;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
@@ -74,8 +75,8 @@ public sealed class UploadIntake(StorageQuota quota, UploadRateLimiter rateLimit
             return new UploadOutcome.Refused(new ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest,
-                Title = "Videos are always in the gallery",
-                Detail = "Only photos can be kept out of the gallery for now; upload the video without that choice, or a photo from it.",
+                Title = Texts.Say("Problem.VideosListed"),
+                Detail = Texts.Say("Upload.VideosListed"),
             });
         }
         var answer = await images.PredictAsync((Upload)upload, unlisted, ct);
@@ -90,7 +91,7 @@ public sealed class UploadIntake(StorageQuota quota, UploadRateLimiter rateLimit
     {
         "true" or "on" or "1" or "yes" => true,
         "false" or "off" or "0" or "no" or "" => false,
-        _ => throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The field '{field}' must be true or false, not '{value}'."),
+        _ => throw new MediaRejectedException(MediaRejection.MalformedUpload, Texts.Say("Upload.NotAFlag", field, value)),
     };
 }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -40,7 +41,7 @@ public static class UploadReader
             await ReadFormAsync(request, limits.Largest, () => MediaRejectedException.TooLarge(limits.Largest), onField, async (name, body) =>
             {
                 if (upload is not null)
-                    throw new MediaRejectedException(MediaRejection.MalformedUpload, $"Send one file per request in the field '{FieldName}'; a night of photos goes to /api/nights.");
+                    throw new MediaRejectedException(MediaRejection.MalformedUpload, Texts.Say("Upload.OneFile", FieldName));
                 // Presized from Content-Length to skip regrowth, but never reserving much on a client's word.
                 long expected = Math.Min(request.ContentLength ?? 0, InitialCapacityLimit);
                 upload = await ReceiveAsync(body, name, limits, expected, onSniffed, request.HttpContext.Response, limits.InFlight?.Open(request.HttpContext.Response), ct);
@@ -53,7 +54,7 @@ public static class UploadReader
             throw;
         }
         return upload ?? throw new MediaRejectedException(MediaRejection.MissingFile,
-            $"The request has no field named '{FieldName}': send the photo or video as multipart/form-data in that field.");
+            Texts.Say("Upload.NoFile", FieldName));
     }
 
     /// <summary>
@@ -75,7 +76,7 @@ public static class UploadReader
                 : null;
         if (string.IsNullOrEmpty(boundary))
             throw new MediaRejectedException(MediaRejection.NotMultipart,
-                $"Send the file as multipart/form-data in a field named '{FieldName}' (curl -F {FieldName}=@photo.jpg).");
+                Texts.Say("Upload.NotMultipart", FieldName));
         try
         {
             // A larger buffer than the 4 KB default: fewer reads and boundary scans for multi-megabyte photos.
@@ -105,7 +106,7 @@ public static class UploadReader
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
-            throw new MediaRejectedException(MediaRejection.MalformedUpload, $"The multipart body could not be read: {e.Message}");
+            throw new MediaRejectedException(MediaRejection.MalformedUpload, Texts.Say("Upload.Unreadable", e.Message));
         }
     }
 

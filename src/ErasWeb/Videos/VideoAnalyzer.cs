@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
@@ -64,7 +65,7 @@ public static class VideoAnalyzer
         try { return await AnalyzeAsync(path, video, sampler, model, new TurnsAtTheCpu(cpu, work), options, ShowDecoder.Applies(decode, video.Duration.TotalSeconds, options), progress, work.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new FFmpegException($"The analysis took longer than the {VideoProbe.Describe(budget)} allowed for a video of {VideoProbe.Describe(video.Duration)}, so it was stopped.");
+            throw new FFmpegException(Texts.Say("Video.TookTooLong", VideoProbe.Describe(budget), VideoProbe.Describe(video.Duration)));
         }
     }
 
@@ -201,7 +202,7 @@ public static class VideoAnalyzer
     public static void CheckDuration(VideoInfo video, ErasOptions options)
     {
         if (video.Duration.TotalSeconds > options.MaxVideoSeconds)
-            throw new FFmpegException($"The video says it lasts {VideoProbe.Describe(video.Duration)}, longer than the {VideoProbe.Describe(TimeSpan.FromSeconds(options.MaxVideoSeconds))} ErasWeb analyses; its header may be broken.");
+            throw new FFmpegException(Texts.Say("Video.TooLong", VideoProbe.Describe(video.Duration), VideoProbe.Describe(TimeSpan.FromSeconds(options.MaxVideoSeconds))));
     }
 
     static IEnumerable<FrameResult> Classify(IEraModel model, List<SampledFrame> batch)

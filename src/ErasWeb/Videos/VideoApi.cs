@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Storage;
@@ -31,19 +32,19 @@ public static class VideoApi
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         return job is not null && await VideoQueries.DescribeAsync(job, db, ct) is { } described
             ? TypedResults.Ok(described)
-            : TypedResults.Problem($"No video job has id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : TypedResults.Problem(Texts.Say("Video.JobNotFound", id), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ErasDb db, WaitingUploads uploads,
         [FromHeader(Name = PredictionApi.DeleteTokenHeader)] string? token, CancellationToken ct) =>
-        await db.DeleteUploadAsync(UploadRow.VideoJob, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload("video job", id);
+        await db.DeleteUploadAsync(UploadRow.VideoJob, id, token, uploads.DeleteAsync, ct) ? TypedResults.NoContent() : PredictionApi.NoSuchUpload(Texts.Say("Upload.VideoJob", id));
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FrameThumbnail(long id, int index, ErasDb db, HttpContext http, CancellationToken ct)
     {
         // Only a visible prediction's frames: the query filter leaves out hidden ones.
         var bytes = await db.VideoFrames.Where(f => f.PredictionId == id && f.Index == index && db.Predictions.Any(p => p.Id == id)).Select(f => f.Thumbnail).FirstOrDefaultAsync(ct);
         if (bytes is null)
-            return TypedResults.Problem($"Prediction {id} has no frame {index}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            return TypedResults.Problem(Texts.Say("Video.NoSuchFrame", id, index), statusCode: StatusCodes.Status404NotFound, title: Texts.Say("Problem.NotFound"));
         // As every picture an uploader can delete: private and short, so a deletion takes effect in caches too.
         http.Response.Headers.CacheControl = PredictionApi.PictureCaching;
         return TypedResults.File(bytes, ImageEncoder.JpegContentType);

@@ -1,5 +1,6 @@
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Predictions;
 using ErasWeb.Shows;
@@ -106,11 +107,11 @@ public sealed class VideoJobService(ErasDb db, StorageModule storage, WaitingUpl
         var videos = db.VideoJobs.Where(j => j.Status == WorkStatus.Queued || j.Status == WorkStatus.Running);
         var nights = db.Nights.EveryRow().Where(n => n.Status == WorkStatus.Queued || n.Status == WorkStatus.Running);
         if (client is not null && await videos.CountAsync(j => j.Client == client, ct) + await nights.CountAsync(n => n.Client == client, ct) >= o.VideoQueueMaxJobsPerClient)
-            throw new VideoQueueFullException($"You already have as many videos and nights waiting to be analysed as one visitor may ({o.VideoQueueMaxJobsPerClient}); upload this one when one of them has finished.", perClient: true);
+            throw new VideoQueueFullException(Texts.Say("Queue.YoursFull", o.VideoQueueMaxJobsPerClient), perClient: true);
         if (await videos.CountAsync(ct) + await nights.CountAsync(ct) >= o.VideoQueueMaxJobs)
-            throw new VideoQueueFullException($"As many videos and nights as ErasWeb queues ({o.VideoQueueMaxJobs}) are already waiting to be analysed; try again in a few minutes.", perClient: false);
+            throw new VideoQueueFullException(Texts.Say("Queue.Full", o.VideoQueueMaxJobs), perClient: false);
         if (await videos.SumAsync(j => j.SizeBytes, ct) + await nights.SumAsync(n => n.SizeBytes, ct) + sizeBytes > o.VideoQueueMaxBytes)
-            throw new VideoQueueFullException($"The uploads waiting to be analysed already fill the {MediaRejectedException.FormatBytes(o.VideoQueueMaxBytes)} kept for them; try again in a few minutes.", perClient: false);
+            throw new VideoQueueFullException(Texts.Say("Queue.BytesFull", MediaRejectedException.FormatBytes(o.VideoQueueMaxBytes)), perClient: false);
     }
 
     public static void Enqueue(IBackgroundJobClient queue, long jobId) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
 using ErasWeb.Configuration;
+using ErasWeb.Localisation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,13 +22,12 @@ public sealed class TooManyUploadsException(string message, TimeSpan retryAfter)
 /// </summary>
 public sealed class UploadRateLimiter(IOptions<ErasOptions> options, ClientIdentity clients, RequestWindows windows)
 {
-    readonly Limit? photos = Create(options.Value.PhotosPerMinute, TimeSpan.FromMinutes(1), "photos", "a minute");
-    readonly Limit? videos = Create(options.Value.VideosPerHour, TimeSpan.FromHours(1), "videos", "an hour");
-    readonly Limit? nights = Create(options.Value.NightsPerHour, TimeSpan.FromHours(1), "nights", "an hour");
+    // Each limit's name also names its refusal's sentence in the texts ("TooMany.photos").
+    readonly RequestLimit? photos = Create(options.Value.PhotosPerMinute, TimeSpan.FromMinutes(1), "photos");
+    readonly RequestLimit? videos = Create(options.Value.VideosPerHour, TimeSpan.FromHours(1), "videos");
+    readonly RequestLimit? nights = Create(options.Value.NightsPerHour, TimeSpan.FromHours(1), "nights");
 
-    sealed record Limit(RequestLimit Counted, string Per);
-
-    static Limit? Create(int permits, TimeSpan window, string noun, string per) => permits <= 0 ? null : new(new(noun, permits, window), per);
+    static RequestLimit? Create(int permits, TimeSpan window, string noun) => permits <= 0 ? null : new(noun, permits, window);
 
     /// <summary>Takes one upload of the kind from the client's allowance, or throws <see cref="TooManyUploadsException"/>.</summary>
     public Task AdmitAsync(HttpContext http, bool isVideo, CancellationToken ct) => AdmitAsync(http, isVideo ? videos : photos, ct);
@@ -39,12 +39,11 @@ public sealed class UploadRateLimiter(IOptions<ErasOptions> options, ClientIdent
         await AdmitAsync(http, photos, ct);
     }
 
-    async Task AdmitAsync(HttpContext http, Limit? kind, CancellationToken ct)
+    async Task AdmitAsync(HttpContext http, RequestLimit? limit, CancellationToken ct)
     {
-        if (kind is not { Counted: var limit }) return;
+        if (limit is null) return;
         if (await windows.CountAsync(limit, clients.Of(http), 1, ct) is not { } retryAfter) return;
-        throw new TooManyUploadsException(
-            $"Too many {limit.Name} from your address: at most {limit.Permits} {kind.Per}. Try again in {RateLimiting.Describe(retryAfter)}.", retryAfter);
+        throw new TooManyUploadsException(Texts.Say("TooMany." + limit.Name, limit.Permits, RateLimiting.Describe(retryAfter)), retryAfter);
     }
 }
 
@@ -192,7 +191,7 @@ public static class RateLimiting
     /// <summary>Whole seconds, at least 1: what Retry-After carries.</summary>
     public static int Seconds(TimeSpan retryAfter) => (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
 
-    internal static string Describe(TimeSpan retryAfter) => Seconds(retryAfter) is var s && s == 1 ? "1 second" : $"{Seconds(retryAfter)} seconds";
+    internal static string Describe(TimeSpan retryAfter) => Seconds(retryAfter) is var s && s == 1 ? Texts.Say("Wait.OneSecond") : Texts.Say("Wait.Seconds", s);
 
     static string What(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "requests";
 
@@ -211,8 +210,8 @@ public static class RateLimiting
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"Too many {what} from your address. Try again in {Describe(retryAfter)}.",
+                Title = Texts.Say("Problem.TooManyRequests"),
+                Detail = Texts.Say("TooMany." + what, Describe(retryAfter)),
             },
         });
     }
