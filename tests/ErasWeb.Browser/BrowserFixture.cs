@@ -48,10 +48,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(string screen, bool javaScript = true)
+    /// <param name="locale">The browser's language, as its Accept-Language and navigator.language tell it.</param>
+    public async Task<IPage> NewPageAsync(string screen, bool javaScript = true, string locale = "en-US")
     {
         var context = await browser!.NewContextAsync(new()
         {
+            Locale = locale,
             BaseURL = App.BaseAddress.ToString(),
             ViewportSize = Screens[screen],
             JavaScriptEnabled = javaScript,
