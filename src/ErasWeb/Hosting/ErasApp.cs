@@ -108,7 +108,7 @@ public static class ErasApp
             .AddCheck<FFmpegReadyCheck>("ffmpeg", tags: ["ready"]);
         services.AddTelemetry(configuration);
         services.AddLanguages();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusTitles.Localise);
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -96,7 +96,7 @@ public sealed class VideoProbe(FFmpeg ffmpeg)
 
         // Never longer than the header claims, nor past the last packet.
         var duration = tally.End - start is { } end && end > TimeSpan.Zero && end < claimed ? end : claimed;
-        if (tally.Count > FrameAllowance(duration)) throw TooManyFrames(tally.Count, $"its {Describe(duration)}");
+        if (tally.Count > FrameAllowance(duration)) throw TooManyFrames(tally.Count, Texts.Say("Video.Its", Describe(duration)));
         return info with { Duration = duration, Packets = tally.Summary(start) };
     }
 

@@ -184,6 +184,13 @@ public partial class PageLanguageTests(NightsAppFixture app) : IClassFixture<Nig
             Assert.NotEqual(english.GetProperty("title").GetString(), translated.GetProperty("title").GetString());
             Assert.NotEqual(english.GetProperty("detail").GetString(), translated.GetProperty("detail").GetString());
         }
+
+        // A problem the framework writes itself (no such route) is titled in the language too.
+        using var lost = new HttpRequestMessage(HttpMethod.Get, "/api/no-such-thing");
+        lost.Headers.AcceptLanguage.ParseAdd("ja");
+        var notFound = await (await app.Client.SendAsync(lost)).Content.ReadFromJsonAsync<JsonElement>();
+        var texts = new System.Resources.ResourceManager("ErasWeb.Resources.Localisation.Texts", typeof(Texts).Assembly);
+        Assert.Equal((404, texts.GetString("Status.404", CultureInfo.GetCultureInfo("ja"))), (notFound.GetProperty("status").GetInt32(), notFound.GetProperty("title").GetString()));
     }
 
     [Fact]
@@ -201,6 +208,29 @@ public partial class PageLanguageTests(NightsAppFixture app) : IClassFixture<Nig
             // The bars' widths stay CSS, whatever the language.
             Assert.DoesNotMatch(@"data-width=""\d+,\d", html);
         }
+    }
+
+    [Fact]
+    public async Task A_video_that_fails_in_its_job_says_why_in_the_language_it_was_uploaded_in()
+    {
+        // Intact headers, so it is accepted and queued; every byte of picture data zeroed, so its job fails.
+        var path = TestVideos.Make("zeroed.mp4", "-f", "lavfi", "-i", "color=c=blue:s=160x120:d=2:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
+        var bytes = await File.ReadAllBytesAsync(path);
+        int data = bytes.AsSpan().IndexOf("mdat"u8) + 4;
+        Array.Clear(bytes, data, bytes.Length - data);
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "zeroed.mp4" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/predict?wait=60") { Content = form };
+        request.Headers.AcceptLanguage.ParseAdd("ja");
+        var response = await app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var texts = new System.Resources.ResourceManager("ErasWeb.Resources.Localisation.Texts", typeof(Texts).Assembly);
+        var japanese = CultureInfo.GetCultureInfo("ja");
+        Assert.Equal(texts.GetString("Problem.VideoFailed", japanese), problem.GetProperty("title").GetString());
+        // The job ran on a worker thread, in the culture of the upload that queued it.
+        var why = string.Join("|", new[] { "Video.NoFrame", "Video.NoFrameBecause" }.Select(k => Regex.Escape(texts.GetString(k, japanese)!).Replace(@"\{0}", ".*")));
+        Assert.Matches($"^({why})$", problem.GetProperty("detail").GetString());
     }
 
     [GeneratedRegex(@"[A-Za-z]{3,}")]

@@ -89,6 +89,9 @@ public partial class ResourceTests
         var said = SharedKey().Matches(code).Select(m => m.Groups[1].Value).ToHashSet();
         // A refusal's sentence is named after what its limit counts ("TooMany." + name).
         Assert.True(said.Remove("TooMany."));
+        // Framework problems' titles are named after their status ($"Status.{status}").
+        Assert.True(said.Remove("Status."));
+        said.UnionWith(keys.Where(k => k.StartsWith("Status.", StringComparison.Ordinal)));
         said.UnionWith(new[] { "photos", "videos", "nights", FanApi.Votes, AdminAuthentication.SignInAttempts, AdminTokenGuesses.WrongTokens.Name, "requests" }.Select(n => "TooMany." + n));
         Assert.Empty(said.Except(keys));
         Assert.Empty(keys.Except(said));
@@ -100,6 +103,6 @@ public partial class ResourceTests
     [GeneratedRegex(@"\bL(?:\[|\.GetString\()""([^""]+)""")]
     private static partial Regex ViewKey();
 
-    [GeneratedRegex(@"Texts\.Say\(""([^""]+)""")]
+    [GeneratedRegex(@"Texts\.(?:Say\(|Localizer\[\$?)""([^""{]+)")]
     private static partial Regex SharedKey();
 }
