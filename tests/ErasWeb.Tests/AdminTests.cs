@@ -188,6 +188,44 @@ public sealed partial class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_admin_pages_speak_the_readers_language_and_write_numbers_the_way_it_does()
+    {
+        var (prediction, item, _) = await VotedPredictionAsync("Folkmore/etl-23.jpeg", "Folkmore");
+        var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ja");
+
+        async Task<HttpResponseMessage> PostAsync(string page, string url, Dictionary<string, string> fields)
+        {
+            fields["__RequestVerificationToken"] = Antiforgery.TokenIn(await browser.GetStringAsync(page));
+            return await browser.PostAsync(url, new FormUrlEncodedContent(fields));
+        }
+        var wrong = await PostAsync("/admin/signin", "/admin/signin", new() { ["Token"] = "not-the-token" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("管理者トークンが違います。", await wrong.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync("/admin/signin", "/admin/signin", new() { ["Token"] = AdminToken })).StatusCode);
+
+        var queue = await browser.GetStringAsync("/admin");
+        Assert.Contains("<h1>確認待ちのファンの回答</h1>", queue);
+        Assert.Contains(">未処理</a>", queue);
+        Assert.Contains($"aria-label=\"予測 {prediction} を完全に削除\"", queue);
+        Assert.DoesNotContain("The model said", queue);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync("/admin", "/admin?handler=Accept&status=pending", new() { ["id"] = item.ToString() })).StatusCode);
+        // The message the action leaves is in the words of whoever took it.
+        Assert.Contains($"予測 {prediction} をFolkmoreとして承認しました。", await browser.GetStringAsync("/admin?status=pending"));
+
+        browser.DefaultRequestHeaders.AcceptLanguage.Clear();
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de");
+        var accepted = await browser.GetStringAsync("/admin?status=accepted");
+        Assert.Contains("Übernommen als Folkmore.", accepted);
+        // A German reader's percentage has a space before the sign: "96 %", not "96%".
+        Assert.Matches(PercentInGerman(), accepted);
+        Assert.Contains("Jetzt neu trainieren", await browser.GetStringAsync("/admin/models"));
+    }
+
+    [GeneratedRegex(@"\(\d+(\s|&#x(A0|202F);)%")]
+    private static partial Regex PercentInGerman();
+
+    [Fact]
     public async Task Without_a_token_there_is_no_admin_at_all()
     {
         var plain = new AppFixture();

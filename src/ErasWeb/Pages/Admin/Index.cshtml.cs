@@ -5,15 +5,16 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ErasWeb.Pages.Admin;
 
 /// <summary>The review queue: what fans said of each answer, and the admin's verdict on it.</summary>
-public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
+public sealed class IndexModel(FeedbackReview review, ErasDb db, IStringLocalizer<IndexModel> say) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Status { get; set; } = ReviewQueue.Pending.Text();
     public IReadOnlyList<FeedbackItem> Items { get; private set; } = [];
-    /// <summary>What the last action did, shown once.</summary>
+    /// <summary>What the last action did, shown once, in the words of the reader who did it.</summary>
     [TempData] public string? Done { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -32,7 +33,7 @@ public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
         try
         {
             if (await review.AcceptAsync(id, era, ct) is not { } item) return NotFound();
-            Done = $"Accepted {item.Label} for prediction {item.PredictionId}.";
+            Done = say["Accepted", item.Label ?? "", item.PredictionId];
         }
         catch (UnknownEraException e)
         {
@@ -47,7 +48,7 @@ public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
         try
         {
             if (await review.AcceptNightAsync(night, ct) is not int accepted) return NotFound();
-            Done = $"Accepted the eras of {accepted} photos of this night as training labels.";
+            Done = say["AcceptedNight", accepted];
         }
         catch (PrivateNightException e)
         {
@@ -60,21 +61,21 @@ public sealed class IndexModel(FeedbackReview review, ErasDb db) : PageModel
     public async Task<IActionResult> OnPostRejectAsync(long id, CancellationToken ct)
     {
         if (await review.RejectAsync(id, ct) is not { } item) return NotFound();
-        Done = $"Rejected the fans' answer for prediction {item.PredictionId}.";
+        Done = say["Rejected", item.PredictionId];
         return Back();
     }
 
     public async Task<IActionResult> OnPostHideAsync(long prediction, bool hidden, CancellationToken ct)
     {
         if (!await review.SetHiddenAsync(prediction, hidden, ct)) return NotFound();
-        Done = hidden ? $"Prediction {prediction} is hidden from the public." : $"Prediction {prediction} is public again.";
+        Done = hidden ? say["Hidden", prediction] : say["Public", prediction];
         return Back();
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long prediction, CancellationToken ct)
     {
         if (!await review.DeleteAsync(prediction, ct)) return NotFound();
-        Done = $"Prediction {prediction} is deleted.";
+        Done = say["Deleted", prediction];
         return Back();
     }
 

@@ -3,11 +3,12 @@ using ErasWeb.Retraining;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ErasWeb.Pages.Admin;
 
 /// <summary>The era heads retraining made, the retrainings themselves, and switching heads.</summary>
-public sealed class ModelsModel(ModelVersions versions, RetrainScheduler scheduler, GalleryRerunScheduler reruns, ErasDb db) : PageModel
+public sealed class ModelsModel(ModelVersions versions, RetrainScheduler scheduler, GalleryRerunScheduler reruns, ErasDb db, IStringLocalizer<ModelsModel> say) : PageModel
 {
     public IReadOnlyList<ModelVersionResponse> Versions { get; private set; } = [];
     public IReadOnlyList<RetrainRun> Runs { get; private set; } = [];
@@ -15,6 +16,7 @@ public sealed class ModelsModel(ModelVersions versions, RetrainScheduler schedul
     public GalleryRerunResponse? Rerun { get; private set; }
     public bool Retraining => Runs.Any(r => r.Status is WorkStatus.Queued or WorkStatus.Running);
     public bool Rerunning => Vocabulary.Parse<WorkStatus>(Rerun?.Status) is WorkStatus.Queued or WorkStatus.Running;
+    /// <summary>What the last action did, shown once, in the words of the reader who did it.</summary>
     [TempData] public string? Done { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -27,21 +29,24 @@ public sealed class ModelsModel(ModelVersions versions, RetrainScheduler schedul
     public async Task<IActionResult> OnPostRetrainAsync(CancellationToken ct)
     {
         var run = await scheduler.StartAsync("admin", ct);
-        Done = $"Retraining {run.Id} is {run.Status.Text()}.";
+        Done = say["RetrainStarted", run.Id, Word(run.Status)];
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRerunAsync(CancellationToken ct)
     {
         var run = await reruns.StartAsync(ct);
-        Done = $"Gallery re-run {run.Id} is {run.Status.Text()}.";
+        Done = say["RerunStarted", run.Id, Word(run.Status)];
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostActivateAsync(long id, CancellationToken ct)
     {
         if (!await versions.ActivateAsync(id, ct)) return NotFound();
-        Done = $"Version {id} now answers every upload.";
+        Done = say["Activated", id];
         return RedirectToPage();
     }
+
+    /// <summary>Where the work is ("queued"), as the reader says it.</summary>
+    string Word(WorkStatus status) => say["Work." + status];
 }
