@@ -371,4 +371,40 @@ public class NightTests(NightsAppFixture app) : IClassFixture<NightsAppFixture>
         Assert.DoesNotContain($"/nights/{unlisted}", nights);
         Assert.DoesNotContain($"/nights/{unreadable}\"", nights);
     }
+
+    [Fact]
+    public async Task A_nights_page_its_preview_and_its_gallery_card_speak_the_readers_language()
+    {
+        var night = await NightAsync(app.Client, Paris[..5], gallery: true);
+        long id = night.GetProperty("night_id").GetInt64();
+
+        var japanese = WebUtility.HtmlDecode(await GetAsync($"/nights/{id}", "ja"));
+        Assert.Contains("<title>Paris La Défense Arena, 2024年5月9日 · ErasWeb</title>", japanese);
+        Assert.Contains("<meta property=\"og:title\" content=\"Nanterre, 2024年5月9日\" />", japanese);
+        Assert.Contains("写真5枚、撮影順", japanese);
+        Assert.Contains("並べ替えてダウンロード（ZIP）", japanese);
+        Assert.Contains("<summary>違いますか？</summary>", japanese);
+        foreach (var english in (string[])["Download sorted", "Not right?", "All sets", " photos", " setlist", "Surprise songs", "of the Eras Tour"])
+            Assert.DoesNotContain(english, japanese);
+
+        // Polish counts read right for any number: "zdj." whatever the number, and the sets' count apart.
+        var polish = WebUtility.HtmlDecode(await GetAsync($"/nights/{id}", "pl"));
+        Assert.Matches("<meta property=\"og:description\" content=\"ErasWeb rozdzielił 5 zdj\\. z Eras Tour \\(Paris La Défense Arena\\) na bloki \\(\\d+\\): Lover, ", polish);
+
+        // Numbers as a German reader writes them, while the strip's coordinates stay as SVG reads them.
+        var german = WebUtility.HtmlDecode(await GetAsync("/gallery?kind=night", "de"));
+        Assert.Contains("Nanterre, 9. Mai 2024", german);
+        Assert.Matches(@"Mindestens 50\s%", german);
+        Assert.Matches(@"Setlist 2024 · Blöcke: \d+ · Fotos: \d+", german);
+        Assert.Contains("viewBox=\"0 0 1000 48\"", await GetAsync($"/nights/{id}", "de"));
+    }
+
+    async Task<string> GetAsync(string path, string language)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        using var response = await app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
 }

@@ -1,10 +1,12 @@
 using ErasWeb.Classification;
 using ErasWeb.Data;
 using ErasWeb.Nights;
+using ErasWeb.Pages.Shared;
 using ErasWeb.Predictions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ErasWeb.Pages.Gallery;
 
@@ -12,7 +14,7 @@ namespace ErasWeb.Pages.Gallery;
 /// Every past prediction, newest first, filtered by era, kind and confidence, a page at a time
 /// (keyset paging, as the API lists them: <see cref="PredictionQueries"/>).
 /// </summary>
-public sealed class IndexModel(ErasDb db, ModelHost models, ShowCalendar calendar) : PageModel
+public sealed class IndexModel(ErasDb db, ModelHost models, ShowCalendar calendar, IStringLocalizer<IndexModel> texts) : PageModel
 {
     public const int PageSize = 24;
 
@@ -34,7 +36,9 @@ public sealed class IndexModel(ErasDb db, ModelHost models, ShowCalendar calenda
     public long? NextBefore { get; private set; }
     public IReadOnlyList<string> Eras { get; private set; } = [];
 
-    public static readonly (string Value, string Label)[] ConfidenceChoices = [("", "Any"), ("50", "At least 50%"), ("80", "At least 80%"), ("unsure", "Not sure")];
+    /// <summary>The confidence filter's choices: its query value and what the reader sees, percentages as the reader writes them.</summary>
+    public IReadOnlyList<(string Value, string Label)> ConfidenceChoices =>
+        [("", texts["Any"]), ("50", texts["AtLeast", Percent.Of(0.5f)]), ("80", texts["AtLeast", Percent.Of(0.8f)]), ("unsure", texts["NotSure"])];
 
     public async Task OnGetAsync(CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using ErasWeb.Data;
 using ErasWeb.Fans;
 using ErasWeb.Nights;
 using ErasWeb.Pages.Shared;
+using ErasWeb.Shows;
 using ErasWeb.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -11,13 +12,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Pages.Nights;
 
 /// <summary>A fan's night: its progress while it is read, then the show, the set strip and the photos grouped by set.</summary>
 [EnableRateLimiting(FanApi.Votes)]
-public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackService fans, Voters voters, IOptions<ErasOptions> options, WaitingUploads uploads) : PageModel
+public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackService fans, Voters voters, IOptions<ErasOptions> options, WaitingUploads uploads,
+    IStringLocalizer<DetailsModel> texts) : PageModel
 {
     public Night Night { get; private set; } = null!;
     public NightResponse Described { get; private set; } = null!;
@@ -77,14 +80,14 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
     /// <summary>"Folkmore (evermore)" where the tour has two Folkmore sets, else the era.</summary>
     public static string SetName(NightSet set) => set.Set is null ? set.Era : $"{set.Era} ({set.Set})";
 
-    /// <summary>"21:05" from a capture time, or nothing.</summary>
-    public static string Clock(DateTime? at) => at?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    /// <summary>"21:05" from a capture time, in the reader's clock, or nothing.</summary>
+    public static string Clock(DateTime? at) => ShowDates.Clock(at);
 
     /// <summary>"21:05–21:40", or one time when both fall in the same minute.</summary>
     public static string Span(DateTime? start, DateTime? end) => Clock(start) == Clock(end) ? Clock(start) : $"{Clock(start)}–{Clock(end)}";
 
     /// <summary>The night's whole set order, for the strip: the one its sets were decoded in.</summary>
-    public IReadOnlyList<ErasWeb.Shows.SetSlot> Order => ErasWeb.Shows.Tours.OrderOf(Night.Tour);
+    public IReadOnlyList<SetSlot> Order => Tours.OrderOf(Night.Tour);
 
     /// <summary>What a shared link to the night unfurls as, once it has been read: the show, its sets, over the night's share image.</summary>
     public LinkPreview? Preview
@@ -93,12 +96,15 @@ public sealed class DetailsModel(ErasDb db, ShowCalendar calendar, FanFeedbackSe
         {
             if (Night.Status != WorkStatus.Succeeded) return null;
             var show = Described.Show;
-            var title = show is null ? "A night at the Eras Tour" : $"{show.City}, {show.Date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}";
+            string title = show is null ? texts["PreviewTitle"] : $"{show.City}, {ShowDates.Long(show.Date)}";
             var sets = Described.Sets ?? [];
-            var photos = Described.PhotoCount == 1 ? "1 photo" : $"{Described.PhotoCount} photos";
-            var description = sets.Count == 0 ? $"{photos} of the Eras Tour, read by ErasWeb."
-                : $"{photos} of the Eras Tour{(show is null ? "" : $" at {show.Venue}")}, sorted by ErasWeb into {(sets.Count == 1 ? "1 set" : $"{sets.Count} sets")}: {string.Join(", ", sets.Select(SetName))}.";
-            return new LinkPreview(title, description, NightUrls.ShareImage(Night.Id, Night.AccessKey), $"{title}: the show's sets, those photographed in their colours",
+            int count = Described.PhotoCount;
+            string photos = count == 1 ? texts["PhotosOne"] : texts["PhotosOther", count];
+            // Each language picks from the phrases and the bare counts what reads right for any number.
+            var description = sets.Count == 0 ? texts["PreviewRead", photos, count]
+                : texts[show is null ? "PreviewSorted" : "PreviewSortedAt", photos, sets.Count == 1 ? texts["SetsOne"] : texts["SetsOther", sets.Count],
+                    string.Join(", ", sets.Select(SetName)), show?.Venue ?? "", count, sets.Count];
+            return new LinkPreview(title, description, NightUrls.ShareImage(Night.Id, Night.AccessKey), texts["PreviewImageAlt", title],
                 NightUrls.Page(Night.Id, Night.AccessKey), Unlisted: Night.AccessKey is not null);
         }
     }
