@@ -3,6 +3,9 @@
     const url = document.getElementById('job').dataset.statusUrl;
     const status = document.getElementById('job-status');
     const progress = document.getElementById('job-progress');
+    // The page's sentences in the reader's language, and the percentage as the reader writes it.
+    const texts = JSON.parse(document.getElementById('job-texts').textContent);
+    const percent = new Intl.NumberFormat(document.documentElement.lang, { style: 'percent' });
 
     async function poll() {
         try {
@@ -20,9 +23,9 @@
             }
             if (job.status === 'failed') { location.reload(); return; }
             progress.value = job.progress;
-            status.textContent = `${job.status === 'queued' ? 'Waiting for its turn…' : 'Looking at the frames…'} ${job.progress}%`;
+            status.textContent = texts[job.status === 'queued' ? 'Waiting' : 'Looking'].replace('{percent}', percent.format(job.progress / 100));
         } catch {
-            status.textContent = 'Lost contact with the server; still trying…';
+            status.textContent = texts.LostContact;
         }
         setTimeout(poll, 500);
     }
