@@ -16,9 +16,6 @@ public sealed class DetailsModel(ErasDb db, WaitingUploads uploads) : PageModel
     public string? DeleteToken { get; private set; }
     public static string DeleteTokenKey(long jobId) => $"delete-job-token-{jobId}";
 
-    /// <summary>The sentences job.js may say, under "Js." in the page's resources.</summary>
-    public static readonly string[] ScriptTexts = ["Waiting", "Looking", "LostContact"];
-
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         var job = await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
