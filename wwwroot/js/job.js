@@ -1,8 +1,12 @@
 // Follows a video job: progress while it runs, then its result page (or the reason it failed).
 (() => {
-    const url = document.getElementById('job').dataset.statusUrl;
+    const page = document.getElementById('job');
+    const url = page.dataset.statusUrl;
     const status = document.getElementById('job-status');
     const progress = document.getElementById('job-progress');
+    // The page's sentences in the reader's language (data-waiting, data-looking, data-lost-contact), and the percentage as the reader writes it.
+    const texts = page.dataset;
+    const percent = new Intl.NumberFormat(document.documentElement.lang, { style: 'percent' });
 
     async function poll() {
         try {
@@ -20,9 +24,9 @@
             }
             if (job.status === 'failed') { location.reload(); return; }
             progress.value = job.progress;
-            status.textContent = `${job.status === 'queued' ? 'Waiting for its turn…' : 'Looking at the frames…'} ${job.progress}%`;
+            status.textContent = texts[job.status === 'queued' ? 'waiting' : 'looking'].replace('{percent}', percent.format(job.progress / 100));
         } catch {
-            status.textContent = 'Lost contact with the server; still trying…';
+            status.textContent = texts.lostContact;
         }
         setTimeout(poll, 500);
     }

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace ErasWeb.Pages;
 
 /// <summary>What a person sees instead of a bare status code when a page is missing or fails.</summary>
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : PageModel
+public sealed class ErrorModel(IStringLocalizer<ErrorModel> text) : PageModel
 {
     public string Title { get; private set; } = "";
     public string Explanation { get; private set; } = "";
@@ -26,12 +27,12 @@ public sealed class ErrorModel : PageModel
 
     (string Title, string Explanation) Explain(int code) => code switch
     {
-        404 => ("Not found", "There is nothing at this address. The prediction or video you are looking for may have a different number."),
+        404 => (text["NotFoundTitle"], text["NotFound"]),
         // The rate limiter set Retry-After on this same response before the error page was asked for.
-        429 => ("Too many attempts", int.TryParse(Response.Headers.RetryAfter, out int seconds)
-            ? $"You have sent a lot from this address in a short time. Wait {(seconds == 1 ? "1 second" : $"{seconds} seconds")}, then try again."
-            : "Wait a minute, then try again."),
-        >= 500 => ("Something went wrong", "ErasWeb hit an error it did not expect. It has been logged; please try again."),
-        _ => ($"Error {code}", "This request could not be handled."),
+        429 => (text["TooManyTitle"], int.TryParse(Response.Headers.RetryAfter, out int seconds)
+            ? text[seconds == 1 ? "TooManyWaitOne" : "TooManyWaitOther", seconds]
+            : text["TooManyWaitAMinute"]),
+        >= 500 => (text["FailedTitle"], text["Failed"]),
+        _ => (text["OtherTitle", code], text["Other"]),
     };
 }

@@ -11,13 +11,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Pages.Predictions;
 
 /// <summary>One prediction: a photo's answer and heatmap, or a video's, with its timeline and sampled frames.</summary>
 [EnableRateLimiting(FanApi.Votes)]
-public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, PicturesOnDemand pictures, WaitingUploads uploads) : PageModel
+public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters voters, PicturesOnDemand pictures, WaitingUploads uploads, IStringLocalizer<DetailsModel> text) : PageModel
 {
     public PredictionSummary Prediction { get; private set; } = null!;
     public IReadOnlyList<FrameResponse> Frames { get; private set; } = [];
@@ -105,24 +106,29 @@ public sealed class DetailsModel(ErasDb db, FanFeedbackService fans, Voters vote
         get
         {
             var p = Prediction;
-            var what = IsVideo ? "video" : "photo";
+            var sure = Percent.Of(p.Confidence);
             var (title, said) = Show is { } show
-                ? ($"{(show.Tour is null ? "Whole show" : $"{show.Tour} setlist")} · {(show.Sets.Count == 1 ? "1 set" : $"{show.Sets.Count} sets")}",
-                    $"read as a whole show: {string.Join(" → ", show.Sets.Select(SetName))}")
+                ? ($"{ShowName(show)} · {SetCount(show.Sets.Count)}", text["Preview.SaidShow", string.Join(" → ", show.Sets.Select(SetName))].Value)
                 : p.UncertainReason is not null
-                    ? ($"Not sure · best guess {p.PredictedClass}", $"is not sure: its best guess is {p.PredictedClass}, {Percent.Of(p.Confidence)}")
-                    : ($"{p.PredictedClass} · {Percent.Of(p.Confidence)} sure", $"says {p.PredictedClass}, {Percent.Of(p.Confidence)} sure");
-            return new LinkPreview(title, $"Which era of the Eras Tour is this {what} from? ErasWeb's model {said}.",
-                PredictionUrls.ShareImage(p.Id, p.AccessKey), $"The {(IsVideo ? "video's key frame" : "photo")} beside its answer: {title}",
+                    ? (text["Preview.NotSureTitle", p.PredictedClass].Value, text["Preview.SaidNotSure", p.PredictedClass, sure].Value)
+                    : (text["Preview.SureTitle", p.PredictedClass, sure].Value, text["Preview.SaidSure", p.PredictedClass, sure].Value);
+            return new LinkPreview(title, $"{text[IsVideo ? "Preview.QuestionVideo" : "Preview.QuestionPhoto"]} {said}",
+                PredictionUrls.ShareImage(p.Id, p.AccessKey), text[IsVideo ? "Preview.ImageAltVideo" : "Preview.ImageAltPhoto", title],
                 PredictionUrls.Page(p.Id, p.AccessKey), Unlisted: p.AccessKey is not null);
         }
     }
+
+    /// <summary>What a whole show is called: "2024 setlist", or "Whole show" when either tour's order fits.</summary>
+    public string ShowName(DecodedShow show) => show.Tour is null ? text["WholeShow"] : text["TourSetlist", show.Tour];
+
+    /// <summary>"1 set", "4 sets".</summary>
+    public string SetCount(int sets) => sets == 1 ? text["SetsOne"] : text["SetsOther", sets];
 
     /// <summary>"Folkmore (evermore)" where the tour has two Folkmore sets, else the era.</summary>
     public static string SetName(DecodedSet set) => set.Set is null ? set.Era : $"{set.Era} ({set.Set})";
 
     /// <summary>A moment in this video: "4.2 s" in a clip shorter than a minute, else as <see cref="Clock"/>.</summary>
-    public string Moment(double seconds) => Prediction.DurationSeconds < 60 ? $"{seconds:0.0} s" : Clock(seconds);
+    public string Moment(double seconds) => Prediction.DurationSeconds < 60 ? text["Seconds", seconds] : Clock(seconds);
 
     /// <summary>"1:05" or "1:02:05".</summary>
     public static string Clock(double seconds)
