@@ -32,6 +32,8 @@ public partial class ResourceTests
         var problems = new List<string>();
         var neutrals = NeutralFiles().ToList();
         Assert.True(neutrals.Count >= 10, $"only {neutrals.Count} resource files found under {Resources}");
+        var comments = neutrals.ToDictionary(f => f, f => XDocument.Load(f).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("comment")));
         foreach (var neutral in neutrals)
         {
             var english = Read(neutral);
@@ -45,7 +47,9 @@ public partial class ResourceTests
                 foreach (var (key, value) in english)
                     if (translated.TryGetValue(key, out var other))
                     {
-                        if (!Placeholders(value).SetEquals(Placeholders(other)))
+                        // A comment naming more arguments lets a language choose among them; otherwise it takes the English ones.
+                        var offered = Placeholders(value).Union(Placeholders(comments[neutral].GetValueOrDefault(key) ?? "")).ToHashSet();
+                        if (offered.Count > Placeholders(value).Count ? !Placeholders(other).IsSubsetOf(offered) : !Placeholders(value).SetEquals(Placeholders(other)))
                             problems.Add($"{Relative(file)}: '{key}' has {string.Join(" ", Placeholders(other))} where English has {string.Join(" ", Placeholders(value))}");
                         if (other.Trim().Length == 0) problems.Add($"{Relative(file)}: '{key}' is empty");
                     }
@@ -54,7 +58,8 @@ public partial class ResourceTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    static HashSet<string> Placeholders(string value) => [.. Placeholder().Matches(value).Select(m => m.Value)];
+    /// <summary>The arguments a value takes ({0}, {name}); how it formats them ({2:g} or {2:yyyy-MM-dd}) is the language's to choose.</summary>
+    static HashSet<string> Placeholders(string value) => [.. Placeholder().Matches(value).Select(m => m.Groups[1].Value)];
 
     [Fact]
     public void Every_key_a_page_asks_its_localizer_for_is_in_its_resources_and_every_key_there_is_asked_for()
@@ -67,13 +72,14 @@ public partial class ResourceTests
             var asked = ViewKey().Matches(text).Select(m => m.Groups[1].Value).ToHashSet();
             if (asked.Count == 0) continue;
             // A key ending in "." is a prefix, completed in code ("Js." + name): every key under it counts as asked for.
-            var prefixes = asked.Where(k => k.EndsWith('.')).ToList();
+            var prefixes = asked.Where(k => k.EndsWith('.')).Concat(Prefix().Matches(text).Select(m => m.Groups[1].Value)).ToList();
             asked.ExceptWith(prefixes);
             var resource = Path.Combine(Resources, "Pages", Path.ChangeExtension(Path.GetRelativePath(pages, view), ".resx"));
             if (!File.Exists(resource)) { problems.Add($"{Path.GetRelativePath(Source, view)} asks for keys but {Relative(resource)} does not exist"); continue; }
             var keys = Read(resource).Keys.ToHashSet();
             problems.AddRange(asked.Except(keys).Select(k => $"{Path.GetRelativePath(Source, view)} asks for '{k}', which {Relative(resource)} lacks"));
-            problems.AddRange(keys.Where(k => !asked.Contains(k) && !prefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal)))
+            // A key may also be chosen in code before it is asked for ("Js.Queued" or "Js.Running").
+            problems.AddRange(keys.Where(k => !asked.Contains(k) && !prefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal)) && !text.Contains($"\"{k}\"", StringComparison.Ordinal))
                 .Select(k => $"{Relative(resource)} has '{k}', which its page never asks for"));
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
@@ -97,11 +103,14 @@ public partial class ResourceTests
         Assert.Empty(keys.Except(said));
     }
 
-    [GeneratedRegex(@"\{[^{}]*\}")]
+    [GeneratedRegex(@"\{([^{}:,]*)[^{}]*\}")]
     private static partial Regex Placeholder();
 
-    [GeneratedRegex(@"\bL(?:\[|\.GetString\()""([^""]+)""")]
+    [GeneratedRegex(@"\bL(?:\[|\.GetString\()\$?""([^""{]+)")]
     private static partial Regex ViewKey();
+
+    [GeneratedRegex(@"""([A-Z]\w*\.)""")]
+    private static partial Regex Prefix();
 
     [GeneratedRegex(@"Texts\.(?:Say\(|Localizer\[\$?)""([^""{]+)")]
     private static partial Regex SharedKey();
