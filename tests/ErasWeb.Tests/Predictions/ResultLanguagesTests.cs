@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using ErasWeb.Pages.Shared;
 using ErasWeb.Predictions;
 using ErasWeb.Tests.Support;
@@ -9,18 +8,8 @@ using ErasWeb.Tests.Support;
 namespace ErasWeb.Tests.Predictions;
 
 /// <summary>The result page, the fans' verdict and the error page in the reader's language; machine-read numbers stay invariant.</summary>
-[Trait("Category", "Storage")]
 public partial class ResultLanguagesTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static readonly string[] Cultures = ["es", "pt-BR", "fr", "de", "it", "nl", "pl", "sv", "ja"];
-
-    /// <summary>This area's resources: each in all nine languages, with the neutral file's keys and placeholders.</summary>
-    static readonly string[] Resources =
-    [
-        "Pages/Predictions/Details", "Pages/Predictions/DetailsModel", "Pages/Shared/_PredictionGrid", "Pages/Shared/FansText",
-        "Pages/Jobs/Details", "Pages/Error", "Pages/ErrorModel",
-    ];
-
     async Task<string> PageAsync(string path, string language)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -98,32 +87,6 @@ public partial class ResultLanguagesTests(AppFixture app) : IClassFixture<AppFix
             CultureInfo.CurrentUICulture = before;
         }
     }
-
-    [Fact]
-    public void Every_language_has_each_resources_keys_and_placeholders()
-    {
-        var folder = Path.Combine(TestData.RepoRoot, "src", "ErasWeb", "Resources");
-        foreach (var resource in Resources)
-        {
-            var neutral = Entries(Path.Combine(folder, resource + ".resx"));
-            Assert.NotEmpty(neutral);
-            foreach (var culture in Cultures)
-            {
-                var translated = Entries(Path.Combine(folder, $"{resource}.{culture}.resx"));
-                Assert.Equal(neutral.Keys.Order(), translated.Keys.Order());
-                foreach (var (key, value) in neutral)
-                    Assert.True(Placeholders(value).SetEquals(Placeholders(translated[key])), $"{resource}.{culture} {key}: \"{translated[key]}\" fills other placeholders than \"{value}\"");
-            }
-        }
-    }
-
-    static Dictionary<string, string> Entries(string path) =>
-        XDocument.Load(path).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!);
-
-    static HashSet<string> Placeholders(string value) => [.. Placeholder().Matches(value).Select(m => m.Groups[1].Value)];
-
-    [GeneratedRegex(@"\{([0-9]+|[a-z]+)(:[^}]*)?\}")]
-    private static partial Regex Placeholder();
 
     [GeneratedRegex("<span data-width=\"([^\"]*)\"></span>")]
     private static partial Regex DataWidth();
