@@ -13,7 +13,7 @@ public class ArchitectureTests
     /// <summary>Bottom first: a folder may use the folders of earlier layers, never its own layer's or a later one's.</summary>
     static readonly string[][] Layers =
     [
-        ["Observability"],
+        ["Observability", "Localisation"],
         ["Configuration", "Files", "Cli", "Media"],
         ["Shows", "Web"],
         ["Data"],

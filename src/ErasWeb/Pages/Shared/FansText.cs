@@ -1,8 +1,6 @@
 using ErasWeb.Localisation;
 using ErasWeb.Predictions;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Pages.Shared;
 
@@ -10,8 +8,7 @@ namespace ErasWeb.Pages.Shared;
 public static class FansText
 {
     /// <summary>Its sentences (Resources/Pages/Shared/FansText.*.resx), in the reader's language: a helper views call, with nothing to inject.</summary>
-    static readonly IStringLocalizer Localizer = new ResourceManagerStringLocalizerFactory(
-        Options.Create(new LocalizationOptions { ResourcesPath = Texts.ResourcesPath }), NullLoggerFactory.Instance).Create(typeof(FansText));
+    static readonly IStringLocalizer Localizer = Texts.For(typeof(FansText));
 
     /// <summary>
     /// One sentence for each case: agreeing or naming another era, by all voters or some of them, one fan or more,
