@@ -1,11 +1,10 @@
 // Follows a video job: progress while it runs, then its result page (or the reason it failed).
 (() => {
-    const page = document.getElementById('job');
-    const url = page.dataset.statusUrl;
+    const url = document.getElementById('job').dataset.statusUrl;
     const status = document.getElementById('job-status');
     const progress = document.getElementById('job-progress');
-    // The page's sentences in the reader's language (data-waiting, data-looking, data-lost-contact), and the percentage as the reader writes it.
-    const texts = page.dataset;
+    // The page's sentences in the reader's language ({percent} filled here), the percentage as the reader writes it.
+    const texts = JSON.parse(document.getElementById('job-texts').textContent);
     const percent = new Intl.NumberFormat(document.documentElement.lang, { style: 'percent' });
 
     async function poll() {
@@ -24,9 +23,9 @@
             }
             if (job.status === 'failed') { location.reload(); return; }
             progress.value = job.progress;
-            status.textContent = texts[job.status === 'queued' ? 'waiting' : 'looking'].replace('{percent}', percent.format(job.progress / 100));
+            status.textContent = texts[job.status === 'queued' ? 'Waiting' : 'Looking'].replace('{percent}', percent.format(job.progress / 100));
         } catch {
-            status.textContent = texts.lostContact;
+            status.textContent = texts.LostContact;
         }
         setTimeout(poll, 500);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkiaSharp;
 
 namespace ErasWeb.Classification;
@@ -32,10 +33,10 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
     {
         var views = head.File.ViewsForPrediction.ToDictionary(v => v.Name, v => v.Stretch
             ? "the whole picture (inside any uniform bars at its edges) stretched to the model's 224x224 input"
-            : $"a square {v.Scale:0.##} of the short side at ({v.CenterX:0.##}, {v.CenterY:0.##}){(v.Mirror ? ", mirrored" : "")}");
+            : string.Create(CultureInfo.InvariantCulture, $"a square {v.Scale:0.##} of the short side at ({v.CenterX:0.##}, {v.CenterY:0.##}){(v.Mirror ? ", mirrored" : "")}"));
         if (head.File.Uncertainty is not null)
             views[EraPrediction.ZoomedView] = "where the picture has a small stage-like region (the largest bright area against a dark surround once small lights such as wristbands are erased, " +
-                $"covering under {StageFinder.MostOfPicture:0%} of the picture), that region alone at 224x224; its answer replaces the whole view's when it looks more like the training photos (higher similarity to the nearest prototype)";
+                string.Create(CultureInfo.InvariantCulture, $"covering under {StageFinder.MostOfPicture:0%} of the picture), that region alone at 224x224; its answer replaces the whole view's when it looks more like the training photos (higher similarity to the nearest prototype)");
         return views;
     }
 

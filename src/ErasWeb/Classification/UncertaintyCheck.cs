@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace ErasWeb.Classification;
@@ -23,5 +24,5 @@ public sealed class UncertaintyCheck(UncertaintyRule rule)
     }
 
     public string Describe() =>
-        $"uncertain when the winning era's probability is under {rule.MinConfidence:0.##} or the photo's cosine similarity to the nearest of {rule.Prototypes.Length} training prototypes is under {rule.MinSimilarity:0.##}";
+        string.Create(CultureInfo.InvariantCulture, $"uncertain when the winning era's probability is under {rule.MinConfidence:0.##} or the photo's cosine similarity to the nearest of {rule.Prototypes.Length} training prototypes is under {rule.MinSimilarity:0.##}");
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 
 namespace ErasWeb.Localisation;
@@ -44,14 +46,22 @@ public static class Languages
             if (culture is not null && All.Any(l => l.Culture == culture))
                 http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps });
-            // Only back to a page of this site: never an open redirect.
-            return TypedResults.LocalRedirect(back is { Length: > 0 } && back[0] == '/' && !back.StartsWith("//") && !back.StartsWith("/\\") ? back : "/");
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps });
+            // Only back to a page of this site, as the framework judges it: never an open redirect.
+            return TypedResults.LocalRedirect(RedirectHttpResult.IsLocalUrl(back) ? back! : "/");
         }).ExcludeFromDescription();
 
-    /// <summary>The page a picker link sends back to: this one, with its query (an unlisted page's key included).</summary>
-    public static string PickerLink(string culture, HttpRequest request) =>
-        $"/language?culture={Uri.EscapeDataString(culture)}&back={Uri.EscapeDataString(request.PathBase + request.Path + request.QueryString)}";
+    /// <summary>
+    /// The page a picker link sends back to: this one, with its query (an unlisted page's key included); on an
+    /// error page, the address that failed, so the reader stays where they were.
+    /// </summary>
+    public static string PickerLink(string culture, HttpContext http)
+    {
+        var back = http.Features.Get<IStatusCodeReExecuteFeature>() is { } failed
+            ? failed.OriginalPathBase + failed.OriginalPath + failed.OriginalQueryString
+            : http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+        return $"/language?culture={Uri.EscapeDataString(culture)}&back={Uri.EscapeDataString(back)}";
+    }
 
     /// <summary>A first choice of "pt" or "pt-PT" in Accept-Language, which the default provider cannot match to pt-BR, as Brazilian Portuguese.</summary>
     sealed class PortugueseProvider : RequestCultureProvider

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -161,7 +162,7 @@ public sealed class FFmpeg : IDisposable
             await StopAsync(process);
             ct.ThrowIfCancellationRequested();
             LogFailure(tool, arguments, "was stopped after taking too long", await error);
-            return new FFmpegException($"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
+            return new FFmpegException(string.Create(CultureInfo.InvariantCulture, $"{tool} took longer than {timeout.TotalSeconds:0.#} s and was stopped."), timedOut: true);
         }
     }
 
@@ -201,7 +202,7 @@ public sealed class FFmpeg : IDisposable
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
                         LogFailure(tool, arguments, "was stopped after producing nothing for too long", null);
-                        throw new FFmpegException($"{tool} produced nothing for {idleTimeout.TotalSeconds:0.#} s and was stopped.", timedOut: true);
+                        throw new FFmpegException(string.Create(CultureInfo.InvariantCulture, $"{tool} produced nothing for {idleTimeout.TotalSeconds:0.#} s and was stopped."), timedOut: true);
                     }
                     catch (ChannelClosedException)
                     {

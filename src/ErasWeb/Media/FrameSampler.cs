@@ -205,7 +205,7 @@ public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
         var size = SizeWithin(video, longSide);
         // Alone, it may as well decode with FFmpeg's frame threads.
         var frame = await ExactAsync(path, video, time, size, [], timeout, ct).FirstOrDefaultAsync(ct)
-            ?? throw new FFmpegException($"The frame at {time.TotalSeconds:0.##} s could not be decoded.");
+            ?? throw new FFmpegException(string.Create(CultureInfo.InvariantCulture, $"The frame at {time.TotalSeconds:0.##} s could not be decoded."));
         return frame.Image;
     }
 

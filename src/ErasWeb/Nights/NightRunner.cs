@@ -2,6 +2,7 @@ using System.Buffers;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
@@ -47,7 +48,7 @@ public sealed class NightRunner(ErasDb db, WaitingUploads uploads, ModelHost mod
         if (night is null || night.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         if (night.Attempts >= MaxAttempts)
         {
-            await FailAsync(night, $"Reading the night was interrupted {night.Attempts} times (the server stopped while working on it), so it was given up.");
+            await FailAsync(night, Texts.Say("Night.Interrupted", night.Attempts));
             return;
         }
         (night.Status, night.Worker, night.StartedAtUtc) = (WorkStatus.Running, VideoJob.WorkerName, clock.GetUtcNow().UtcDateTime);
@@ -83,7 +84,7 @@ public sealed class NightRunner(ErasDb db, WaitingUploads uploads, ModelHost mod
         catch (Exception e)
         {
             logger.LogError(e, "Night {NightId} failed unexpectedly", nightId);
-            await FailAsync(night, "ErasWeb could not read this night because of an internal error; it has been logged.");
+            await FailAsync(night, Texts.Say("Night.InternalError"));
             return;
         }
 
@@ -100,7 +101,7 @@ public sealed class NightRunner(ErasDb db, WaitingUploads uploads, ModelHost mod
         {
             logger.LogError(e, "Night {NightId} could not be stored", nightId);
             db.ChangeTracker.Clear();
-            await FailAsync(night, "ErasWeb could not read this night because of an internal error; it has been logged.");
+            await FailAsync(night, Texts.Say("Night.InternalError"));
             return;
         }
         signals.Finish(nightId);
@@ -124,7 +125,7 @@ public sealed class NightRunner(ErasDb db, WaitingUploads uploads, ModelHost mod
                 foreach (var reading in batch.Where(r => r.Error is null))
                 {
                     var path = Path.Combine(folder, reading.Row.UploadIndex.ToString());
-                    if (!File.Exists(path)) { reading.Error = "The photo's upload is missing; upload the night again."; continue; }
+                    if (!File.Exists(path)) { reading.Error = Texts.Say("Night.PhotoMissing"); continue; }
                     var bytes = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, new FileInfo(path).Length));
                     int length = await ReadAllAsync(path, bytes, ct);
                     try

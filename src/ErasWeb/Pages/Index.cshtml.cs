@@ -104,10 +104,6 @@ public sealed class IndexModel(ErasDb db, UploadIntake uploads, NightUploadIntak
         }
     }
 
-    /// <summary>The sentences upload.js may say, under "Js." in the page's resources.</summary>
-    public static readonly string[] ScriptTexts =
-        ["TooLarge", "TooManyFiles", "NightTooLarge", "OneReady", "ManyReady", "Uploading", "Uploaded", "Failed", "Interrupted", "Megabytes", "Kilobytes"];
-
     /// <summary>The header upload.js sends with the form: it navigates itself, so the result page's first visit is the browser's own.</summary>
     public const string ScriptedUploadHeader = "X-Upload-Form";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ErasWeb.Training;
 
 namespace ErasWeb.Retraining;
@@ -30,9 +31,9 @@ public static class EvalGate
         var (next, now) = (Scores(candidate), Scores(baseline));
         var lost = now.Recall.Where(r => r.Value > 0 && next.Recall.GetValueOrDefault(r.Key) == 0).Select(r => r.Key).ToList();
         bool worse = next.MacroF1 < now.MacroF1 - tolerance;
-        var reason = worse ? $"macro F1 would drop from {now.MacroF1:0.000} to {next.MacroF1:0.000}, more than the tolerance of {tolerance:0.###}"
+        var reason = worse ? string.Create(CultureInfo.InvariantCulture, $"macro F1 would drop from {now.MacroF1:0.000} to {next.MacroF1:0.000}, more than the tolerance of {tolerance:0.###}")
             : lost.Count > 0 ? $"{string.Join(", ", lost)} would no longer be recognised on stage"
-            : $"macro F1 {now.MacroF1:0.000} -> {next.MacroF1:0.000}, accuracy {now.Accuracy:0.000} -> {next.Accuracy:0.000}, every era recognised before still is";
+            : string.Create(CultureInfo.InvariantCulture, $"macro F1 {now.MacroF1:0.000} -> {next.MacroF1:0.000}, accuracy {now.Accuracy:0.000} -> {next.Accuracy:0.000}, every era recognised before still is");
         return new GateVerdict(!worse && lost.Count == 0, next, now, reason);
     }
 }

@@ -55,7 +55,7 @@ public static class HeadTrainer
         // Calibrated by the temperature the held-out answers call for; without cross-validation there is nothing to calibrate on.
         var final = SoftmaxRegression.WithTemperature(Fit(examples, labels, settings), cv?.Temperature ?? 1);
         var photos = examples.Select(e => new TrainingPhoto(e.Photo.RelativePath, e.Sha256, e.Photo.Class, e.Photo.Kind, e.Photo.Group)).ToList();
-        var provenance = new HeadProvenance(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), command, source, settings, photos, cv?.Report, cv?.Temperature);
+        var provenance = new HeadProvenance(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), command, source, settings, photos, cv?.Report, cv?.Temperature);
         // Without cross-validation there is nothing to calibrate the familiarity threshold on.
         var uncertainty = cv is null ? null : new UncertaintyRule((float)settings.MinConfidence, cv.SimilarityThreshold, Prototypes(examples, labels),
             $"similarity threshold: the {FlaggedStagePhotos:0%} quantile of held-out {(HasStagePhotos(examples) ? "stage " : "")}photos' similarity to the prototypes of their fold's training photos " +

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Mime;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
@@ -107,7 +108,7 @@ public static class UploadApi
         // A stored public answer never tells who uploaded it before under which name.
         var prediction = photo.Answer.Prediction with { FileName = photo.FileName };
         // Lets clients see where the time of a request went (upload vs. our work).
-        response.Headers["Server-Timing"] = $"upload;dur={photo.Receiving.TotalMilliseconds:0.0}, predict;dur={photo.Predicting.TotalMilliseconds:0.0}";
+        response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"upload;dur={photo.Receiving.TotalMilliseconds:0.0}, predict;dur={photo.Predicting.TotalMilliseconds:0.0}");
         return TypedResults.Ok(prediction.ToResponse(photo.Answer.DeleteToken));
     }
 

@@ -1,6 +1,7 @@
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
 using ErasWeb.Data;
+using ErasWeb.Localisation;
 using ErasWeb.Media;
 using ErasWeb.Observability;
 using ErasWeb.Predictions;
@@ -31,7 +32,7 @@ public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost 
         if (job is null || job.Status is WorkStatus.Succeeded or WorkStatus.Failed) return;
         if (job.Attempts >= MaxAttempts)
         {
-            await FailAsync(job, $"The analysis was interrupted {job.Attempts} times (the server stopped while working on this video), so it was given up.");
+            await FailAsync(job, Texts.Say("Job.Interrupted", job.Attempts));
             return;
         }
         job.Status = WorkStatus.Running;
@@ -51,7 +52,7 @@ public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost 
         {
             if (upload is null || !await uploads.FetchAsync(upload, ct))
             {
-                await FailAsync(job, "The uploaded file is missing, so the video cannot be analysed; upload it again.");
+                await FailAsync(job, Texts.Say("Job.UploadMissing"));
                 return;
             }
             await AnalyseAsync(job, upload, ct);
@@ -88,7 +89,7 @@ public sealed class VideoJobRunner(ErasDb db, WaitingUploads uploads, ModelHost 
         catch (Exception e)
         {
             logger.LogError(e, "Video job {JobId} failed unexpectedly", job.Id);
-            await FailAsync(job, "ErasWeb could not analyse this video because of an internal error; it has been logged.");
+            await FailAsync(job, Texts.Say("Job.InternalError"));
             return;
         }
         try { await StoreAsync(job, upload, analysis, model.Version); }

@@ -138,11 +138,14 @@ public partial class PageLanguageTests(NightsAppFixture app) : IClassFixture<Nig
         Assert.Equal("pt-BR", page.DocumentElement.GetAttribute("lang"));
         Assert.Equal("true", page.QuerySelector("details.languages a[lang=pt-BR]")!.GetAttribute("aria-current"));
 
-        foreach (var elsewhere in new[] { "//evil.example/", "https://evil.example/", "/\\evil.example" })
+        foreach (var elsewhere in new[] { "//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "//\u0301evil.example" })
         {
             var refused = await browser.GetAsync($"/language?culture=ja&back={Uri.EscapeDataString(elsewhere)}");
             Assert.Equal("/", refused.Headers.Location!.OriginalString);
         }
+        // On an error page the picker goes back to the address that failed, not to the error page.
+        var lost = new HtmlParser().ParseDocument(await (await browser.GetAsync("/predictions/999999?x=1")).Content.ReadAsStringAsync());
+        Assert.EndsWith("&back=%2Fpredictions%2F999999%3Fx%3D1", lost.QuerySelector("details.languages a[lang=ja]")!.GetAttribute("href"));
         // A language the site does not speak changes nothing.
         var unknown = await browser.GetAsync("/language?culture=xx&back=%2F");
         Assert.False(unknown.Headers.Contains("Set-Cookie"));

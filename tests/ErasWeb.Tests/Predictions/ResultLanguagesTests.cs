@@ -30,11 +30,11 @@ public partial class ResultLanguagesTests(AppFixture app) : IClassFixture<AppFix
         long id = await UploadPhotoAsync();
         var page = await PageAsync($"/predictions/{id}", "ja");
 
-        Assert.Contains("<h2>すべてのエラ</h2>", page);
+        Assert.Contains("<h2>すべての時代</h2>", page);
         Assert.Contains("合っていますか？", page);
         Assert.Contains(">共有</button>", page);
         Assert.Matches("<meta property=\"og:title\" content=\"Midnights · 確信度 [0-9]+%\" />", page);
-        Assert.Contains("この写真はエラズ・ツアーのどのエラ？", page);
+        Assert.Contains("この写真はEras Tourのどの時代？", page);
         foreach (var english in (string[])["All eras", "Is this right?", "Delete my upload", "Link copied", "Which era of the Eras Tour", "% sure", "Heatmap", "Gallery</a>"])
             Assert.DoesNotContain(english, page);
     }
@@ -69,6 +69,7 @@ public partial class ResultLanguagesTests(AppFixture app) : IClassFixture<AppFix
     [Theory]
     [InlineData("en", 1, 1, "Lover", "1 fan agrees")]
     [InlineData("en", 2, 3, "Red", "2 fans of 3 say Red")]
+    [InlineData("en", 1, 3, "Red", "1 fan of 3 says Red")]
     [InlineData("pl", 1, 1, "Lover", "1 fan się zgadza")]
     [InlineData("pl", 3, 3, "Lover", "3 fanów się zgadza")]
     [InlineData("pl", 5, 7, "Red", "5 z 7 fanów mówi: Red")]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using ErasWeb.Media;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
@@ -29,7 +30,7 @@ public sealed class ManifestModel : IEraModel
         Version = version;
         outputNames = manifest.Explanation is { } x ? [manifest.Output.Name, x.FeatureMap] : [manifest.Output.Name];
         Card = new ModelCard(version, "onnx-manifest", manifest.Labels, Explanation.Name(),
-            $"uncertain when the winning era's probability is under {manifest.UncertainBelow:0.##}");
+            string.Create(CultureInfo.InvariantCulture, $"uncertain when the winning era's probability is under {manifest.UncertainBelow:0.##}"));
     }
 
     public string Version { get; }
