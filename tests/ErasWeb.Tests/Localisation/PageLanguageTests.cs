@@ -218,7 +218,18 @@ public partial class PageLanguageTests(NightsAppFixture app) : IClassFixture<Nig
     [Fact]
     public async Task A_video_that_fails_in_its_job_says_why_in_the_language_it_was_uploaded_in()
     {
-        // Intact headers, so it is accepted and queued; every byte of picture data zeroed, so its job fails.
+        var problem = await UploadUndecodableVideoAsync("ja");
+        var texts = new System.Resources.ResourceManager("ErasWeb.Resources.Localisation.Texts", typeof(Texts).Assembly);
+        var japanese = CultureInfo.GetCultureInfo("ja");
+        Assert.Equal(texts.GetString("Problem.VideoFailed", japanese), problem.GetProperty("title").GetString());
+        // The job ran on a worker thread, in the culture of the upload that queued it.
+        var why = string.Join("|", new[] { "Video.NoFrame", "Video.NoFrameBecause" }.Select(k => Regex.Escape(texts.GetString(k, japanese)!).Replace(@"\{0}", ".*")));
+        Assert.Matches($"^({why})$", problem.GetProperty("detail").GetString());
+    }
+
+    /// <summary>A video with intact headers, so it is accepted and queued, and every byte of picture data zeroed, so its job fails: the problem answered.</summary>
+    async Task<JsonElement> UploadUndecodableVideoAsync(string language)
+    {
         var path = TestVideos.Make("zeroed.mp4", "-f", "lavfi", "-i", "color=c=blue:s=160x120:d=2:r=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
         var bytes = await File.ReadAllBytesAsync(path);
         int data = bytes.AsSpan().IndexOf("mdat"u8) + 4;
@@ -226,16 +237,10 @@ public partial class PageLanguageTests(NightsAppFixture app) : IClassFixture<Nig
 
         using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "zeroed.mp4" } };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/predict?wait=60") { Content = form };
-        request.Headers.AcceptLanguage.ParseAdd("ja");
+        request.Headers.AcceptLanguage.ParseAdd(language);
         var response = await app.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var texts = new System.Resources.ResourceManager("ErasWeb.Resources.Localisation.Texts", typeof(Texts).Assembly);
-        var japanese = CultureInfo.GetCultureInfo("ja");
-        Assert.Equal(texts.GetString("Problem.VideoFailed", japanese), problem.GetProperty("title").GetString());
-        // The job ran on a worker thread, in the culture of the upload that queued it.
-        var why = string.Join("|", new[] { "Video.NoFrame", "Video.NoFrameBecause" }.Select(k => Regex.Escape(texts.GetString(k, japanese)!).Replace(@"\{0}", ".*")));
-        Assert.Matches($"^({why})$", problem.GetProperty("detail").GetString());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [GeneratedRegex(@"[A-Za-z]{3,}")]
