@@ -19,7 +19,7 @@ done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 # ICU's package carries its version in its name (libicu72, libicu74, ...): any will do.
-ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu-dev)
+dpkg -l 'libicu[0-9]*' 2>/dev/null | grep -q '^ii' || missing+=(libicu-dev)
 if [ ${#missing[@]} -eq 0 ]; then
   :
 elif ! command -v apt-get >/dev/null 2>&1; then

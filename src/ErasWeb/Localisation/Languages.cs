@@ -22,8 +22,6 @@ public static class Languages
         ("it", "Italiano"), ("nl", "Nederlands"), ("pl", "Polski"), ("sv", "Svenska"), ("ja", "日本語"),
     ];
 
-    public static IReadOnlyList<CultureInfo> Cultures { get; } = All.Select(l => CultureInfo.GetCultureInfo(l.Culture)).ToList();
-
     public static IServiceCollection AddLanguages(this IServiceCollection services)
     {
         services.AddLocalization(o => o.ResourcesPath = Texts.ResourcesPath);
@@ -32,7 +30,7 @@ public static class Languages
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Default);
-            o.SupportedCultures = o.SupportedUICultures = [.. Cultures];
+            o.SupportedCultures = o.SupportedUICultures = [.. All.Select(l => CultureInfo.GetCultureInfo(l.Culture))];
             // Portugal's "pt" or "pt-PT" reads Brazilian Portuguese far better than English: asked before Accept-Language's own match.
             o.RequestCultureProviders.Insert(o.RequestCultureProviders.Count - 1, new PortugueseProvider());
         });

@@ -1,4 +1,5 @@
 using ErasWeb.Data;
+using ErasWeb.Pages.Shared;
 using ErasWeb.Retraining;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -29,14 +30,14 @@ public sealed class ModelsModel(ModelVersions versions, RetrainScheduler schedul
     public async Task<IActionResult> OnPostRetrainAsync(CancellationToken ct)
     {
         var run = await scheduler.StartAsync("admin", ct);
-        Done = say["RetrainStarted", run.Id, Word(run.Status)];
+        Done = say["RetrainStarted", run.Id, Work(run.Status.Text())];
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRerunAsync(CancellationToken ct)
     {
         var run = await reruns.StartAsync(ct);
-        Done = say["RerunStarted", run.Id, Word(run.Status)];
+        Done = say["RerunStarted", run.Id, Work(run.Status.Text())];
         return RedirectToPage();
     }
 
@@ -47,6 +48,6 @@ public sealed class ModelsModel(ModelVersions versions, RetrainScheduler schedul
         return RedirectToPage();
     }
 
-    /// <summary>Where the work is ("queued"), as the reader says it.</summary>
-    string Word(WorkStatus status) => say["Work." + status];
+    /// <summary>Where a retraining or re-run is ("queued"), as the reader says it.</summary>
+    public string Work(string status) => say.Word("Work.", status);
 }
