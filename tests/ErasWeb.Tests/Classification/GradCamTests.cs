@@ -19,7 +19,8 @@ public class GradCamTests
         var prediction = classifier.Classify(photo);
         int c = prediction.PredictedIndex;
 
-        // d logit_c / d A[k,i,j] by central differences through the head's own forward pass, in double.
+        // Grad-CAM weighs channel k by the spatial mean of d logit_c / d A[k,i,j]: a central difference through the head's
+        // own forward pass, in double, along all of channel k's plane at once (the derivative along that direction, over the plane).
         const int channels = 1280, plane = 49;
         double Logit(double[] a)
         {
@@ -34,18 +35,18 @@ public class GradCamTests
             return z;
         }
         var a = featureMap.Select(v => (double)v).ToArray();
-        var alpha = new double[channels]; // Grad-CAM channel weights: the spatial mean of the gradient
+        var alpha = new double[channels];
         const double h = 1e-2;
         for (int k = 0; k < channels; k++)
-            for (int p = 0; p < plane; p++)
-            {
-                int index = k * plane + p;
-                double saved = a[index];
-                a[index] = saved + h; double up = Logit(a);
-                a[index] = saved - h; double down = Logit(a);
-                a[index] = saved;
-                alpha[k] += (up - down) / (2 * h) / plane;
-            }
+        {
+            var saved = a.AsSpan(k * plane, plane).ToArray();
+            for (int p = 0; p < plane; p++) a[k * plane + p] = saved[p] + h;
+            double up = Logit(a);
+            for (int p = 0; p < plane; p++) a[k * plane + p] = saved[p] - h;
+            double down = Logit(a);
+            saved.CopyTo(a, k * plane);
+            alpha[k] = (up - down) / (2 * h) / plane;
+        }
         var expected = new float[plane];
         for (int p = 0; p < plane; p++)
         {
