@@ -46,8 +46,19 @@ public static class TestData
             new EraHead(head with { PredictionViews = views }, string.Join('+', views.Select(v => v.Name))), BackboneSpec.MobileNetV2Int8);
     }
 
-    /// <summary>A data directory shared by the tests that extract training features, so its feature cache is filled once per run.</summary>
-    public static readonly Lazy<string> TrainingDataDir = new(() => NewTempDir("training-data"));
+    /// <summary>
+    /// A data directory shared by the tests that extract training features, so its feature cache is filled once per run:
+    /// by the tests of this process, and with the other test processes of the run when ERAS_TEST_CACHE names a folder
+    /// for it (features depend only on the backbone and the picture, and are written whole under their final name).
+    /// </summary>
+    public static readonly Lazy<string> TrainingDataDir = new(() =>
+        Environment.GetEnvironmentVariable("ERAS_TEST_CACHE") is { Length: > 0 } shared
+            ? Directory.CreateDirectory(Path.Combine(shared, "training-data")).FullName
+            : NewTempDir("training-data"));
+
+    /// <summary>Lets an app's retraining use the features the training tests extracted: its data directory's feature cache is theirs.</summary>
+    public static void ShareTrainingFeatures(string dataDir) =>
+        Directory.CreateSymbolicLink(Path.Combine(dataDir, "features"), Directory.CreateDirectory(Path.Combine(TrainingDataDir.Value, "features")).FullName);
 
     /// <summary>One folder per test run, removed when the run ends.</summary>
     static readonly Lazy<string> TempRoot = new(() =>

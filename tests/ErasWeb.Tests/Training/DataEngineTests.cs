@@ -111,7 +111,8 @@ public class DataEngineTests
                 ["Eras:RetrainAfter"] = "0",
             },
         };
-        // Made in the app's own data directory, so its feature cache serves the retraining too.
+        // Made in the app's own data directory, whose feature cache serves the retraining too.
+        TestData.ShareTrainingFeatures(app.DataDir);
         var settings = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead)).Provenance!.Settings;
         Assert.Equal(0, await TrainCommand.RunAsync([Path.Combine(basePhotos, "MANIFEST.tsv")], headPath, settings, 5, "test", new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = app.DataDir }, CancellationToken.None));
         await app.InitializeAsync();

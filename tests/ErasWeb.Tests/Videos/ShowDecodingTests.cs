@@ -22,10 +22,10 @@ public sealed class ShowAppFixture : AppFixture
 public class ShowDecodingTests(ShowAppFixture app) : IClassFixture<ShowAppFixture>
 {
     /// <summary>Seconds each set lasts in the generated shows (a frame is sampled about every second).</summary>
-    const double SetSeconds = 6, PauseSeconds = 4;
+    const int SetSeconds = 6, PauseSeconds = 4;
 
     /// <summary>A stretch of a generated show: a set of an era (with its album's set in 2023), or no set (Era null).</summary>
-    sealed record Stretch(string? Era, string Picture, double Seconds, string? Set = null);
+    sealed record Stretch(string? Era, string Picture, int Seconds, string? Set = null);
 
     static Stretch Set(string era, string? set = null) => new(era, ShowPictures.Best(era), SetSeconds, set);
     static Stretch Pause(string picture) => new(null, picture, PauseSeconds);
