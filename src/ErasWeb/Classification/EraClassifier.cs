@@ -3,7 +3,10 @@ using SkiaSharp;
 
 namespace ErasWeb.Classification;
 
-/// <summary>The backbone and the era head together: images in, eras and Grad-CAM maps out, one backbone run per batch.</summary>
+/// <summary>
+/// The backbone and the era head together: images in, eras and Grad-CAM maps out, one backbone run per batch.
+/// The backbone is not its own: whoever opened it (<see cref="ModelFactory"/>) closes it.
+/// </summary>
 public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec spec) : IEraModel
 {
     public Backbone Backbone => backbone;
@@ -138,5 +141,5 @@ public sealed class EraClassifier(Backbone backbone, EraHead head, BackboneSpec 
 
     IEraModel IEraModel.WithHead(EraHead other) => WithHead(other);
 
-    public void Dispose() => backbone.Dispose();
+    public void Dispose() { }
 }

@@ -10,7 +10,7 @@ namespace ErasWeb.Classification;
 /// readiness turns true when predictions can be served. A model that cannot be had stops the app
 /// with a message that says what to fix.
 /// </summary>
-public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger)
+public sealed class ModelLoader(ModelHost host, ModelFactory models, IOptions<ErasOptions> options, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -19,7 +19,7 @@ public sealed class ModelLoader(ModelHost host, IOptions<ErasOptions> options, I
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var classifier = await ModelFactory.LoadAsync(options.Value, logger, ct);
+            var classifier = await models.LoadAsync(options.Value, logger, ct);
             // A head that retraining promoted outlives restarts: it answers instead of the shipped one.
             if (classifier.Head is not null)
             {

@@ -21,6 +21,7 @@ using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
@@ -77,6 +78,7 @@ public static class ErasApp
 
         // Before the job server, so that at shutdown jobs stop first and end their own FFmpeg runs.
         services.AddFFmpeg(sp => sp.GetRequiredService<IOptions<ErasOptions>>().Value.FFmpegProcesses);
+        services.TryAddSingleton<ModelFactory>(); // unless the host hands in one to share (the tests' many apps in one process)
         services.AddSingleton<ModelHost>();
         services.AddSingleton<PhotoBytesInFlight>();
         services.AddHostedService<ModelLoader>();

@@ -83,8 +83,9 @@ public static class ClassifyCommand
             return 2;
         }
 
+        using var models = new ModelFactory();
         IEraModel model;
-        try { model = await ModelFactory.LoadAsync(options, new WriterLogger(stderr), ct); }
+        try { model = await models.LoadAsync(options, new WriterLogger(stderr), ct); }
         catch (Exception e) when (e is BackboneUnavailableException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             await stderr.WriteLineAsync($"Cannot load the model: {e.Message}");

@@ -188,7 +188,8 @@ public static class EvalCommand
     {
         var photos = LabelledPhotos.Load(source).Where(p => kinds.Count == 0 || kinds.Contains(p.Kind)).ToList();
         if (photos.Count == 0) throw new InvalidDataException($"No photos found in {string.Join(", ", source.Select(s => $"'{s}'"))}{(kinds.Count > 0 ? $" of kinds {string.Join(", ", kinds)}" : "")}.");
-        using var model = await ModelFactory.LoadAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
+        using var models = new ModelFactory();
+        using var model = await models.LoadAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
         if (photos.FirstOrDefault(p => !model.Labels.Contains(p.Class)) is { } unknown)
             throw new InvalidDataException($"'{unknown.RelativePath}' is labelled '{unknown.Class}', which the model does not know (it knows {string.Join(", ", model.Labels)}).");
 

@@ -46,7 +46,11 @@ public class AppFixture : IAsyncLifetime
         foreach (var (key, value) in await TestDatabase.SettingsAsync()) configuration[key] = value;
         postgres = configuration.GetValueOrDefault("Eras:Postgres");
         foreach (var (key, value) in Settings) configuration[key] = value;
-        app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(configuration));
+        app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.Services.AddSingleton(TestData.Models); // the process's one backbone; an instance handed in is not disposed with the app
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -32,6 +32,9 @@ public static class TestData
         new BackboneProvisioner(BackboneSpec.MobileNetV2Int8, BackboneSource, NewTempDir("model"), NullLogger.Instance)
             .PrepareAsync(CancellationToken.None).GetAwaiter().GetResult());
 
+    /// <summary>Every app of this process builds its model here, so the backbone is opened once per test run, not once per app.</summary>
+    public static readonly ModelFactory Models = new();
+
     public static readonly Lazy<EraClassifier> Classifier = new(() =>
         new EraClassifier(new Backbone(PreparedModel.Value, BackboneSpec.MobileNetV2Int8, 2), EraHead.Load(CommittedHead), BackboneSpec.MobileNetV2Int8));
 
