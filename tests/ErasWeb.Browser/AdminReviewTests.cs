@@ -13,7 +13,7 @@ namespace ErasWeb.Browser;
 /// committed head gets wrong, so the fan is correcting the model, as the queue is meant for.
 /// </summary>
 [Collection("browser")]
-public class AdminReviewTests(BrowserFixture browser)
+public class AdminReviewTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     [Fact]
     public async Task An_admin_signs_in_sees_the_photo_the_models_answer_and_the_fans_and_accepts_it_with_the_keyboard_alone()

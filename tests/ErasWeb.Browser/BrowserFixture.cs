@@ -61,12 +61,21 @@ public sealed class BrowserFixture : IAsyncLifetime
             HasTouch = screen == "phone",
         });
         context.SetDefaultTimeout(30_000);
+        contexts.Add(context);
         var page = await context.NewPageAsync();
         // Any script dialog would mean text from an upload ran as code.
         page.Dialog += (_, dialog) => Dialogs.Add(dialog.Message);
         // A blocked script or style fails silently: Chromium only says so in the console.
         page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) CspViolations.Add($"{page.Url}: {message.Text}"); };
         return page;
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentBag<IBrowserContext> contexts = [];
+
+    /// <summary>Closes every page opened so far, so what a test left open (a page still polling, say) costs the next nothing.</summary>
+    public async Task ClosePagesAsync()
+    {
+        while (contexts.TryTake(out var context)) await context.CloseAsync();
     }
 
     public List<string> Dialogs { get; } = [];
@@ -103,3 +112,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
 [CollectionDefinition("browser")]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
+
+/// <summary>A browser test: the pages it opened are closed when it ends.</summary>
+public abstract class BrowserTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    protected readonly BrowserFixture browser = fixture;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public Task DisposeAsync() => browser.ClosePagesAsync();
+}

@@ -7,7 +7,7 @@ namespace ErasWeb.Browser;
 
 /// <summary>What a fan does, in a real browser: upload, understand the answer, find it again, at desktop and phone width.</summary>
 [Collection("browser")]
-public class FanJourneyTests(BrowserFixture browser)
+public class FanJourneyTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     static readonly string Lover = TestData.Photo("Lover/etl-7.jpeg"), Midnights = TestData.Photo("Midnights/etl-34.jpeg");
 

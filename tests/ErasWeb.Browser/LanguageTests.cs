@@ -13,7 +13,7 @@ namespace ErasWeb.Browser;
 /// scripts' sentences included, on a computer and a phone; and the language picker.
 /// </summary>
 [Collection("browser")]
-public class LanguageTests(BrowserFixture browser)
+public class LanguageTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     static readonly string Midnights = TestData.Photo("Midnights/etl-39.jpeg");
 

@@ -8,7 +8,7 @@ namespace ErasWeb.Browser;
 
 /// <summary>What a chat app sees of a shared link, read in a real browser: the card tags, the share image, and no card on an unlisted page without its key.</summary>
 [Collection("browser")]
-public class LinkPreviewTests(BrowserFixture browser)
+public class LinkPreviewTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     [Fact]
     public async Task A_public_result_carries_its_card_and_a_1200x630_jpeg_and_an_unlisted_one_shows_none_without_its_key()

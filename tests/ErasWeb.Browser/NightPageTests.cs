@@ -13,7 +13,7 @@ namespace ErasWeb.Browser;
 /// through the upload page, read, shown by set, downloaded sorted, one photo corrected, and deleted.
 /// </summary>
 [Collection("browser")]
-public class NightPageTests(BrowserFixture browser)
+public class NightPageTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     /// <summary>A photo of the night as the fan's phone saved it, and the set it belongs to (null: between sets).</summary>
     sealed record Shot(string Source, string TakenAt, string? Set, string Name);

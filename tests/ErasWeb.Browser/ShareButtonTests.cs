@@ -9,7 +9,7 @@ namespace ErasWeb.Browser;
 /// one copies the link to the clipboard and says so beside the button.
 /// </summary>
 [Collection("browser")]
-public class ShareButtonTests(BrowserFixture browser)
+public class ShareButtonTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     [Fact]
     public async Task Share_hands_the_link_to_the_phones_share_sheet_or_copies_it_with_a_visible_confirmation()

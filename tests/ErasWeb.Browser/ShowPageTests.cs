@@ -8,7 +8,7 @@ namespace ErasWeb.Browser;
 
 /// <summary>A recording read as a show, on its result page, in a real browser at desktop and phone width.</summary>
 [Collection("browser")]
-public class ShowPageTests(BrowserFixture browser)
+public class ShowPageTests(BrowserFixture fixture) : BrowserTests(fixture)
 {
     [Theory]
     [InlineData("desktop")]

@@ -5,7 +5,18 @@ using ErasWeb.Tests.Support;
 
 namespace ErasWeb.Tests.Predictions;
 
+/// <summary>
+/// Run alone: the exporter reads the process's meters by name, so every app of the test process counts in the
+/// sums, and an app stopping beside a metrics test would take its series out of them between two scrapes.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsAlone
+{
+    public const string Name = "Metrics, alone";
+}
+
 /// <summary>/metrics, in Prometheus' text format, moves with the work the app does.</summary>
+[Collection(MetricsAlone.Name)]
 public partial class MetricsTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
