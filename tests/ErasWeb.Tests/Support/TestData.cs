@@ -32,7 +32,7 @@ public static class TestData
         new BackboneProvisioner(BackboneSpec.MobileNetV2Int8, BackboneSource, NewTempDir("model"), NullLogger.Instance)
             .PrepareAsync(CancellationToken.None).GetAwaiter().GetResult());
 
-    /// <summary>Every app of this process builds its model here, so the backbone is opened once per test run, not once per app.</summary>
+    /// <summary>Every app this process starts in itself builds its model here, so the backbone is opened once per test process, not once per app.</summary>
     public static readonly ModelFactory Models = new();
 
     public static readonly Lazy<EraClassifier> Classifier = new(() =>
