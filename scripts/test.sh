@@ -11,9 +11,11 @@ export ERAS_TEST_POSTGRES=$(tail -n 1 <<<"$server")
 export ERAS_TEST_CACHE=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$dir"; rm -rf "$ERAS_TEST_CACHE"' EXIT
 
-dotnet test ErasWeb.sln --filter "Database!=postgres"
+# At the priority the app gives FFmpeg (BelowNormal, nice 10): run above it, the tests' own work would
+# starve the video jobs they wait for whenever the cores are busy.
+nice -n 10 dotnet test ErasWeb.sln --filter "Database!=postgres"
 sqlite=$?
 echo "The storage tests again, on PostgreSQL..."
-ERAS_TEST_DATABASE=postgres dotnet test tests/ErasWeb.Tests --no-build --filter "Category=Storage&Database!=sqlite"
+ERAS_TEST_DATABASE=postgres nice -n 10 dotnet test tests/ErasWeb.Tests --no-build --filter "Category=Storage&Database!=sqlite"
 postgres=$?
 [ "$sqlite" -eq 0 ] && [ "$postgres" -eq 0 ]
