@@ -26,15 +26,17 @@ public sealed class ModelFactory : IDisposable
     async Task<Backbone> BackboneAsync(BackboneSpec spec, ErasOptions options, ILogger logger, CancellationToken ct)
     {
         var key = (options.BackboneSource, options.InferenceThreads);
+        // Opened for whoever asks while it opens, so one caller giving up does not end the others' wait.
         var opening = backbones.GetOrAdd(key, _ => new Lazy<Task<Backbone>>(async () =>
         {
-            var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, logger).PrepareAsync(ct);
+            var prepared = await new BackboneProvisioner(spec, options.BackboneSource, options.DataDirFullPath, logger).PrepareAsync(CancellationToken.None);
             return new Backbone(prepared, spec, options.InferenceThreads);
         }));
-        try { return await opening.Value; }
+        try { return await opening.Value.WaitAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
         catch
         {
-            backbones.TryRemove(new(key, opening)); // a source that failed (or a cancelled start) is tried afresh next time
+            backbones.TryRemove(new(key, opening)); // a source that failed is tried afresh next time
             throw;
         }
     }
