@@ -13,9 +13,10 @@ trap 'scripts/postgres.sh stop "$dir"; rm -rf "$ERAS_TEST_CACHE"' EXIT
 
 # At the priority the app gives FFmpeg (BelowNormal, nice 10): run above it, the tests' own work would
 # starve the video jobs they wait for whenever the cores are busy.
-nice -n 10 dotnet test ErasWeb.sln --filter "Database!=postgres"
+# In Release, as the app ships: optimised code also makes the suite about a quarter faster than Debug.
+nice -n 10 dotnet test ErasWeb.sln -c Release --filter "Database!=postgres"
 sqlite=$?
 echo "The storage tests again, on PostgreSQL..."
-ERAS_TEST_DATABASE=postgres nice -n 10 dotnet test tests/ErasWeb.Tests --no-build --filter "Category=Storage&Database!=sqlite"
+ERAS_TEST_DATABASE=postgres nice -n 10 dotnet test tests/ErasWeb.Tests -c Release --no-build --filter "Category=Storage&Database!=sqlite"
 postgres=$?
 [ "$sqlite" -eq 0 ] && [ "$postgres" -eq 0 ]
