@@ -63,15 +63,13 @@ public sealed class SqliteStorage(ErasOptions options) : StorageModule
     public override async Task<IDbContextTransaction> TakeTurnAsync(ErasDb db, CrossProcessLock @lock, long id, CancellationToken ct) =>
         await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
 
-    /// <summary>The file and its write-ahead log, less the free pages SQLite reuses before it grows the file (the file never shrinks by itself).</summary>
-    public override async Task<long> UsedBytesAsync(ErasDb db, CancellationToken ct)
-    {
-        var path = ErasDb.DatabasePath(options.DataDirFullPath);
-        long files = Length(path) + Length(path + "-wal");
-        long free = await db.Database.SqlQueryRaw<long>("SELECT f.freelist_count * p.page_size AS Value FROM pragma_freelist_count() f, pragma_page_size() p")
+    /// <summary>
+    /// The database's pages in use (its page count less the free pages SQLite reuses before it grows the file),
+    /// wherever they are: in the file or still in the write-ahead log. Not the files' lengths: when its last
+    /// connection closes, SQLite moves the log into the file and deletes it, so those drop by up to megabytes
+    /// with nothing deleted, and a full database would take uploads again.
+    /// </summary>
+    public override async Task<long> UsedBytesAsync(ErasDb db, CancellationToken ct) =>
+        await db.Database.SqlQueryRaw<long>("SELECT (c.page_count - f.freelist_count) * p.page_size AS Value FROM pragma_page_count() c, pragma_freelist_count() f, pragma_page_size() p")
             .SingleAsync(ct);
-        return files - free;
-    }
-
-    static long Length(string path) => new FileInfo(path) is { Exists: true } file ? file.Length : 0;
 }
