@@ -112,6 +112,29 @@ public sealed class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // SQLite's write-ahead log; PostgreSQL's checkpoints are the server's own
+    public async Task Used_bytes_stay_when_sqlite_moves_its_log_into_the_file()
+    {
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+            for (int i = 0; i < 40; i++)
+                db.ModelVersions.Add(new ModelVersion { Status = ModelVersionStatus.Candidate, HeadVersion = $"h{i}", HeadJson = RandomText(64 * 1024), Support = [], CreatedAtUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        long before = await CountAsync(db => storage.UsedBytesAsync(db, CancellationToken.None));
+
+        // What SQLite does when its last connection closes: the log goes into the file and is emptied.
+        var log = ErasDb.DatabasePath(Path.GetFullPath(dataDir)) + "-wal";
+        Assert.True(new FileInfo(log).Length > 1024 * 1024, "the rows are still in the log");
+        await CountAsync(db => db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)"));
+        Assert.Equal(0, new FileInfo(log).Length);
+        long after = await CountAsync(db => storage.UsedBytesAsync(db, CancellationToken.None));
+
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task A_kept_upload_is_fetched_whole_and_then_deleted_everywhere()
     {
         await using var scope = services.CreateAsyncScope();
