@@ -71,12 +71,16 @@ public class FanJourneyTests(BrowserFixture fixture) : BrowserTests(fixture)
         await page.GotoAsync("/");
         await page.GetByLabel("Photo or video").SetInputFilesAsync(video);
         await Expect(page.Locator("#preview-video")).ToBeVisibleAsync();
+        // The job page's status calls wait until it has been looked at, so a job that ends quickly cannot move it on meanwhile.
+        var looked = new TaskCompletionSource();
+        await page.RouteAsync("**/api/jobs/*", async route => { await looked.Task; await route.ContinueAsync(); });
         await page.GetByRole(AriaRole.Button, new() { Name = "Predict" }).ClickAsync();
 
         await page.WaitForURLAsync(new Regex(@"/jobs/\d+$"));
         await Expect(page.GetByRole(AriaRole.Progressbar)).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, $"video-job-{screen}");
         Assert.Empty(await BrowserFixture.AccessibilityProblemsAsync(page));
+        looked.SetResult();
 
         // The page follows the job by itself and lands on the result.
         await page.WaitForURLAsync(new Regex(@"/predictions/\d+$"), new() { Timeout = 60_000 });
