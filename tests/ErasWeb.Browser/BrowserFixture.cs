@@ -96,7 +96,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>axe-core's serious and critical findings (contrast, labels, alt texts, ...), one line each.</summary>
     public static async Task<IReadOnlyList<string>> AccessibilityProblemsAsync(IPage page)
     {
-        var result = await page.RunAxe(CheckTouchTargets);
+        // Legacy mode runs axe in the page alone. The default opens a blank page for every check to merge the
+        // results of frames, which these pages do not have: 32 checks took 75 s that way, 26 s this way.
+#pragma warning disable CS0618 // obsolete: to be removed in a later axe release; the pinned one has it
+        var result = await page.RunAxeLegacy(options: CheckTouchTargets);
+#pragma warning restore CS0618
         return result.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
     }
