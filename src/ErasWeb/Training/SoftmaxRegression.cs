@@ -11,17 +11,31 @@ public static class SoftmaxRegression
 {
     public sealed record Model(float[][] Weights, float[] Bias);
 
+    /// <remarks>
+    /// Starting from zero, every iterate's weights are a combination of the samples (each gradient is), so the
+    /// iteration runs on those coefficients and the samples' dot products (the Gram matrix): the same iterates,
+    /// at n x n instead of n x d per class and step, which is several times less work with fewer photos than
+    /// features. The weights are put together from the coefficients at the end.
+    /// </remarks>
     public static Model Fit(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int classes, IReadOnlyList<double> sampleWeights, double l2, int iterations)
     {
         int n = x.Count, d = x[0].Length;
-        // Each row gets a constant 1 at the end, whose weight is the class bias.
-        var rows = x.Select(r => r.Select(v => (double)v).Append(1.0).ToArray()).ToArray();
+        var rows = x.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
+        var gram = new double[n][];
+        for (int i = 0; i < n; i++)
+        {
+            gram[i] = new double[n];
+            for (int j = 0; j <= i; j++) gram[i][j] = TensorPrimitives.Dot<double>(rows[i], rows[j]);
+        }
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) gram[i][j] = gram[j][i];
         double totalWeight = sampleWeights.Sum();
-        // The loss's gradient is Lipschitz with constant at most max|x_i|^2 (bias feature included), plus l2.
-        double step = 1 / (rows.Max(r => TensorPrimitives.Dot<double>(r, r)) + l2);
+        // The loss's gradient is Lipschitz with constant at most max|x_i|^2 + 1 (the bias's constant feature), plus l2.
+        double step = 1 / (Enumerable.Range(0, n).Max(i => gram[i][i]) + 1 + l2);
 
-        double[][] Matrix() => Enumerable.Range(0, classes).Select(_ => new double[d + 1]).ToArray();
-        var w = Matrix();
+        // Per class: the samples' coefficients, and the bias in the last place.
+        double[][] Matrix() => Enumerable.Range(0, classes).Select(_ => new double[n + 1]).ToArray();
+        var a = Matrix();
         var previous = Matrix();
         var look = Matrix();
         var gradient = Matrix();
@@ -32,38 +46,40 @@ public static class SoftmaxRegression
             double t = (1 + Math.Sqrt(1 + 4 * tPrev * tPrev)) / 2, momentum = (tPrev - 1) / t;
             for (int c = 0; c < classes; c++)
             {
-                // look = w + momentum * (w - previous)
-                TensorPrimitives.Subtract<double>(w[c], previous[c], look[c]);
-                TensorPrimitives.MultiplyAdd<double>(look[c], momentum, w[c], look[c]);
-                Array.Clear(gradient[c]);
+                // look = a + momentum * (a - previous)
+                TensorPrimitives.Subtract<double>(a[c], previous[c], look[c]);
+                TensorPrimitives.MultiplyAdd<double>(look[c], momentum, a[c], look[c]);
             }
             for (int i = 0; i < n; i++)
             {
-                for (int c = 0; c < classes; c++) logits[c] = TensorPrimitives.Dot<double>(look[c], rows[i]);
+                for (int c = 0; c < classes; c++) logits[c] = TensorPrimitives.Dot<double>(look[c].AsSpan(0, n), gram[i]) + look[c][n];
                 double max = logits.Max(), sum = 0;
                 for (int c = 0; c < classes; c++) sum += logits[c] = Math.Exp(logits[c] - max);
                 double scale = sampleWeights[i] / totalWeight;
-                for (int c = 0; c < classes; c++)
-                {
-                    double g = scale * (logits[c] / sum - (c == y[i] ? 1 : 0));
-                    TensorPrimitives.MultiplyAdd<double>(rows[i], g, gradient[c], gradient[c]);
-                }
+                for (int c = 0; c < classes; c++) gradient[c][i] = scale * (logits[c] / sum - (c == y[i] ? 1 : 0));
             }
             for (int c = 0; c < classes; c++)
             {
-                (previous[c], w[c]) = (w[c], previous[c]);
-                double bias = look[c][d] - step * gradient[c][d];
-                // w = look - step * (gradient + l2 * look); the bias is not penalised.
+                (previous[c], a[c]) = (a[c], previous[c]);
+                // weights = look - step * (gradient + l2 * look); the bias is not penalised.
+                double bias = look[c][n] - step * TensorPrimitives.Sum<double>(gradient[c].AsSpan(0, n));
+                gradient[c][n] = 0;
                 TensorPrimitives.MultiplyAdd<double>(look[c], l2, gradient[c], gradient[c]);
-                TensorPrimitives.MultiplyAdd<double>(gradient[c], -step, look[c], w[c]);
-                w[c][d] = bias;
+                TensorPrimitives.MultiplyAdd<double>(gradient[c], -step, look[c], a[c]);
+                a[c][n] = bias;
             }
             tPrev = t;
         }
 
-        var weights = w.Select(row => row.Take(d).Select(v => (float)v).ToArray()).ToArray();
-        var biases = w.Select(row => (float)row[d]).ToArray();
-        return new Model(weights, biases);
+        var weights = new float[classes][];
+        var sums = new double[d];
+        for (int c = 0; c < classes; c++)
+        {
+            Array.Clear(sums);
+            for (int i = 0; i < n; i++) TensorPrimitives.MultiplyAdd<double>(rows[i], a[c][i], sums, sums);
+            weights[c] = sums.Select(v => (float)v).ToArray();
+        }
+        return new Model(weights, a.Select(row => (float)row[n]).ToArray());
     }
 
     /// <summary>Weights that make every class count as much in total: n / (classes present * class count).</summary>
