@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite on SQLite, then the tests that touch storage again on PostgreSQL, on a
-# throw-away server this script starts and removes. The multi-process tests use that server too.
+# The whole test suite on SQLite, then again on PostgreSQL the tests whose outcome the database
+# decides (Category=Storage), on a throw-away server this script starts and removes. The
+# multi-process tests use that server too.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests || exit 1

@@ -12,7 +12,6 @@ namespace ErasWeb.Tests.Training;
 
 /// <summary>The whole loop through HTTP: fans label what the model gets wrong, an admin accepts, a retraining learns it and swaps in, a rollback undoes it.</summary>
 [Collection(TrainingFeatures.Collection)]
-[Trait("Category", "Storage")]
 public class DataEngineTests
 {
     /// <summary>Reputation's and TTPD's concert pictures are left out of the base photos: the head starts from their album covers only.</summary>
@@ -26,6 +25,7 @@ public class DataEngineTests
     }
 
     [Fact]
+    [Trait("Category", "Storage")] // labels, model versions and the head every process follows are the database's
     public async Task Labels_fans_give_and_an_admin_accepts_teach_a_retrained_head_that_swaps_in_and_rolls_back()
     {
         // Fans teach with a concert photo of each era and its cut-outs; the head is then asked about the other concert photo.

@@ -9,8 +9,11 @@ using ErasWeb.Training;
 
 namespace ErasWeb.Tests.Training;
 
+/// <summary>
+/// The admin's dataset export. On SQLite only: the retraining reads the same rows through the same query, and
+/// DataEngineTests run it on PostgreSQL too.
+/// </summary>
 [Collection(TrainingFeatures.Collection)]
-[Trait("Category", "Storage")]
 public class DatasetExportTests
 {
     [Fact]
