@@ -102,6 +102,7 @@ public partial class LinkPreviewTests(LinkPreviewAppFixture app) : IClassFixture
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // a share image is stored as a photo's is, which the first test here checks on PostgreSQL too
     public async Task A_video_result_shares_its_key_frame_with_its_era()
     {
         var video = TestVideos.Slideshow("share-video.mp4", 320, 180, (TestData.Photo("Red/etl-17.jpeg"), 2), (TestData.Photo("Red/etl-18.jpeg"), 2));

@@ -61,6 +61,7 @@ public partial class PagesTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // the form's upload takes the API's intake and queue, which VideoJobTests run on PostgreSQL too
     public async Task A_video_posted_through_the_form_becomes_a_job_whose_page_leads_to_the_timeline()
     {
         var (browser, token) = await OpenHomeAsync();

@@ -134,6 +134,7 @@ public class VideoJobTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // rotation is FFmpeg's; nothing in it depends on the database
     public async Task A_rotated_phone_clip_is_classified_as_its_upright_frames_are()
     {
         var upright = TestVideos.Slideshow("upright.mp4", 360, 640, (Lover, 3));
