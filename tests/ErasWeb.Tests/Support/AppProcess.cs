@@ -82,10 +82,14 @@ public sealed partial class AppProcess : IDisposable
     /// <summary>SIGSTOP: the process stops where it is, so what its database says next cannot change under the test.</summary>
     public void Freeze() => Process.Start("kill", ["-STOP", process.Id.ToString()])!.WaitForExit();
 
-    /// <summary>SIGTERM, as an orchestrator stops a container: the app shuts down gracefully; waits until it has exited.</summary>
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a container (then SIGCONT, so a frozen process wakes to it): the app shuts down
+    /// gracefully; waits until it has exited.
+    /// </summary>
     public async Task StopAsync()
     {
         Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        Process.Start("kill", ["-CONT", process.Id.ToString()])!.WaitForExit();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
