@@ -13,9 +13,10 @@ public static class SoftmaxRegression
 
     /// <remarks>
     /// Starting from zero, every iterate's weights are a combination of the samples (each gradient is), so the
-    /// iteration runs on those coefficients and the samples' dot products (the Gram matrix): the same iterates,
-    /// at n x n instead of twice n x d per class and step: several times less work while the examples (about 300
-    /// today) are far fewer than twice the features (2 x 1280). The weights are put together from the coefficients at the end.
+    /// iteration runs on those coefficients and the samples' dot products (the Gram matrix) and gives the same
+    /// iterates. Per class and step that costs n x n instead of twice n x d: several times less work while the
+    /// examples (about 300 today) are far fewer than twice the features (2 x 1280). The weights are put together
+    /// from the coefficients at the end.
     /// </remarks>
     public static Model Fit(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int classes, IReadOnlyList<double> sampleWeights, double l2, int iterations)
     {
