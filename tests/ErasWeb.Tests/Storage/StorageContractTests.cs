@@ -99,13 +99,7 @@ public sealed class StorageContractTests : IAsyncLifetime
     public async Task Used_bytes_grow_with_what_is_stored()
     {
         long before = await CountAsync(db => storage.UsedBytesAsync(db, CancellationToken.None));
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-            for (int i = 0; i < 40; i++)
-                db.ModelVersions.Add(new ModelVersion { Status = ModelVersionStatus.Candidate, HeadVersion = $"h{i}", HeadJson = RandomText(64 * 1024), Support = [], CreatedAtUtc = DateTime.UtcNow });
-            await db.SaveChangesAsync();
-        }
+        await StoreAboutTwoAndAHalfMegabytesAsync();
         long after = await CountAsync(db => storage.UsedBytesAsync(db, CancellationToken.None));
 
         Assert.True(after - before >= 1024 * 1024, $"Storing about 2.5 MB moved the used bytes from {before} to {after}.");
@@ -115,13 +109,7 @@ public sealed class StorageContractTests : IAsyncLifetime
     [Trait("Database", "sqlite")] // SQLite's write-ahead log; PostgreSQL's checkpoints are the server's own
     public async Task Used_bytes_stay_when_sqlite_moves_its_log_into_the_file()
     {
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
-            for (int i = 0; i < 40; i++)
-                db.ModelVersions.Add(new ModelVersion { Status = ModelVersionStatus.Candidate, HeadVersion = $"h{i}", HeadJson = RandomText(64 * 1024), Support = [], CreatedAtUtc = DateTime.UtcNow });
-            await db.SaveChangesAsync();
-        }
+        await StoreAboutTwoAndAHalfMegabytesAsync();
         long before = await CountAsync(db => storage.UsedBytesAsync(db, CancellationToken.None));
 
         // What SQLite does when its last connection closes: the log goes into the file and is emptied.
@@ -221,6 +209,16 @@ public sealed class StorageContractTests : IAsyncLifetime
     static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
 
     /// <summary>Text that does not compress, so the database keeps its full size.</summary>
+    /// <summary>40 rows of 64 KB of text that does not compress.</summary>
+    async Task StoreAboutTwoAndAHalfMegabytesAsync()
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        for (int i = 0; i < 40; i++)
+            db.ModelVersions.Add(new ModelVersion { Status = ModelVersionStatus.Candidate, HeadVersion = $"h{i}", HeadJson = RandomText(64 * 1024), Support = [], CreatedAtUtc = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
     static string RandomText(int length) => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(length / 2));
 
     async Task<T[]> AtOnceAsync<T>(int count, Func<IServiceProvider, Task<T>> step)
