@@ -123,6 +123,21 @@ public sealed class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Database", "sqlite")] // the driver's retry of a busy write is SQLite's
+    public async Task A_sqlite_write_that_meets_another_waits_in_sqlite_for_it()
+    {
+        // Else Microsoft.Data.Sqlite sleeps 150 ms before each retry (BENCHMARKS: concurrent uploads' p95).
+        var busyTimeout = await CountAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+            return Convert.ToInt32(await command.ExecuteScalarAsync());
+        });
+        Assert.True(busyTimeout >= 10_000, $"busy_timeout is {busyTimeout} ms");
+    }
+
+    [Fact]
     public async Task A_kept_upload_is_fetched_whole_and_then_deleted_everywhere()
     {
         await using var scope = services.CreateAsyncScope();
