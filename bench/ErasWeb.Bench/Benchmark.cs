@@ -81,8 +81,8 @@ public sealed partial class Benchmark(string photosDir, string backboneSource, S
         md.AppendLine().AppendLine("Each repeated upload carries a few unique bytes after the JPEG's end marker, so none is answered from the stored-prediction shortcut; " +
             "the shared photos are sent once each.").AppendLine();
         md.AppendLine($"Before these, the server was warmed up with {warmUp.Uploads} uploads of the 1920x1080 JPEGs at concurrency 8 ({warmUp.Seconds:0} s), " +
-            "until the JIT compiler's share of a round of them fell under 2 %: the first rounds after start-up ran at " +
-            $"{warmUp.FirstRound:0.0} images/s while hot methods were compiled again, optimised (tiered compilation), the last at {warmUp.LastRound:0.0}.").AppendLine();
+            "until the JIT compiler's share of a round of them fell under 2 %: the first round ran at " +
+            $"{warmUp.FirstRound:0.0} images/s while hot methods were compiled again with full optimisation (tiered compilation), the last at {warmUp.LastRound:0.0}.").AppendLine();
         await ResultPageAsync(client, fullHd);
 
         // In-process and HTTP alternate, so drift in the machine's speed affects both alike.

@@ -126,7 +126,7 @@ public class ErasDb(DbContextOptions options) : DbContext(options)
     sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
-        public const int BusyTimeoutMilliseconds = 30_000;
+        const int BusyTimeoutMilliseconds = 30_000;
 
         public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
             Execute(connection);
