@@ -6,6 +6,7 @@ using ErasWeb.Tests.Support;
 using Hangfire;
 using Hangfire.InMemory;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ErasWeb.Tests.Storage;
@@ -74,10 +75,7 @@ public sealed class StorageContractTests : IAsyncLifetime
     public async Task A_turn_waits_for_the_one_before_to_end()
     {
         await using var first = services.CreateAsyncScope();
-        var firstDb = first.ServiceProvider.GetRequiredService<ErasDb>();
-        var turn = await storage.TakeTurnAsync(firstDb, CrossProcessLock.RetrainStart, CancellationToken.None);
-        firstDb.RetrainRuns.Add(new RetrainRun { Status = WorkStatus.Queued, Trigger = "first", CreatedAtUtc = DateTime.UtcNow });
-        await firstDb.SaveChangesAsync();
+        var turn = await TakeTurnWritingARunAsync(first);
 
         var second = Task.Run(async () =>
         {
@@ -127,10 +125,7 @@ public sealed class StorageContractTests : IAsyncLifetime
     public async Task A_sqlite_write_that_meets_another_waits_in_sqlite_for_it_to_end()
     {
         await using var first = services.CreateAsyncScope();
-        var firstDb = first.ServiceProvider.GetRequiredService<ErasDb>();
-        var turn = await storage.TakeTurnAsync(firstDb, CrossProcessLock.RetrainStart, CancellationToken.None);
-        firstDb.RetrainRuns.Add(new RetrainRun { Status = WorkStatus.Queued, Trigger = "first", CreatedAtUtc = DateTime.UtcNow });
-        await firstDb.SaveChangesAsync();
+        var turn = await TakeTurnWritingARunAsync(first);
 
         var second = Task.Run(() => CountAsync(async db =>
         {
@@ -259,6 +254,16 @@ public sealed class StorageContractTests : IAsyncLifetime
         })).ToArray();
         start.Set();
         return await Task.WhenAll(steps);
+    }
+
+    /// <summary>A turn taken in <paramref name="scope"/> with one retraining run written in it: the database's write is held until the turn ends.</summary>
+    async Task<IDbContextTransaction> TakeTurnWritingARunAsync(AsyncServiceScope scope)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<ErasDb>();
+        var turn = await storage.TakeTurnAsync(db, CrossProcessLock.RetrainStart, CancellationToken.None);
+        db.RetrainRuns.Add(new RetrainRun { Status = WorkStatus.Queued, Trigger = "first", CreatedAtUtc = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return turn;
     }
 
     async Task<T> CountAsync<T>(Func<ErasDb, Task<T>> query)
