@@ -19,7 +19,8 @@ public sealed record SampledFrame(TimeSpan Time, SKBitmap Image) : IDisposable
 /// and written as raw RGBA to a pipe, so no image file is ever written; each frame's time is the one
 /// FFmpeg reports for it. Times with a keyframe within half a sampling step get that keyframe: all
 /// from one FFmpeg run that decodes only keyframes or, when they are a few of many, by seeking to
-/// each. The others are sought and decoded exactly, one run per frame. Runs go as many at once as
+/// each. The others are sought and decoded exactly, several to a run (an FFmpeg start costs about
+/// as much CPU as decoding a few dozen frames). Runs go as many at once as
 /// the app's <see cref="FFmpeg"/> lets processes run (by default one per core), each waiting for its turn there,
 /// so several videos sampled at once share those turns rather than each starting a run per core.
 /// BENCHMARKS.md has the measured costs.
@@ -30,11 +31,11 @@ public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
     const int MaxKeyframeSeeks = 32;
 
     /// <summary>
-    /// How many keyframes one run seeks to. Each input keeps its own decoder and a few decoded frames
+    /// How many times one run seeks to. Each input keeps its own decoder and a few decoded frames
     /// until the run ends (measured: about 15 MB an input at 1080p, 45 MB at 4K), so a run takes as
     /// many as fit about 12 megapixels of picture: six at 1080p, one at 4K.
     /// </summary>
-    static int KeyframeSeeksPerRun(VideoInfo video) => (int)Math.Max(1, 12_000_000L / ((long)video.Width * video.Height));
+    static int SeeksPerRun(VideoInfo video) => (int)Math.Max(1, 12_000_000L / ((long)video.Width * video.Height));
 
     /// <summary>FFmpeg runs one sampling asks for at once: each decodes on one thread (<see cref="OneThread"/>), so each turn the app gives out can take one.</summary>
     int RunsAtOnce => ffmpeg.MaxProcesses;
@@ -105,10 +106,11 @@ public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
                             catch { frame.Dispose(); throw; }
                         }
                     }
-                    // A keyframe run that fails before giving anything has its times sought exactly instead.
-                    catch (FFmpegException e) when (!e.TimedOut && given == 0 && run.TimesIfFailed.Count > 0)
+                    // A run of several frames that fails has the times it had not given yet sought exactly, one run each
+                    // (it gives its frames in time order).
+                    catch (FFmpegException e) when (!e.TimedOut && run.TimesIfFailed.Count > 0)
                     {
-                        foreach (var time in run.TimesIfFailed) runs.Enqueue(new Run(ExactAsync(path, video, time, size, OneThread, timeout, ct), []));
+                        foreach (var time in run.TimesIfFailed.Skip(given)) runs.Enqueue(new Run(ExactAsync(path, video, time, size, OneThread, timeout, ct), []));
                     }
                     // A frame FFmpeg fails on is left out like a missing one; a hang is not waited out again for every frame.
                     catch (FFmpegException e) when (!e.TimedOut && run.TimesIfFailed.Count == 0) { failure = e.Message; }
@@ -149,13 +151,20 @@ public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
         // A keyframe-only run decodes every keyframe in the file; seeking costs about three keyframe decodes a frame
         // (the input is opened and probed again), so it is kept to a few of many keyframes, split over the cores.
         bool seekEach = fromKeyframes.Count * 3 < keyframeCount && fromKeyframes.Count <= MaxKeyframeSeeks;
-        int perRun = seekEach ? Math.Min((fromKeyframes.Count + RunsAtOnce - 1) / RunsAtOnce, KeyframeSeeksPerRun(video)) : fromKeyframes.Count;
+        int perRun = seekEach ? SeeksPerRunSplitOverTurns(fromKeyframes.Count, video) : fromKeyframes.Count;
         foreach (var part in fromKeyframes.Chunk(Math.Max(1, perRun)))
             runs.Enqueue(new Run(seekEach
-                ? KeyframeSeeksAsync(path, video, part.Select(p => p.Keyframe.Time).ToList(), size, timeout, ct)
+                ? SeeksAsync(path, video, part.Select(p => p.Keyframe.Time).ToList(), size, timeout, ct)
                 : KeyframesAsync(path, video, part.Select(p => p.Keyframe.Number).ToList(), size, timeout, ct), part.Select(p => p.Time).ToList()));
-        foreach (var target in sought) runs.Enqueue(new Run(ExactAsync(path, video, target, size, OneThread, timeout, ct), []));
+        // Each exact seek decodes from the keyframe before its time, so a run of several has the time allowance of as many.
+        foreach (var part in sought.Chunk(SeeksPerRunSplitOverTurns(sought.Count, video)))
+            runs.Enqueue(part.Length == 1
+                ? new Run(ExactAsync(path, video, part[0], size, OneThread, timeout, ct), [])
+                : new Run(SeeksAsync(path, video, part, size, timeout * part.Length, ct), part));
     }
+
+    /// <summary>Seeks shared evenly by the runs that go at once, within what one run may hold.</summary>
+    int SeeksPerRunSplitOverTurns(int seeks, VideoInfo video) => Math.Max(1, Math.Min((seeks + RunsAtOnce - 1) / RunsAtOnce, SeeksPerRun(video)));
 
     /// <summary>
     /// Where a time without a keyframe of its own is sought: a quarter step early. Decoding starts at the keyframe before
@@ -239,14 +248,15 @@ public sealed class FrameSampler(FFmpeg ffmpeg, VideoProbe probe)
         RunAsync([.. FFmpeg.SafeInput, .. OneThread, "-skip_frame", "nokey", "-i", path, "-vf", $"select='{AnyOf(chosen)}',{Scale(size)},{ReportEachFrame}"], [], video, size, timeout, ct);
 
     /// <summary>
-    /// One run with an input per keyframe, each sought to and decoded alone, for when a keyframe-only
-    /// run would decode many keyframes nobody asked for. interleave puts the frames in time order.
+    /// One run with an input per time (in increasing order), each sought to and its first frame at or
+    /// after the time kept: a keyframe's own time gives that keyframe alone, any other time decodes from
+    /// the keyframe before it. interleave puts the frames in time order.
     /// </summary>
-    IAsyncEnumerable<SampledFrame> KeyframeSeeksAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> keyframeTimes, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
+    IAsyncEnumerable<SampledFrame> SeeksAsync(string path, VideoInfo video, IReadOnlyList<TimeSpan> times, (int Width, int Height) size, TimeSpan timeout, CancellationToken ct)
     {
-        var inputs = keyframeTimes.SelectMany(t => (string[])[.. FFmpeg.SafeInput, .. OneThread, "-ss", Seconds(t), "-i", path]);
-        var branches = string.Concat(keyframeTimes.Select((_, i) => $"[{i}:v:0]trim=end_frame=1,{Scale(size)}[f{i}];"));
-        var graph = branches + string.Concat(keyframeTimes.Select((_, i) => $"[f{i}]")) + $"interleave=nb_inputs={keyframeTimes.Count},{ReportEachFrame}";
+        var inputs = times.SelectMany(t => (string[])[.. FFmpeg.SafeInput, .. OneThread, "-ss", Seconds(t), "-i", path]);
+        var branches = string.Concat(times.Select((_, i) => $"[{i}:v:0]trim=end_frame=1,{Scale(size)}[f{i}];"));
+        var graph = branches + string.Concat(times.Select((_, i) => $"[f{i}]")) + $"interleave=nb_inputs={times.Count},{ReportEachFrame}";
         return RunAsync([.. inputs, "-filter_complex", graph], [], video, size, timeout, ct);
     }
 

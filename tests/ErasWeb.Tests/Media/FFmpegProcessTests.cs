@@ -55,7 +55,7 @@ public class FFmpegProcessTests
         using var ffmpeg = new FFmpeg(NullLogger<FFmpeg>.Instance, maxProcesses: 2);
         var probe = new VideoProbe(ffmpeg);
         var sampler = new FrameSampler(ffmpeg, probe);
-        // One keyframe every 5 s and times between them: each time is an exact seek, a run of its own, and each sampling runs two at once.
+        // One keyframe every 5 s and times between them: each time is an exact seek, and each sampling splits them over two runs to go at once.
         var clip = TestVideos.Make("turns.mp4", "-f", "lavfi", "-i", "testsrc=s=64x48:r=10:d=12", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50");
         var video = await probe.ProbeWithKeyframesAsync(clip, TimeSpan.FromSeconds(60), CancellationToken.None);
         TimeSpan[] times = [TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(6.5), TimeSpan.FromSeconds(8.5), TimeSpan.FromSeconds(11.5)];

@@ -1,5 +1,6 @@
 using ErasWeb.Media;
 using ErasWeb.Tests.Support;
+using Microsoft.Extensions.Logging;
 using SkiaSharp;
 
 namespace ErasWeb.Tests.Media;
@@ -60,6 +61,38 @@ public class FrameTimesUnderLoadTests
             {
                 int shown = FrameNumber(f.Image.GetPixel(f.Image.Width / 2, f.Image.Height / 2));
                 Assert.True(Math.Abs(f.Time.TotalSeconds - shown / Fps) < 0.001, $"reported {f.Time.TotalSeconds:0.###} s, pixels of frame {shown} ({shown / Fps:0.0} s)");
+            });
+        }
+        finally { frames.ForEach(f => f.Dispose()); }
+    }
+
+    [Fact]
+    public async Task Times_without_a_keyframe_are_sought_several_to_an_FFmpeg_run_and_each_frame_is_the_one_its_time_says()
+    {
+        // A keyframe at 0 s only: every time but the first is sought exactly (a quarter step early), the last past the last frame (14.9 s).
+        var clip = NumberedFramesClip(15, "eq(n,0)");
+        var log = new LogCapture();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+        using var ffmpeg = new FFmpeg(factory.CreateLogger<FFmpeg>(), maxProcesses: 2);
+        var probe = new VideoProbe(ffmpeg);
+        var video = await probe.ProbeWithKeyframesAsync(clip, TimeSpan.FromSeconds(20), CancellationToken.None);
+        TimeSpan[] times = [.. new[] { 0.05, 2.05, 4.05, 6.05, 8.05, 10.05, 12.05, 15.6 }.Select(TimeSpan.FromSeconds)];
+        var started = log.Entries.Count;
+
+        var frames = await new FrameSampler(ffmpeg, probe).SampleAsync(clip, video, times, FrameSampler.OutputSize(video, 48), TimeSpan.FromSeconds(60), CancellationToken.None).ToListAsync();
+
+        try
+        {
+            // The keyframe in one run; the seven sought times split over the two runs that go at once, not a run each.
+            Assert.Equal(3, log.Entries.Skip(started).Count(e => e.Message.StartsWith("Running ffmpeg", StringComparison.Ordinal)));
+            Assert.Equal(times.Length - 1, frames.Count);
+            var step = (times[^1] - times[0]) / (times.Length - 1);
+            Assert.All(frames.OrderBy(f => f.Time).Zip(times), pair =>
+            {
+                var (frame, time) = pair;
+                int shown = FrameNumber(frame.Image.GetPixel(frame.Image.Width / 2, frame.Image.Height / 2));
+                Assert.True(Math.Abs(frame.Time.TotalSeconds - shown / Fps) < 0.001, $"reported {frame.Time.TotalSeconds:0.###} s, pixels of frame {shown} ({shown / Fps:0.0} s)");
+                Assert.True((frame.Time - time).Duration() <= step / 2, $"frame at {frame.Time.TotalSeconds:0.###} s for the time {time.TotalSeconds:0.###} s");
             });
         }
         finally { frames.ForEach(f => f.Dispose()); }
