@@ -8,13 +8,25 @@ public static class LabelledPhotos
     public const string StagePhoto = "stage_photo";
     public const string StageCutout = "stage_cutout";
 
+    /// <summary>The photos of every source, one after another (the shared set and a dataset exported from the app, say).</summary>
+    public static IReadOnlyList<LabelledPhoto> Load(IEnumerable<string> sources) => sources.SelectMany(Load).ToList();
+
+    /// <summary>
+    /// The photos of the given kinds (all when none is given). A kind no photo has is refused rather than matched by
+    /// nothing: a misspelt kind, or an option taken for one, would otherwise change what is trained on or scored unseen.
+    /// </summary>
+    public static IReadOnlyList<LabelledPhoto> OfKinds(IReadOnlyList<LabelledPhoto> photos, IReadOnlyCollection<string> kinds)
+    {
+        var present = photos.Select(p => p.Kind).ToHashSet();
+        if (kinds.FirstOrDefault(k => !present.Contains(k)) is { } missing)
+            throw new InvalidDataException($"No photo is of kind '{missing}'; the kinds there are {string.Join(", ", present.Order(StringComparer.Ordinal))}.");
+        return kinds.Count == 0 ? photos : photos.Where(p => kinds.Contains(p.Kind)).ToList();
+    }
+
     /// <summary>
     /// Reads a manifest (TSV with file, class, kind and group columns) or a folder of class
     /// sub-folders. Photos from a plain folder count as stage photos, each its own group.
     /// </summary>
-    /// <summary>The photos of every source, one after another (the shared set and a dataset exported from the app, say).</summary>
-    public static IReadOnlyList<LabelledPhoto> Load(IEnumerable<string> sources) => sources.SelectMany(Load).ToList();
-
     public static IReadOnlyList<LabelledPhoto> Load(string source)
     {
         if (File.Exists(source)) return FromManifest(source);

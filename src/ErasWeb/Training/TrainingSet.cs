@@ -11,9 +11,9 @@ public static class TrainingSet
 {
     public static async Task<IReadOnlyList<TrainingExample>> LoadAsync(IReadOnlyList<string> sources, TrainingSettings settings, ErasOptions options, TextWriter log, CancellationToken ct)
     {
-        var photos = LabelledPhotos.Load(sources).Where(p => settings.Kinds.Count == 0 || settings.Kinds.Contains(p.Kind)).ToList();
-        if (photos.Count == 0)
-            throw new InvalidDataException($"No photos found in {string.Join(", ", sources.Select(s => $"'{s}'"))}{(settings.Kinds.Count > 0 ? $" of kinds {string.Join(", ", settings.Kinds)}" : "")}.");
+        var all = LabelledPhotos.Load(sources);
+        if (all.Count == 0) throw new InvalidDataException($"No photos found in {string.Join(", ", sources.Select(s => $"'{s}'"))}.");
+        var photos = LabelledPhotos.OfKinds(all, settings.Kinds);
 
         using var backbone = await OpenBackboneAsync(options, ct);
         var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ErasWeb.Classification;
 using ErasWeb.Configuration;
+using ErasWeb.Hosting;
 using ErasWeb.Tests.Support;
 using ErasWeb.Training;
 using SkiaSharp;
@@ -85,6 +86,30 @@ public class EvalCommandTests
         Assert.True(exit == 0, stderr);
         Assert.Contains("3 photos, accuracy", stdout);
         Assert.Contains("Note: 3 of these photos trained this head", stderr);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task A_kind_no_photo_has_is_refused_by_name_before_any_work(int cv)
+    {
+        var (exit, stdout, stderr, reportDir) = await Run(Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), cv, kinds: [LabelledPhotos.StagePhoto, "stage_foto"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("No photo is of kind 'stage_foto'; the kinds there are ", stderr);
+        Assert.Contains(LabelledPhotos.StagePhoto, stderr);
+        Assert.Equal("", stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(reportDir));
+    }
+
+    [Fact]
+    public async Task A_train_command_whose_kinds_take_in_a_mistyped_option_writes_no_head()
+    {
+        var output = Path.Combine(TestData.NewTempDir("train-kinds"), "head.json");
+        var train = ErasCommandLine.Create().Parse(["train", Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), "--out", output, "--kinds", LabelledPhotos.StagePhoto, "--output", "elsewhere.json"]);
+
+        Assert.Equal(1, await train.InvokeAsync());
+        Assert.False(File.Exists(output));
     }
 
     [Fact]
