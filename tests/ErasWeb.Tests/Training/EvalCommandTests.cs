@@ -91,7 +91,7 @@ public class EvalCommandTests
     [Theory]
     [InlineData(0)]
     [InlineData(3)]
-    public async Task A_kind_no_photo_has_is_refused_by_name_before_any_work(int cv)
+    public async Task A_kind_no_photo_has_is_refused_by_name_and_nothing_is_written(int cv)
     {
         var (exit, stdout, stderr, reportDir) = await Run(Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), cv, kinds: [LabelledPhotos.StagePhoto, "stage_foto"]);
 
@@ -105,10 +105,16 @@ public class EvalCommandTests
     [Fact]
     public async Task A_train_command_whose_kinds_take_in_a_mistyped_option_writes_no_head()
     {
+        var manifest = Path.Combine(TestData.PhotosDir, "MANIFEST.tsv");
         var output = Path.Combine(TestData.NewTempDir("train-kinds"), "head.json");
-        var train = ErasCommandLine.Create().Parse(["train", Path.Combine(TestData.PhotosDir, "MANIFEST.tsv"), "--out", output, "--kinds", LabelledPhotos.StagePhoto, "--output", "elsewhere.json"]);
+        // train has --out, not --output: the parser takes the mistyped option, and the path after it, as kinds.
+        var kinds = ErasCommandLine.Create().Parse(["train", manifest, "--out", output, "--kinds", LabelledPhotos.StagePhoto, "--output", "elsewhere.json"]).GetValue<string[]>("--kinds")!;
+        Assert.Equal([LabelledPhotos.StagePhoto, "--output", "elsewhere.json"], kinds);
+        var settings = HeadFile.Read(File.ReadAllBytes(TestData.CommittedHead)).Provenance!.Settings with { Kinds = kinds };
 
-        Assert.Equal(1, await train.InvokeAsync());
+        int exit = await TrainCommand.RunAsync([manifest], output, settings, 0, "test", new ErasOptions { BackboneSource = TestData.BackboneSource, DataDir = TestData.TrainingDataDir.Value }, CancellationToken.None);
+
+        Assert.Equal(1, exit);
         Assert.False(File.Exists(output));
     }
 
