@@ -14,7 +14,7 @@ trap 'scripts/postgres.sh stop "$dir"; rm -rf "$ERAS_TEST_CACHE"' EXIT
 
 # The runtime's profile-guided tier (instrumenting hot methods, then compiling them again) pays off in a
 # process that runs for hours; the suite's processes live seconds to minutes, and in a multi-process test
-# about half of an app's CPU went to that recompiling. Off for the tests only: the code runs the same.
+# up to half of an app's CPU went to that recompiling. Off for the tests only: the code runs the same.
 export DOTNET_TieredPGO=0
 
 # In Release, as the app ships; built once for both test projects and both passes.
