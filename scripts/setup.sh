@@ -3,15 +3,17 @@
 #   libturbojpeg0: fast JPEG encoding (without it the app falls back to a slower encoder)
 #   fonts-dejavu-core: the text of the confusion-matrix chart the eval command draws (without it, no text on Linux)
 #   ffmpeg: reading video frames (ffprobe and ffmpeg)
-#   chromium: the browser the browser tests drive (tests/ErasWeb.Browser)
 #   libicu: dates and numbers in each reader's language (.NET reads cultures from ICU)
 #   postgresql (with --tests): the throw-away database server the tests also run on (scripts/test.sh)
+#   chromium-headless-shell (with --tests): the browser the browser tests drive (tests/ErasWeb.Browser): Chromium's
+#     own renderer without the desktop browser around it, which headless runs do not use
+#   fonts-ipafont-gothic (with --tests): Japanese text in the browser tests' screenshots (otherwise empty boxes)
 # With --tests it also installs, with npm, the pinned tools that check the OpenAPI document (tools/openapi).
 set -euo pipefail
 tests=false
 [ "${1:-}" = "--tests" ] && tests=true
-packages=(libturbojpeg0 fonts-dejavu-core ffmpeg chromium)
-$tests && packages+=(postgresql)
+packages=(libturbojpeg0 fonts-dejavu-core ffmpeg)
+$tests && packages+=(postgresql chromium-headless-shell fonts-ipafont-gothic)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

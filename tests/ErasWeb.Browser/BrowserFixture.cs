@@ -5,12 +5,12 @@ using Microsoft.Playwright;
 namespace ErasWeb.Browser;
 
 /// <summary>
-/// One real app and one headless Debian Chromium for all browser tests. Screenshots of every page
+/// One real app and one headless Debian Chromium (its headless shell) for all browser tests. Screenshots of every page
 /// at desktop and phone width go to artifacts/screenshots for a person to look at.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("ERAS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("ERAS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium-headless-shell";
     public static readonly string ScreenshotsDir = Path.Combine(RepoRoot(), "artifacts", "screenshots");
 
     /// <summary>The admin token, so the admin pages are on as on a real site.</summary>
@@ -36,7 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"Chromium is not at {ChromiumPath}: run scripts/setup.sh (it installs Debian's chromium) or set ERAS_CHROMIUM.");
+            throw new InvalidOperationException($"Chromium is not at {ChromiumPath}: run scripts/setup.sh --tests (it installs Debian's chromium-headless-shell) or set ERAS_CHROMIUM.");
         Directory.CreateDirectory(ScreenshotsDir);
         await App.InitializeAsync();
         playwright = await Playwright.CreateAsync();
