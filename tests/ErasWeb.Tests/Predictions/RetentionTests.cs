@@ -5,7 +5,6 @@ using ErasWeb.Configuration;
 using ErasWeb.Data;
 using ErasWeb.Predictions;
 using ErasWeb.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -116,7 +115,7 @@ public class RetentionTests(RetentionAppFixture app) : IClassFixture<RetentionAp
         ErasDb.ConfigureSqlite(db, dataDir);
         using (var stopped = new ErasDb(db.Options))
             Assert.Equal(1, stopped.Predictions.Where(p => p.Id == id).ExecuteUpdate(s => s.SetProperty(p => p.CreatedAtUtc, DateTime.UtcNow.AddDays(-RetentionAppFixture.Days - 1))));
-        SqliteConnection.ClearAllPools();
+        TestDatabase.ClearSqlitePool(dataDir);
 
         var after = new AppFixture { Settings = new Dictionary<string, string?> { ["Eras:DataDir"] = dataDir, ["Eras:RetentionDays"] = RetentionAppFixture.Days.ToString() } };
         await after.InitializeAsync();

@@ -275,7 +275,7 @@ public sealed class StorageContractTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.ClearSqlitePool(dataDir);
         if (postgres is not null) await TestDatabase.DropPostgresAsync(postgres);
         try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
     }

@@ -15,6 +15,7 @@ public class AppFixture : IAsyncLifetime
 {
     WebApplication? app;
     string? postgres;
+    string? databaseDir;
 
     /// <summary>Configuration on top of the test defaults (for example another model).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
@@ -46,6 +47,7 @@ public class AppFixture : IAsyncLifetime
         foreach (var (key, value) in await TestDatabase.SettingsAsync()) configuration[key] = value;
         postgres = configuration.GetValueOrDefault("Eras:Postgres");
         foreach (var (key, value) in Settings) configuration[key] = value;
+        databaseDir = configuration["Eras:DataDir"];
         app = ErasApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(configuration);
@@ -109,7 +111,7 @@ public class AppFixture : IAsyncLifetime
             await app.StopAsync();
             await app.DisposeAsync();
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (databaseDir is not null) TestDatabase.ClearSqlitePool(databaseDir);
         if (postgres is not null) await TestDatabase.DropPostgresAsync(postgres);
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }

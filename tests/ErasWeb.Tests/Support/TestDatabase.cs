@@ -26,6 +26,17 @@ public static class TestDatabase
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Closes the pooled connections to the SQLite database in <paramref name="dataDir"/>, and no other: clearing every
+    /// pool would also close those of a test running beside this one, and SQLite folds a database's log into its file
+    /// when the last connection closes, under that test.
+    /// </summary>
+    public static void ClearSqlitePool(string dataDir)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(ErasWeb.Data.ErasDb.ConnectionString(Path.GetFullPath(dataDir)));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
+    }
+
     public static async Task DropPostgresAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
