@@ -101,7 +101,7 @@ public static class EvalCommand
     static async Task<Evaluation> CrossValidateAsync(IReadOnlyList<string> source, int folds, IReadOnlyList<string> kinds, int? seed, int seeds, ErasOptions options, TextWriter log, CancellationToken ct)
     {
         var settings = Recipe(options);
-        LabelledPhotos.OfKinds(LabelledPhotos.Load(source), kinds); // before any feature is extracted
+        LabelledPhotos.Load(source, kinds); // the sources and kinds checked before any feature is extracted
         var examples = await TrainingSet.LoadAsync(source, settings, options, log, ct);
         var scored = Enumerable.Range(0, examples.Count).Where(i => kinds.Count == 0 || kinds.Contains(examples[i].Photo.Kind)).ToList();
         if (scored.Count == 0) throw new InvalidDataException($"The recipe trains on none of the kinds {string.Join(", ", kinds)}.");
@@ -187,9 +187,7 @@ public static class EvalCommand
     /// <summary>The configured model (or --head) on every photo, through the same decoder and model as uploads.</summary>
     static async Task<Evaluation> EvaluateModelAsync(IReadOnlyList<string> source, IReadOnlyList<string> kinds, string? nonConcertFolder, ErasOptions options, TextWriter log, CancellationToken ct)
     {
-        var all = LabelledPhotos.Load(source);
-        if (all.Count == 0) throw new InvalidDataException($"No photos found in {string.Join(", ", source.Select(s => $"'{s}'"))}.");
-        var photos = LabelledPhotos.OfKinds(all, kinds);
+        var photos = LabelledPhotos.Load(source, kinds);
         using var models = new ModelFactory();
         using var model = await models.LoadAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, ct);
         if (photos.FirstOrDefault(p => !model.Labels.Contains(p.Class)) is { } unknown)

@@ -8,15 +8,16 @@ public static class LabelledPhotos
     public const string StagePhoto = "stage_photo";
     public const string StageCutout = "stage_cutout";
 
-    /// <summary>The photos of every source, one after another (the shared set and a dataset exported from the app, say).</summary>
-    public static IReadOnlyList<LabelledPhoto> Load(IEnumerable<string> sources) => sources.SelectMany(Load).ToList();
-
     /// <summary>
-    /// The photos of the given kinds (all when none is given). A kind no photo has is refused rather than matched by
-    /// nothing: a misspelt kind, or an option taken for one, would otherwise change what is trained on or scored unseen.
+    /// The photos of every source, one after another (the shared set and a dataset exported from the app, say), of the
+    /// given kinds (all when none is given). Sources with no photo, and a kind no photo has, are refused rather than
+    /// matched by nothing: a misspelt kind, or an option taken for one, would otherwise change what is trained on or
+    /// scored unseen.
     /// </summary>
-    public static IReadOnlyList<LabelledPhoto> OfKinds(IReadOnlyList<LabelledPhoto> photos, IReadOnlyCollection<string> kinds)
+    public static IReadOnlyList<LabelledPhoto> Load(IReadOnlyList<string> sources, IReadOnlyCollection<string> kinds)
     {
+        var photos = sources.SelectMany(Load).ToList();
+        if (photos.Count == 0) throw new InvalidDataException($"No photos found in {string.Join(", ", sources.Select(s => $"'{s}'"))}.");
         var present = photos.Select(p => p.Kind).ToHashSet();
         if (kinds.FirstOrDefault(k => !present.Contains(k)) is { } missing)
             throw new InvalidDataException($"No photo is of kind '{missing}'; the kinds there are {string.Join(", ", present.Order(StringComparer.Ordinal))}.");

@@ -11,9 +11,7 @@ public static class TrainingSet
 {
     public static async Task<IReadOnlyList<TrainingExample>> LoadAsync(IReadOnlyList<string> sources, TrainingSettings settings, ErasOptions options, TextWriter log, CancellationToken ct)
     {
-        var all = LabelledPhotos.Load(sources);
-        if (all.Count == 0) throw new InvalidDataException($"No photos found in {string.Join(", ", sources.Select(s => $"'{s}'"))}.");
-        var photos = LabelledPhotos.OfKinds(all, settings.Kinds);
+        var photos = LabelledPhotos.Load(sources, settings.Kinds);
 
         using var backbone = await OpenBackboneAsync(options, ct);
         var views = settings.ViewsForTraining.Concat(settings.ViewsForPrediction).Distinct().ToList();
